@@ -98,10 +98,12 @@ class FuzzTest {
                     long before = threads.getThreadAllocatedBytes(id);
                     ReadEverything.Outcome o = ReadEverything.read(input);
                     long allocated = threads.getThreadAllocatedBytes(id) - before;
-                    if (o.failure() != null && !(o.failure() instanceof PerfFormatException)) {
-                        throw new AssertionError("not the reader's format exception: " + o.failure(), o.failure());
+                    for (java.io.IOException e : new java.io.IOException[] {o.failure(), o.featureFailure()}) {
+                        if (e != null && !(e instanceof PerfFormatException)) {
+                            throw new AssertionError("not the reader's format exception: " + e, e);
+                        }
                     }
-                    return new long[] {allocated, o.failure() == null ? 0 : 1};
+                    return new long[] {allocated, ReadEverything.anyFailure(o) == null ? 0 : 1};
                 });
                 long[] result;
                 try {
