@@ -59,6 +59,15 @@ public final class PatcherException extends Exception {
         return nativeError >= TP_NO_MEMBARRIER && nativeError <= TP_MEMBARRIER_FAILED;
     }
 
+    /**
+     * True when another protocol may still run: this one needs a membarrier the environment
+     * refuses, or cannot patch the sites as placed.
+     */
+    public boolean concernsOneProtocol() {
+        return concernsMembarrierOnly() || nativeError == TP_BAD_PROTOCOL
+                || nativeError == TP_BAD_PLACEMENT;
+    }
+
     static PatcherException fromNative(int code, String errstr, String detail) {
         int c = Math.abs(code);
         Kind kind = switch (c) {
