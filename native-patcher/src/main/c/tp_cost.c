@@ -23,6 +23,8 @@ struct spinner {
 	pthread_t thread;
 	int cpu;
 	int pin_failed;
+	uint64_t cpu_ns;
+	uint64_t wall_ns;
 	_Atomic uint32_t *stop;
 	_Atomic uint32_t *ready;
 };
@@ -35,8 +37,11 @@ static void *spinner_main(void *arg)
 	if (tp_pin(sp->cpu) != 0)
 		sp->pin_failed = 1;
 	atomic_fetch_add(sp->ready, 1);
+	uint64_t cpu0 = tp_thread_cpu_ns(), wall0 = tp_now_ns();
 	while (!atomic_load_explicit(sp->stop, memory_order_relaxed))
 		n++;
+	sp->cpu_ns = tp_thread_cpu_ns() - cpu0;
+	sp->wall_ns = tp_now_ns() - wall0;
 	return NULL;
 }
 
@@ -96,6 +101,7 @@ static int run_point(const struct tp_cost_config *cfg, struct tp_cost_result *re
 		struct spinner *sp = &spinners[started];
 		sp->cpu = cpus[1 + started % (uint32_t)(ncpus - 1)];
 		sp->pin_failed = 0;
+		sp->cpu_ns = sp->wall_ns = 0;
 		sp->stop = &stop;
 		sp->ready = &ready;
 		int e = pthread_create(&sp->thread, NULL, spinner_main, sp);
@@ -121,8 +127,13 @@ static int run_point(const struct tp_cost_config *cfg, struct tp_cost_result *re
 				  tp_barrier_name(method_barrier[m]), strerror(errno));
 	}
 	atomic_store(&stop, 1);
-	for (uint32_t i = 0; i < started; i++)
+	uint64_t cpu = 0, wall = 0;
+	for (uint32_t i = 0; i < started; i++) {
 		pthread_join(spinners[i].thread, NULL);
+		cpu += spinners[i].cpu_ns;
+		wall += spinners[i].wall_ns;
+	}
+	res->spinner_share_ppm[p] = tp_share_ppm(cpu, wall);
 	return err;
 }
 

@@ -101,6 +101,10 @@ int tp_barrier_run(uint32_t barrier, void *page, size_t page_len);
 /* --- helpers (tp_util.c) --- */
 
 uint64_t tp_now_ns(void);
+/* CPU time of the calling thread. */
+uint64_t tp_thread_cpu_ns(void);
+/* cpu / wall in parts per million, capped at one million. */
+uint32_t tp_share_ppm(uint64_t cpu, uint64_t wall);
 /* Fills *stat from n samples (sorts them in place). */
 void tp_stat_of(uint32_t *samples, uint64_t n, struct tp_stat *stat);
 /* Usable CPUs: the affinity mask, restricted to `mask` when it is not 0. */

@@ -48,6 +48,9 @@ struct tp_executor {
 	_Atomic uint64_t calls;
 	int pin_failed;
 	int log_full;
+	/* Thread CPU time and wall time of the executor's loop. */
+	uint64_t cpu_ns;
+	uint64_t wall_ns;
 	uint64_t torn_signal[4];
 	uint64_t torn_tag;
 	struct tp_log_entry *log_mem;
@@ -190,6 +193,7 @@ static void *executor_main(void *arg)
 	if (tp_pin(ex->cpu) != 0)
 		ex->pin_failed = 1;
 	atomic_fetch_add(&run->ready, 1);
+	uint64_t cpu0 = tp_thread_cpu_ns(), wall0 = tp_now_ns();
 	while (!atomic_load_explicit(&run->stop, memory_order_relaxed)) {
 		struct tp_site *site = &run->sites[k];
 		uint32_t done = atomic_load_explicit(&run->completed, memory_order_acquire);
@@ -217,6 +221,8 @@ static void *executor_main(void *arg)
 		if (++k == run->nsites)
 			k = 0;
 	}
+	ex->cpu_ns = tp_thread_cpu_ns() - cpu0;
+	ex->wall_ns = tp_now_ns() - wall0;
 	return NULL;
 }
 
@@ -671,6 +677,7 @@ static int patch_loop(struct tp_run *run, struct tp_result *res)
 	const struct tp_config *cfg = run->cfg;
 	uint64_t all = run->nsites == 64 ? ~0ull : (1ull << run->nsites) - 1;
 	uint64_t start = tp_now_ns(), last_progress = start, end = start;
+	uint64_t cpu0 = tp_thread_cpu_ns();
 	uint64_t j;
 	int err = 0;
 
@@ -708,6 +715,7 @@ static int patch_loop(struct tp_run *run, struct tp_result *res)
 out:
 	res->ops = j - 1;
 	res->elapsed_ns = end - start;
+	res->patcher_share_ppm = tp_share_ppm(tp_thread_cpu_ns() - cpu0, tp_now_ns() - start);
 	return err;
 }
 
@@ -747,6 +755,7 @@ static void stop_executors(struct tp_run *run)
 static int check_logs(struct tp_run *run, struct tp_result *res)
 {
 	struct tp_site_check per_site[TP_MAX_SITES];
+	uint64_t cpu = 0, wall = 0;
 	uint32_t flags = run->protocol == tp_proto_mprotect ? TP_CHECK_TRAP_PAGE_WIDE
 							     : TP_CHECK_TRAP_EMULATES;
 
@@ -767,7 +776,10 @@ static int check_logs(struct tp_run *run, struct tp_result *res)
 		res->torn_sigbus += ex->torn_signal[2];
 		res->torn_sigtrap += ex->torn_signal[3];
 		res->torn_tag += ex->torn_tag;
+		cpu += ex->cpu_ns;
+		wall += ex->wall_ns;
 	}
+	res->executor_share_ppm = tp_share_ppm(cpu, wall);
 	for (uint32_t s = 0; s < run->nsites; s++) {
 		const struct tp_site_check *c = &per_site[s];
 		struct tp_kind_counts *k = &res->kind[run->sites[s].kind];

@@ -15,6 +15,22 @@ uint64_t tp_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t tp_thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint32_t tp_share_ppm(uint64_t cpu, uint64_t wall)
+{
+	if (wall == 0)
+		return 0;
+	uint64_t ppm = (uint64_t)((double)cpu / (double)wall * 1e6);
+	return ppm > 1000000 ? 1000000 : (uint32_t)ppm;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;

@@ -25,7 +25,7 @@ extern "C" {
 #define TP_EXPORT __attribute__((visibility("default")))
 
 /* Bumped whenever a struct below changes; tp_abi_version() reports it. */
-#define TP_ABI_VERSION 1
+#define TP_ABI_VERSION 2
 
 #define TP_MAX_SITES 64
 #define TP_MAX_COST_POINTS 16
@@ -318,6 +318,10 @@ struct tp_result {
 	uint32_t patcher_cpu;
 	uint32_t stopped_early;
 	uint32_t guarantee;
+	/* Share of the wall time the executors and the patcher were on a CPU, in parts per
+	 * million (thread CPU time / wall time): on a shared machine, how much racing there was. */
+	uint32_t executor_share_ppm;
+	uint32_t patcher_share_ppm;
 	/* Why it failed, or notes; NUL-terminated. */
 	char detail[TP_DETAIL_SIZE];
 };
@@ -379,6 +383,10 @@ struct tp_cost_result {
 	uint32_t cpus_used;
 	/* Bit per enum tp_cost_method that could not be measured (see detail). */
 	uint32_t unavailable;
+	/* Per point, the share of the wall time the spinning threads were on a CPU, in parts per
+	 * million: membarrier only interrupts CPUs running a thread of the process, so a
+	 * descheduled spinner costs nothing. */
+	uint32_t spinner_share_ppm[TP_MAX_COST_POINTS];
 	char detail[TP_DETAIL_SIZE];
 };
 

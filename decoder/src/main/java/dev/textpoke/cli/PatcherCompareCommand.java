@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -34,38 +35,43 @@ final class PatcherCompareCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (options.repeat < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--repeat must be at least 1");
+        }
         try (Patcher patcher = Patcher.open()) {
             Arch arch = options.arch(patcher.hostArch());
             boolean emulated = patcher.emulated(arch);
             List<Protocol> protocols = Protocol.of(arch);
             List<List<String>> rows = new ArrayList<>();
-            rows.add(PatcherReport.RACE_HEADER);
+            rows.add(options.repeat > 1 ? PatcherSummary.HEADER : PatcherReport.RACE_HEADER);
             boolean violated = false;
+            int total = protocols.size() * options.repeat;
             Progress progress = Progress.onTerminal(err, "patcher compare");
             try {
                 for (int i = 0; i < protocols.size(); i++) {
                     Protocol p = protocols.get(i);
-                    progress.update(i, protocols.size(), "protocols");
+                    List<RaceResult> runs = new ArrayList<>();
                     try {
-                        RaceResult r = patcher.race(options.spec(p, arch), ProgressListener.NONE);
-                        violated |= r.violatesGuarantee();
-                        if (options.json) {
-                            out.println(PatcherReport.raceJson(r));
-                            out.flush();
-                        } else {
-                            rows.add(PatcherReport.raceRow(r));
+                        for (int k = 0; k < options.repeat; k++) {
+                            progress.update((long) i * options.repeat + k, total, "runs");
+                            RaceResult r = patcher.race(options.spec(p, arch), ProgressListener.NONE);
+                            runs.add(r);
+                            violated |= r.violatesGuarantee();
+                            if (options.json) {
+                                out.println(PatcherReport.raceJson(r).put("run", k + 1));
+                                out.flush();
+                            }
                         }
+                        rows.add(options.repeat > 1 ? PatcherSummary.row(runs) : PatcherReport.raceRow(runs.get(0)));
                     } catch (PatcherException e) {
-                        if (!skippable(e)) {
+                        if (!e.concernsOneProtocol()) {
                             throw e;
                         }
                         if (options.json) {
                             out.println(PatcherReport.skippedJson(p.label(), arch.label(), emulated,
                                     e.getMessage()));
-                        } else {
-                            rows.add(PatcherReport.skippedRow(p.label(), arch.label(), emulated,
-                                    e.getMessage()));
                         }
+                        rows.add(PatcherReport.skippedRow(p.label(), arch.label(), emulated, e.getMessage()));
                     }
                 }
             } finally {
@@ -79,10 +85,5 @@ final class PatcherCompareCommand implements Callable<Integer> {
         } catch (PatcherException e) {
             return PatcherReport.fail(err, "patcher compare", e);
         }
-    }
-
-    /** Failures that concern one protocol: missing membarrier support, a placement it cannot patch. */
-    private static boolean skippable(PatcherException e) {
-        return e.concernsOneProtocol();
     }
 }

@@ -6,6 +6,7 @@ import dev.textpoke.patcher.CostSpec;
 import dev.textpoke.patcher.Patcher;
 import dev.textpoke.patcher.PatcherException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -49,7 +50,12 @@ final class PatcherCostCommand implements Callable<Integer> {
             description = "Run under a seccomp filter that makes membarrier fail with ENOSYS, EPERM or EINVAL.")
     String denyMembarrier;
 
-    @Option(names = "--json", description = "One JSON object per method and thread count.")
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Measure N times; the table then shows the spread of the runs' medians"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--json", description = "One JSON object per method and thread count (and run).")
     boolean json;
 
     @Override
@@ -57,20 +63,31 @@ final class PatcherCostCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Integer> points = threadCounts();
+        if (repeat < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--repeat must be at least 1");
+        }
         try (Patcher patcher = Patcher.open()) {
             Arch a = arch != null ? arch : patcher.hostArch();
-            CostResult r;
-            try {
-                r = patcher.cost(new CostSpec(a, points, calls, cpus, denyMembarrier));
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
-            if (json) {
-                for (CostResult.Point p : r.points()) {
-                    out.println(PatcherReport.costJson(r, p));
+            List<CostResult> runs = new ArrayList<>();
+            for (int i = 0; i < repeat; i++) {
+                CostResult r;
+                try {
+                    r = patcher.cost(new CostSpec(a, points, calls, cpus, denyMembarrier));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
                 }
-            } else {
-                PatcherReport.costTable(out, r);
+                runs.add(r);
+                if (json) {
+                    for (CostResult.Point p : r.points()) {
+                        out.println(PatcherReport.costJson(r, p).put("run", i + 1));
+                    }
+                    out.flush();
+                }
+            }
+            if (!json && repeat == 1) {
+                PatcherReport.costTable(out, runs.get(0));
+            } else if (!json) {
+                PatcherSummary.costTable(out, runs);
             }
             out.flush();
             return ExitStatus.OK;

@@ -4,9 +4,12 @@ import dev.textpoke.patcher.Patcher;
 import dev.textpoke.patcher.PatcherException;
 import dev.textpoke.patcher.Protocol;
 import dev.textpoke.patcher.RaceResult;
+import dev.textpoke.patcher.RaceSpec;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,23 +42,37 @@ final class PatcherRaceCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (options.repeat < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--repeat must be at least 1");
+        }
         try (Patcher patcher = Patcher.open()) {
-            Progress progress = Progress.onTerminal(err, "patcher race " + protocol.label());
-            RaceResult r;
-            try {
-                r = patcher.race(options.spec(protocol, options.arch(patcher.hostArch())),
-                        (done, total) -> progress.update(done, total, "patches"));
-            } finally {
-                progress.done();
+            RaceSpec race = options.spec(protocol, options.arch(patcher.hostArch()));
+            List<RaceResult> runs = new ArrayList<>();
+            for (int i = 0; i < options.repeat; i++) {
+                Progress progress = Progress.onTerminal(err, "patcher race " + protocol.label()
+                        + (options.repeat > 1 ? " (run " + (i + 1) + " of " + options.repeat + ")" : ""));
+                RaceResult r;
+                try {
+                    r = patcher.race(race, (done, total) -> progress.update(done, total, "patches"));
+                } finally {
+                    progress.done();
+                }
+                runs.add(r);
+                if (options.json) {
+                    out.println(PatcherReport.raceJson(r).put("run", i + 1));
+                    out.flush();
+                }
             }
-            if (options.json) {
-                out.println(PatcherReport.raceJson(r));
-            } else {
-                PatcherReport.table(out, List.of(PatcherReport.RACE_HEADER, PatcherReport.raceRow(r)));
-                PatcherReport.raceDetails(out, r);
+            if (!options.json && runs.size() == 1) {
+                PatcherReport.table(out, List.of(PatcherReport.RACE_HEADER, PatcherReport.raceRow(runs.get(0))));
+                PatcherReport.raceDetails(out, runs.get(0));
+            } else if (!options.json) {
+                PatcherReport.table(out, List.of(PatcherSummary.HEADER, PatcherSummary.row(runs)));
+                out.println();
+                PatcherReport.table(out, PatcherSummary.kinds(runs));
             }
             out.flush();
-            return r.violatesGuarantee() ? ExitStatus.FINDINGS : ExitStatus.OK;
+            return runs.stream().anyMatch(RaceResult::violatesGuarantee) ? ExitStatus.FINDINGS : ExitStatus.OK;
         } catch (PatcherException e) {
             return PatcherReport.fail(err, "patcher race", e);
         }

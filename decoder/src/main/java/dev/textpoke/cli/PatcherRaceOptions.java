@@ -45,6 +45,11 @@ final class PatcherRaceOptions {
                     + " with ENOSYS, EPERM or EINVAL, as a sandbox or an older kernel would.")
     String denyMembarrier;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Run each protocol N times; the table then shows totals and min/median/max"
+                    + " over the runs (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
     @Option(names = "--json", description = "One JSON object per run.")
     boolean json;
 

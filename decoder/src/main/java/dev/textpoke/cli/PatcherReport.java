@@ -67,8 +67,9 @@ final class PatcherReport {
             out.printf(Locale.ROOT, "stopped early: %d of %d patches (--max-seconds)%n", r.patches(),
                     r.requestedPatches());
         }
-        out.printf(Locale.ROOT, "%d executor thread%s on %d CPUs, patcher on CPU %d; kernel %s%n",
-                r.threads(), r.threads() == 1 ? "" : "s", r.cpusUsed(), r.patcherCpu(), kernel());
+        out.printf(Locale.ROOT, "%d executor thread%s on %d CPUs, on a CPU %.0f%% of the time; patcher on"
+                + " CPU %d, %.0f%%; kernel %s%n", r.threads(), r.threads() == 1 ? "" : "s", r.cpusUsed(),
+                100 * r.executorCpuShare(), r.patcherCpu(), 100 * r.patcherCpuShare(), kernel());
     }
 
     static JsonLine raceJson(RaceResult r) {
@@ -122,6 +123,8 @@ final class PatcherReport {
                 .put("violated", r.violatesGuarantee())
                 .put("stopped_early", r.stoppedEarly())
                 .put("log_entries", r.logEntries())
+                .put("executor_cpu_share", r.executorCpuShare())
+                .put("patcher_cpu_share", r.patcherCpuShare())
                 .put("by_kind", kinds)
                 .put("kernel", kernel());
     }
@@ -144,7 +147,7 @@ final class PatcherReport {
     }
 
     static final List<String> COST_HEADER = List.of("method", "threads", "calls", "min_ns", "median_ns",
-            "p90_ns", "p99_ns", "max_ns", "median/sync-core");
+            "p90_ns", "p99_ns", "max_ns", "median/sync-core", "spinners on CPU");
 
     /** The cost table: by method, then by number of spinning threads. */
     static void costTable(PrintWriter out, CostResult r) {
@@ -162,7 +165,7 @@ final class PatcherReport {
                 LatencyStats s = p.stats();
                 rows.add(List.of(m.label(), Integer.toString(p.threads()), Long.toString(s.count()),
                         Long.toString(s.min()), Long.toString(s.median()), Long.toString(s.p90()),
-                        Long.toString(s.p99()), Long.toString(s.max()), ratio(r, p)));
+                        Long.toString(s.p99()), Long.toString(s.max()), ratio(r, p), share(p)));
             }
         }
         table(out, rows);
@@ -172,6 +175,10 @@ final class PatcherReport {
         }
         out.printf(Locale.ROOT, "%n%s%s, %d CPUs, membarrier QUERY 0x%x, kernel %s%n", r.arch().label(),
                 r.emulated() ? " (emulated)" : "", r.cpusUsed(), r.membarrierQuery(), kernel());
+    }
+
+    static String share(CostResult.Point p) {
+        return p.threads() == 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * p.spinnerCpuShare());
     }
 
     private static String ratio(CostResult r, CostResult.Point p) {
@@ -193,7 +200,8 @@ final class PatcherReport {
         LatencyStats s = p.stats();
         return j.put("calls", s.count()).put("min_ns", s.min()).put("median_ns", s.median())
                 .put("p90_ns", s.p90()).put("p99_ns", s.p99()).put("max_ns", s.max())
-                .put("mean_ns", s.mean()).putHex("membarrier_query", r.membarrierQuery());
+                .put("mean_ns", s.mean()).put("spinner_cpu_share", p.spinnerCpuShare())
+                .putHex("membarrier_query", r.membarrierQuery());
     }
 
     /** Left-aligned columns two spaces apart; rows may be shorter than the header. */

@@ -57,7 +57,7 @@ public final class PatcherLibrary {
     }
 
     /** ABI version this binding was written against (TP_ABI_VERSION). */
-    static final int ABI_VERSION = 1;
+    static final int ABI_VERSION = 2;
     static final int MAX_SITES = 64;
     static final int MAX_COST_POINTS = 16;
     static final int KIND_COUNT = 5;
@@ -118,7 +118,8 @@ public final class PatcherLibrary {
         "torn_trap_mismatch", "torn_idle", "first_torn_seq", "last_torn_seq", "first_stale_seq",
         "last_stale_seq", "plant_seq", "elapsed_ns", "op_ns", "barrier_ns", "membarrier_query",
         "log_entries", "kind", "error", "sys_errno", "protocol", "arch", "placement", "barrier",
-        "threads", "sites", "cpus_used", "patcher_cpu", "stopped_early", "guarantee", "detail"})
+        "threads", "sites", "cpus_used", "patcher_cpu", "stopped_early", "guarantee",
+        "executor_share_ppm", "patcher_share_ppm", "detail"})
     public static final class ResultStruct extends Structure {
         public long size;
         public long ops;
@@ -159,6 +160,8 @@ public final class PatcherLibrary {
         public int patcher_cpu;
         public int stopped_early;
         public int guarantee;
+        public int executor_share_ppm;
+        public int patcher_share_ppm;
         public byte[] detail = new byte[DETAIL_SIZE];
 
         public ResultStruct() {}
@@ -181,7 +184,7 @@ public final class PatcherLibrary {
 
     /** struct tp_cost_result. */
     @FieldOrder({"size", "membarrier_query", "stat", "error", "sys_errno", "arch", "points",
-        "threads", "cpus_used", "unavailable", "detail"})
+        "threads", "cpus_used", "unavailable", "spinner_share_ppm", "detail"})
     public static final class CostResultStruct extends Structure {
         public long size;
         public long membarrier_query;
@@ -193,6 +196,7 @@ public final class PatcherLibrary {
         public int[] threads = new int[MAX_COST_POINTS];
         public int cpus_used;
         public int unavailable;
+        public int[] spinner_share_ppm = new int[MAX_COST_POINTS];
         public byte[] detail = new byte[DETAIL_SIZE];
 
         public CostResultStruct() {}
@@ -395,7 +399,8 @@ public final class PatcherLibrary {
                         r.torn_sigtrap, r.torn_tag, r.torn_trap_mismatch), r.torn_idle,
                 r.first_torn_seq, r.last_torn_seq, r.first_stale_seq, r.last_stale_seq, r.plant_seq,
                 r.elapsed_ns, r.op_ns.toRecord(), r.barrier_ns.toRecord(), r.membarrier_query,
-                r.log_entries, r.stopped_early != 0, spec.patches(), List.copyOf(kinds));
+                r.log_entries, r.stopped_early != 0, spec.patches(), r.executor_share_ppm / 1e6,
+                r.patcher_share_ppm / 1e6, List.copyOf(kinds));
     }
 
     /** Reads a {@code struct tp_cost_result} the driver wrote; throws if it reports an error. */
@@ -410,7 +415,8 @@ public final class PatcherLibrary {
             for (CostMethod m : CostMethod.values()) {
                 StatStruct s = r.stat[p * COST_METHODS + m.code()];
                 boolean available = (r.unavailable & (1 << m.code())) == 0;
-                points.add(new CostResult.Point(m, r.threads[p], available, s.toRecord()));
+                points.add(new CostResult.Point(m, r.threads[p], available, s.toRecord(),
+                        r.spinner_share_ppm[p] / 1e6));
             }
         }
         String reason = r.unavailable != 0 ? cString(r.detail) : null;

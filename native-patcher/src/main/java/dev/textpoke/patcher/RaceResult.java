@@ -8,7 +8,8 @@ import java.util.List;
  * went through the breakpoint (or mprotect fault) while a patch was in flight, {@code torn}
  * faulted or returned neither version, {@code stale} ran code a completed patch had replaced.
  * {@code tornIdle} counts torn executions while no patch of their site was in flight, which a
- * correct harness never sees. Sequence numbers count patch operations from 1.
+ * correct harness never sees. Sequence numbers count patch operations from 1. The CPU shares
+ * (thread CPU time over wall time, 0..1) say how much the threads really ran on a shared machine.
  */
 public record RaceResult(
         Protocol protocol, Arch arch, boolean emulated, Placement placement, String barrier,
@@ -17,7 +18,8 @@ public record RaceResult(
         long torn, long stale, TornCauses tornCauses, long tornIdle,
         long firstTornSeq, long lastTornSeq, long firstStaleSeq, long lastStaleSeq, long plantSeq,
         long elapsedNanos, LatencyStats opNanos, LatencyStats barrierNanos, long membarrierQuery,
-        long logEntries, boolean stoppedEarly, long requestedPatches, List<KindCounts> kinds) {
+        long logEntries, boolean stoppedEarly, long requestedPatches, double executorCpuShare,
+        double patcherCpuShare, List<KindCounts> kinds) {
 
     /** Why executions were torn. */
     public record TornCauses(long sigsegv, long sigill, long sigbus, long sigtrap, long foreignTag,

@@ -34,6 +34,9 @@ class CostTest {
             assertEquals(2000, s.count());
             assertTrue(s.min() <= s.median() && s.median() <= s.p90() && s.p90() <= s.p99()
                     && s.p99() <= s.max(), p.toString());
+            // No spinner, no share; one spinner ran some of the time (it was started and waited for).
+            assertEquals(p.threads() == 0, p.spinnerCpuShare() == 0, p.toString());
+            assertTrue(p.spinnerCpuShare() <= 1);
         }
     }
 

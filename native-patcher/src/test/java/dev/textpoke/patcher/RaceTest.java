@@ -47,6 +47,8 @@ class RaceTest {
         assertTrue(r.oldRuns() > 0 && r.newRuns() > 0,
                 "the executors saw both versions, so they raced the patcher: " + r);
         assertEquals(r.ops(), r.opNanos().count());
+        assertTrue(r.executorCpuShare() > 0 && r.executorCpuShare() <= 1, "executors ran: " + r);
+        assertTrue(r.patcherCpuShare() > 0 && r.patcherCpuShare() <= 1);
         assertTrue(r.opNanos().min() <= r.opNanos().median() && r.opNanos().median() <= r.opNanos().max());
     }
 
