@@ -75,8 +75,8 @@ final class FtraceSites {
         int word = image.word(sec.index(), off);
         List<Finding> findings = new ArrayList<>();
         expectNop(word, findings);
-        return new Patch(image.path().toString(), p.regionName(), p.address(), sec.name(), image.symbolize(p),
-                PatchKind.FTRACE, List.of(word), List.of(A64Words.MOV_X9_LR), false, Visibility.LOCAL,
+        return new Patch(image.path().toString(), p.regionName(), p.address(), sec.name(), off,
+                image.symbolize(p), PatchKind.FTRACE, List.of(word), List.of(A64Words.MOV_X9_LR), false, Visibility.LOCAL,
                 OptionalLong.empty(), Patch.Reach.NOT_APPLICABLE, findings,
                 "ftrace_init_nop in " + func + " (" + layout + "): load time, before the code can run");
     }
@@ -101,8 +101,8 @@ final class FtraceSites {
             bl = 0x94000000; // BL with the offset the kernel picks at load; its class is what matters here
             to = "ftrace_caller or the module's ftrace PLT (offset decided at load)";
         }
-        return new Patch(image.path().toString(), p.regionName(), p.address(), sec.name(), image.symbolize(p),
-                PatchKind.FTRACE, List.of(word), List.of(bl), true, Visibility.LOCAL, t, reach, findings,
+        return new Patch(image.path().toString(), p.regionName(), p.address(), sec.name(), off,
+                image.symbolize(p), PatchKind.FTRACE, List.of(word), List.of(bl), true, Visibility.LOCAL, t, reach, findings,
                 "ftrace call site of " + func + " (" + layout + "): NOP <-> BL " + to
                         + " at run time; BL <-> BL on retarget");
     }

@@ -150,7 +150,7 @@ final class JumpTableSites {
         String note = "key " + e.key() + (e.branch() ? " (branch)" : "") + "; compiled " + compiled
                 + "; the other key state installs " + (other == A64Words.NOP ? "NOP" : "B");
         return new Patch(image.path().toString(), e.site().regionName(), e.site().address(),
-                image.elf().sections().get(e.site().section()).name(), image.symbolize(e.site()),
+                image.elf().sections().get(e.site().section()).name(), e.siteOffset(), image.symbolize(e.site()),
                 PatchKind.JUMP_LABEL, List.of(fileWord), List.of(other), true, Visibility.IPI,
                 OptionalLong.of(e.target().address()), reach, findings, note);
     }

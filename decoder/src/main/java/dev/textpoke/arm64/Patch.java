@@ -12,6 +12,7 @@ import java.util.OptionalLong;
  * @param region         for a kernel module, the module memory region the address is relative to
  *                       ({@code MOD_TEXT}, {@code MOD_INIT_TEXT}); null when the address is absolute
  * @param section        the ELF section holding the site, or null
+ * @param sectionOffset  the site's offset in {@code section}; -1 when there is no section
  * @param symbol         the function and offset of the site ({@code "vsock_close+0x8"}), or null
  * @param runtime        true when the patch is made while the code is live (a runtime toggle);
  *                       false for a load-time patch made before the code can run
@@ -23,7 +24,8 @@ import java.util.OptionalLong;
  *                       where the entry says), added to the verdict
  * @param note           a short explanation for humans (which kernel path makes the patch)
  */
-public record Patch(String image, String region, long address, String section, String symbol,
+public record Patch(String image, String region, long address, String section, long sectionOffset,
+        String symbol,
         PatchKind kind, List<Integer> oldWords, List<Integer> newWords, boolean runtime,
         Visibility visibility, OptionalLong target, Reach reach, List<Finding> siteFindings, String note) {
 

@@ -89,7 +89,7 @@ public final class PatchFile {
             reach = A64Words.reachable(address, oldTarget.getAsLong()) ? Patch.Reach.IN_RANGE
                     : Patch.Reach.OUT_OF_RANGE;
         }
-        return new Patch(source, null, address, null, null, PatchKind.PATCH, oldWords, newWords, runtime,
+        return new Patch(source, null, address, null, -1, null, PatchKind.PATCH, oldWords, newWords, runtime,
                 visibility, target, reach, List.of(), "line at byte " + at);
     }
 

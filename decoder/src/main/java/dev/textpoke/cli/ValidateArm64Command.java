@@ -221,6 +221,7 @@ public final class ValidateArm64Command implements Callable<Integer> {
                     .putHex("addr", p.address())
                     .put("region", p.region())
                     .put("section", p.section())
+                    .put("section_offset", p.sectionOffset() < 0 ? null : "0x" + Long.toHexString(p.sectionOffset()))
                     .put("symbol", p.symbol())
                     .put("kind", p.kind().label())
                     .put("old", words(p.oldWords()))
