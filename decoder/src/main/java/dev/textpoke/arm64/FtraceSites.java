@@ -57,17 +57,27 @@ final class FtraceSites {
             }
             long slot = funcOff;
             int first = image.word(a.section(), slot);
-            if (first == A64Words.BTI_C || first == A64Words.BTI_JC) {
+            if (isBti(first)) {
                 slot += 4;
             }
             Arm64Image.Place movPlace = shift(a, slot - off);
             Arm64Image.Place blPlace = shift(a, slot - off + 4);
             String func = image.symbolize(shift(a, funcOff - off));
-            String layout = (callOps ? "CALL_OPS literal, " : "") + (slot != funcOff ? "BTI, " : "") + "2 NOPs";
+            if (func != null && func.contains("+0x") && image.functionAt(shift(a, -4)) != null) {
+                func = image.functionAt(shift(a, -4)); // =2 with BTI: recorded after the BTI C
+            }
+            boolean btiBefore = !callOps && off >= 4 && image.functionAt(shift(a, -4)) != null
+                    && isBti(image.word(a.section(), off - 4));
+            String layout = (callOps ? "CALL_OPS literal, " : "") + (slot != funcOff || btiBefore ? "BTI, " : "")
+                    + "2 NOPs";
             out.add(initPatch(image, sec, movPlace, slot, func, layout));
             out.add(callPatch(image, sec, blPlace, slot + 4, func, layout));
         }
         return new Result(out, recorded.size(), literals);
+    }
+
+    private static boolean isBti(int word) {
+        return word == A64Words.BTI_C || word == A64Words.BTI_JC;
     }
 
     private static Patch initPatch(Arm64Image image, Section sec, Arm64Image.Place p, long off, String func,
