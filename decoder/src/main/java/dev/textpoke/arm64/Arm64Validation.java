@@ -27,17 +27,17 @@ public final class Arm64Validation {
     public static ImageReport validateImage(Path path, CmodxValidator validator, long maxDecompressed,
             InstructionClassifier capstone) throws IOException {
         try (Arm64Image image = Arm64Image.open(path, maxDecompressed)) {
-            List<Patch> jumps = JumpTableSites.read(image);
+            JumpTableSites.Result jumps = JumpTableSites.read(image);
             FtraceSites.Result ftrace = FtraceSites.read(image);
-            List<Verdict> verdicts = new ArrayList<>(jumps.size() + ftrace.patches().size());
-            for (Patch p : jumps) {
+            List<Verdict> verdicts = new ArrayList<>(jumps.patches().size() + ftrace.patches().size());
+            for (Patch p : jumps.patches()) {
                 verdicts.add(validator.check(p));
             }
             for (Patch p : ftrace.patches()) {
                 verdicts.add(validator.check(p));
             }
             CapstoneCrossCheck.Result cross = capstone == null ? null : CapstoneCrossCheck.run(image, capstone);
-            return new ImageReport(path.toString(), image.isModule(), verdicts, jumps.size(),
+            return new ImageReport(path.toString(), image.isModule(), verdicts, jumps.sites(),
                     ftrace.functions(), ftrace.callOpsLiterals(), cross);
         }
     }

@@ -71,7 +71,7 @@ final class FtraceSites {
             String layout = (callOps ? "CALL_OPS literal, " : "") + (slot != funcOff || btiBefore ? "BTI, " : "")
                     + "2 NOPs";
             out.add(initPatch(image, sec, movPlace, slot, func, layout));
-            out.add(callPatch(image, sec, blPlace, slot + 4, func, layout));
+            out.addAll(callPatches(image, sec, blPlace, slot + 4, func, layout));
         }
         return new Result(out, recorded.size(), literals);
     }
@@ -91,7 +91,8 @@ final class FtraceSites {
                 "ftrace_init_nop in " + func + " (" + layout + "): load time, before the code can run");
     }
 
-    private static Patch callPatch(Arm64Image image, Section sec, Arm64Image.Place p, long off, String func,
+    /** NOP -> BL when tracing starts, BL -> NOP when it stops; both at run time. */
+    private static List<Patch> callPatches(Arm64Image image, Section sec, Arm64Image.Place p, long off, String func,
             String layout) throws ElfFormatException {
         int word = image.word(sec.index(), off);
         List<Finding> findings = new ArrayList<>();
@@ -111,10 +112,14 @@ final class FtraceSites {
             bl = 0x94000000; // BL with the offset the kernel picks at load; its class is what matters here
             to = "ftrace_caller or the module's ftrace PLT (offset decided at load)";
         }
-        return new Patch(image.path().toString(), p.regionName(), p.address(), sec.name(), off,
-                image.symbolize(p), PatchKind.FTRACE, List.of(word), List.of(bl), true, Visibility.LOCAL, t, reach, findings,
-                "ftrace call site of " + func + " (" + layout + "): NOP <-> BL " + to
-                        + " at run time; BL <-> BL on retarget");
+        String what = "ftrace call site of " + func + " (" + layout + "): BL " + to;
+        Patch on = new Patch(image.path().toString(), p.regionName(), p.address(), sec.name(), off,
+                image.symbolize(p), PatchKind.FTRACE, List.of(word), List.of(bl), true, Visibility.LOCAL, t, reach,
+                findings, what + " when tracing starts (BL -> BL when retargeted)");
+        Patch off2 = new Patch(image.path().toString(), p.regionName(), p.address(), sec.name(), off,
+                image.symbolize(p), PatchKind.FTRACE, List.of(bl), List.of(A64Words.NOP), true, Visibility.LOCAL, t,
+                reach, List.of(), what + " removed when tracing stops");
+        return List.of(on, off2);
     }
 
     private static void expectNop(int word, List<Finding> findings) {

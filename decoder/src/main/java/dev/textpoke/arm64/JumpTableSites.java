@@ -37,13 +37,16 @@ final class JumpTableSites {
     record Entry(Arm64Image.Place site, long siteOffset, Arm64Image.Place target, String key, boolean branch,
             long entryFileOffset) {}
 
-    static List<Patch> read(Arm64Image image) throws ElfFormatException {
+    /** Two patches per site (away from the compiled word and back), and the number of sites. */
+    record Result(List<Patch> patches, int sites) {}
+
+    static Result read(Arm64Image image) throws ElfFormatException {
         List<Entry> entries = image.isModule() ? moduleEntries(image) : linkedEntries(image);
-        List<Patch> out = new ArrayList<>(entries.size());
+        List<Patch> out = new ArrayList<>(2 * entries.size());
         for (Entry e : entries) {
-            out.add(patch(image, e));
+            out.addAll(patches(image, e));
         }
-        return out;
+        return new Result(out, entries.size());
     }
 
     private static List<Entry> moduleEntries(Arm64Image image) throws ElfFormatException {
@@ -120,7 +123,8 @@ final class JumpTableSites {
         return out;
     }
 
-    private static Patch patch(Arm64Image image, Entry e) throws ElfFormatException {
+    /** The toggle away from the compiled word and the toggle back: both are runtime patches. */
+    private static List<Patch> patches(Arm64Image image, Entry e) throws ElfFormatException {
         int fileWord = image.word(e.site().section(), e.siteOffset());
         List<Finding> findings = new ArrayList<>();
         A64Class cls = A64Class.of(fileWord);
@@ -147,12 +151,19 @@ final class JumpTableSites {
             findings.add(new Finding(CmodxRule.OLD_WORD, String.format(
                     "the site holds %08x (%s), neither NOP nor B", fileWord, cls.manualName())));
         }
-        String note = "key " + e.key() + (e.branch() ? " (branch)" : "") + "; compiled " + compiled
-                + "; the other key state installs " + (other == A64Words.NOP ? "NOP" : "B");
-        return new Patch(image.path().toString(), e.site().regionName(), e.site().address(),
-                image.elf().sections().get(e.site().section()).name(), e.siteOffset(), image.symbolize(e.site()),
-                PatchKind.JUMP_LABEL, List.of(fileWord), List.of(other), true, Visibility.IPI,
-                OptionalLong.of(e.target().address()), reach, findings, note);
+        String key = "key " + e.key() + (e.branch() ? " (branch)" : "") + "; compiled " + compiled;
+        String section = image.elf().sections().get(e.site().section()).name();
+        String symbol = image.symbolize(e.site());
+        OptionalLong target = OptionalLong.of(e.target().address());
+        Patch away = new Patch(image.path().toString(), e.site().regionName(), e.site().address(), section,
+                e.siteOffset(), symbol, PatchKind.JUMP_LABEL, List.of(fileWord), List.of(other), true,
+                Visibility.IPI, target, reach, findings, key + "; the other key state installs "
+                        + (other == A64Words.NOP ? "NOP" : "B") + " (also at load, before the code runs, when"
+                        + " the key's state differs from its default)");
+        Patch back = new Patch(image.path().toString(), e.site().regionName(), e.site().address(), section,
+                e.siteOffset(), symbol, PatchKind.JUMP_LABEL, List.of(other), List.of(fileWord), true,
+                Visibility.IPI, target, reach, List.of(), key + "; toggling back restores the compiled word");
+        return List.of(away, back);
     }
 
     /**

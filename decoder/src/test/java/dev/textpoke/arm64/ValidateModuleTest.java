@@ -149,7 +149,7 @@ class ValidateModuleTest {
             assertEquals("local", call.get("visibility"));
         }
         assertEquals((long) entries.size(), summary.get("ftrace_functions"));
-        assertEquals(6 + 2L * entries.size(), summary.get("transitions"));
+        assertEquals(2 * 6 + 3L * entries.size(), summary.get("transitions")); // away and back; init, on, off
     }
 
     private static boolean isBti(String section, long offset) {
