@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 + " and decodes branch traces across it.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            InfoCommand.class,
             DumpCommand.class,
             ValidateArm64Command.class,
             PatcherCommand.class,
