@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,10 @@ public record PerfWalk(List<WalkedRecord> records, Map<String, Long> counts, Str
 
     public static PerfWalk of(Path perfData) throws IOException, InterruptedException {
         Path script = TraceFiles.traces().resolve("tools/perfwalk.py");
-        Process p = new ProcessBuilder("python3", script.toString(), "--records", perfData.toString())
+        // Debian's python3, where scripts/ensure-deps installs python3-zstandard (another python3
+        // may come first on the PATH).
+        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        Process p = new ProcessBuilder(python, script.toString(), "--records", perfData.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
