@@ -678,7 +678,7 @@ static int patch_loop(struct tp_run *run, struct tp_result *res)
 	uint64_t all = run->nsites == 64 ? ~0ull : (1ull << run->nsites) - 1;
 	uint64_t start = tp_now_ns(), last_progress = start, end = start;
 	uint64_t cpu0 = tp_thread_cpu_ns();
-	uint64_t j;
+	uint64_t j, completed = 0;
 	int err = 0;
 
 	for (j = 1; j <= run->ops; j++) {
@@ -700,6 +700,7 @@ static int patch_loop(struct tp_run *run, struct tp_result *res)
 			break;
 		}
 		atomic_store_explicit(&run->completed, (uint32_t)j, memory_order_release);
+		completed = j;
 		end = tp_now_ns();
 		run->op_ns[j - 1] = end - t0 > UINT32_MAX ? UINT32_MAX : (uint32_t)(end - t0);
 		if ((j & 1023) == 0) {
@@ -713,7 +714,7 @@ static int patch_loop(struct tp_run *run, struct tp_result *res)
 		}
 	}
 out:
-	res->ops = j - 1;
+	res->ops = completed;
 	res->elapsed_ns = end - start;
 	res->patcher_share_ppm = tp_share_ppm(tp_thread_cpu_ns() - cpu0, tp_now_ns() - start);
 	return err;
