@@ -271,10 +271,11 @@ public final class ValidateArm64Command implements Callable<Integer> {
             out.println(new JsonLine().put("totals", t));
             return;
         }
-        out.printf("total: %d images (%d unreadable), %d jump_label sites, %d ftrace functions; %d transitions"
-                        + " (%d runtime, %d load-time); %d not tear-safe, %d of them runtime; profile %s: %s%n",
-                totals.images, totals.badImages, totals.jumpLabels, totals.ftraceFunctions, totals.transitions,
-                totals.runtime, totals.loadTime, totals.notTearSafe, totals.failing,
+        String found = input.patches != null ? totals.transitions + " patches"
+                : String.format("%d images (%d unreadable), %d jump_label sites, %d ftrace functions; %d transitions",
+                        totals.images, totals.badImages, totals.jumpLabels, totals.ftraceFunctions, totals.transitions);
+        out.printf("total: %s (%d runtime, %d load-time); %d not tear-safe, %d of them runtime; profile %s: %s%n",
+                found, totals.runtime, totals.loadTime, totals.notTearSafe, totals.failing,
                 validator.profile().name().toLowerCase(java.util.Locale.ROOT), validator.profile().source());
         if (checkClassifier) {
             out.printf("total: classifier vs Capstone: %d words, %d disagreements%n", totals.words,
