@@ -44,6 +44,7 @@ final class Arm64Image implements Closeable {
     private final ModuleLayout layout;
     private final Map<Integer, Map<Long, Relocation>> relocationsBySection = new HashMap<>();
     private List<Function> functions;
+    private Map<String, ElfSymbol> byName;
 
     private Arm64Image(Path path, ElfFile elf) throws ElfFormatException {
         this.path = path;
@@ -172,14 +173,17 @@ final class Arm64Image implements Closeable {
         return s != null && !s.contains("+0x") ? s : null;
     }
 
-    /** The defined symbol with this name, or null. */
+    /** The first defined symbol with this name, or null. */
     ElfSymbol symbolNamed(String name) {
-        for (ElfSymbol s : symbols) {
-            if (s.name().equals(name) && s.isDefined()) {
-                return s;
+        if (byName == null) {
+            byName = new HashMap<>();
+            for (ElfSymbol s : symbols) {
+                if (s.isDefined()) {
+                    byName.putIfAbsent(s.name(), s);
+                }
             }
         }
-        return null;
+        return byName.get(name);
     }
 
     private List<Function> functions() {

@@ -16,7 +16,7 @@ public final class Arm64Validation {
      * @param crossCheck the mask-versus-Capstone comparison, or null when not asked for
      */
     public record ImageReport(String image, boolean module, List<Verdict> verdicts, int jumpLabelSites,
-            int ftraceFunctions, int callOpsLiterals, CapstoneCrossCheck.Result crossCheck) {}
+            int ftraceFunctions, int callOpsLiterals, int ftraceEntriesSkipped, CapstoneCrossCheck.Result crossCheck) {}
 
     /**
      * Reads the jump-label and ftrace sites of an arm64 vmlinux or module ({@code .ko}, {@code .ko.xz},
@@ -38,7 +38,7 @@ public final class Arm64Validation {
             }
             CapstoneCrossCheck.Result cross = capstone == null ? null : CapstoneCrossCheck.run(image, capstone);
             return new ImageReport(path.toString(), image.isModule(), verdicts, jumps.sites(),
-                    ftrace.functions(), ftrace.callOpsLiterals(), cross);
+                    ftrace.functions(), ftrace.callOpsLiterals(), ftrace.skipped(), cross);
         }
     }
 

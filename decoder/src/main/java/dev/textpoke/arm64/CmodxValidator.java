@@ -1,7 +1,6 @@
 package dev.textpoke.arm64;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -30,14 +29,13 @@ public final class CmodxValidator {
             findings.add(new Finding(CmodxRule.ALIGNED_WORD, "address 0x" + Long.toHexString(p.address())
                     + " is not 4-byte aligned"));
         }
-        Set<CmodxRule> seen = new LinkedHashSet<>();
         int n = Math.max(p.oldWords().size(), p.newWords().size());
         for (int i = 0; i < n; i++) {
             if (i < p.oldWords().size()) {
-                membership(p.oldWords().get(i), "old", findings, seen);
+                membership(p.oldWords().get(i), "old", findings);
             }
             if (i < p.newWords().size()) {
-                membership(p.newWords().get(i), "new", findings, seen);
+                membership(p.newWords().get(i), "new", findings);
             }
         }
         switch (p.reach()) {
@@ -62,7 +60,7 @@ public final class CmodxValidator {
         return new Verdict(p, profile, findings);
     }
 
-    private void membership(int word, String which, List<Finding> findings, Set<CmodxRule> seen) {
+    private void membership(int word, String which, List<Finding> findings) {
         A64Class c = A64Class.of(word);
         if (profile.contains(c)) {
             return;
@@ -75,9 +73,9 @@ public final class CmodxValidator {
         } else {
             rule = CmodxRule.OLD_OR_NEW_SET;
         }
+        String what = c == A64Class.OTHER ? "an instruction outside the set" : c.manualName();
         findings.add(new Finding(rule, String.format("%s word %08x (%s) is not in the %s set", which, word,
-                c.manualName(), profile.name().toLowerCase(java.util.Locale.ROOT))));
-        seen.add(rule);
+                what, profile.name().toLowerCase(java.util.Locale.ROOT))));
     }
 
     private static String distanceText(long d) {

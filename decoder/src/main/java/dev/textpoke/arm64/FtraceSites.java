@@ -37,10 +37,15 @@ final class FtraceSites {
     private FtraceSites() {}
 
     /** Counts what was found besides the patches. */
-    record Result(List<Patch> patches, int functions, int callOpsLiterals) {}
+    /**
+     * @param skipped recorded addresses that point at no code in the file (vmlinux only: entries the
+     *                linker left zero without a relocation, i.e. of functions discarded at link time)
+     */
+    record Result(List<Patch> patches, int functions, int callOpsLiterals, int skipped) {}
 
     static Result read(Arm64Image image) throws ElfFormatException {
-        List<Arm64Image.Place> recorded = image.isModule() ? moduleEntries(image) : linkedEntries(image);
+        int[] skipped = new int[1];
+        List<Arm64Image.Place> recorded = image.isModule() ? moduleEntries(image) : linkedEntries(image, skipped);
         List<Patch> out = new ArrayList<>();
         int literals = 0;
         for (Arm64Image.Place a : recorded) {
@@ -73,7 +78,7 @@ final class FtraceSites {
             out.add(initPatch(image, sec, movPlace, slot, func, layout));
             out.addAll(callPatches(image, sec, blPlace, slot + 4, func, layout));
         }
-        return new Result(out, recorded.size(), literals);
+        return new Result(out, recorded.size(), literals, skipped[0]);
     }
 
     private static boolean isBti(int word) {
@@ -178,7 +183,8 @@ final class FtraceSites {
      * kernel (CONFIG_RELOCATABLE, linked with --no-apply-dynamic-relocs) leaves them zero in the file
      * and carries each as the addend of an R_AARCH64_RELATIVE relocation in .rela.dyn.
      */
-    private static List<Arm64Image.Place> linkedEntries(Arm64Image image) throws ElfFormatException {
+    private static List<Arm64Image.Place> linkedEntries(Arm64Image image, int[] skipped)
+            throws ElfFormatException {
         ElfSymbol start = image.symbolNamed("__start_mcount_loc");
         ElfSymbol stop = image.symbolNamed("__stop_mcount_loc");
         if (start == null || stop == null) {
@@ -210,7 +216,8 @@ final class FtraceSites {
             }
             int codeSec = image.sectionAt(value);
             if (value == 0 || codeSec < 0) {
-                continue; // an entry of a discarded (e.g. __init freed) or weak-overridden function
+                skipped[0]++;
+                continue;
             }
             out.add(new Arm64Image.Place(null, value, codeSec));
         }

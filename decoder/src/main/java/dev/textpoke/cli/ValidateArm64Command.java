@@ -158,6 +158,7 @@ public final class ValidateArm64Command implements Callable<Integer> {
                     .put("jump_label_sites", r.jumpLabelSites())
                     .put("ftrace_functions", r.ftraceFunctions())
                     .put("ftrace_ops_literals", r.callOpsLiterals())
+                    .put("ftrace_entries_without_code", r.ftraceEntriesSkipped())
                     .put("transitions", r.verdicts().size())
                     .put("runtime", runtime)
                     .put("load_time", r.verdicts().size() - runtime)
@@ -167,9 +168,11 @@ public final class ValidateArm64Command implements Callable<Integer> {
             }
             out.println(new JsonLine().put("image", r.image()).put("summary", summary));
         } else {
-            out.printf("%s: %d jump_label sites, %d ftrace functions (%d with an ops literal); %d transitions"
+            out.printf("%s: %d jump_label sites, %d ftrace functions (%d with an ops literal%s); %d transitions"
                             + " (%d runtime, %d load-time); %d runtime transitions not tear-safe%n",
-                    r.image(), r.jumpLabelSites(), r.ftraceFunctions(), r.callOpsLiterals(), r.verdicts().size(),
+                    r.image(), r.jumpLabelSites(), r.ftraceFunctions(), r.callOpsLiterals(),
+                    r.ftraceEntriesSkipped() == 0 ? "" : ", " + r.ftraceEntriesSkipped()
+                            + " recorded entries point at no code", r.verdicts().size(),
                     runtime, r.verdicts().size() - runtime, runtimeUnsafe);
             if (cross != null) {
                 out.printf("%s: classifier vs Capstone: %d words, %d disagreements%s%n", r.image(), cross.words(),
@@ -268,10 +271,11 @@ public final class ValidateArm64Command implements Callable<Integer> {
             out.println(new JsonLine().put("totals", t));
             return;
         }
-        out.printf("total: %d images (%d unreadable), %d jump_label sites, %d ftrace functions; %d transitions"
-                        + " (%d runtime, %d load-time); %d not tear-safe, %d of them runtime; profile %s: %s%n",
-                totals.images, totals.badImages, totals.jumpLabels, totals.ftraceFunctions, totals.transitions,
-                totals.runtime, totals.loadTime, totals.notTearSafe, totals.failing,
+        String found = input.patches != null ? totals.transitions + " patches"
+                : String.format("%d images (%d unreadable), %d jump_label sites, %d ftrace functions; %d transitions",
+                        totals.images, totals.badImages, totals.jumpLabels, totals.ftraceFunctions, totals.transitions);
+        out.printf("total: %s (%d runtime, %d load-time); %d not tear-safe, %d of them runtime; profile %s: %s%n",
+                found, totals.runtime, totals.loadTime, totals.notTearSafe, totals.failing,
                 validator.profile().name().toLowerCase(java.util.Locale.ROOT), validator.profile().source());
         if (checkClassifier) {
             out.printf("total: classifier vs Capstone: %d words, %d disagreements%n", totals.words,
