@@ -21,7 +21,7 @@ import java.nio.ByteOrder;
  * <p>After it throws, the reader is finished: {@link #next()} returns false. Every record it
  * returned before stays valid data.
  */
-public final class RecordReader implements AutoCloseable {
+public final class RecordReader implements RecordSource {
     /** Largest record: {@code header.size} is a u16. */
     static final int MAX_RECORD = 0xffff;
     private static final int WINDOW = 4 << 20;
@@ -96,6 +96,11 @@ public final class RecordReader implements AutoCloseable {
 
     public String source() {
         return source;
+    }
+
+    /** The input's byte order. */
+    public ByteOrder order() {
+        return outer.buffer().order();
     }
 
     /** The record read by the last successful {@link #next()}; see {@link RecordView} for its lifetime. */
