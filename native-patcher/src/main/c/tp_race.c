@@ -46,7 +46,6 @@ struct tp_executor {
 	volatile int fault_sig;
 	/* Calls made so far; written by this executor only, read by the patcher (plants). */
 	_Atomic uint64_t calls;
-	int pin_failed;
 	int log_full;
 	/* Thread CPU time and wall time of the executor's loop. */
 	uint64_t cpu_ns;
@@ -190,8 +189,6 @@ static void *executor_main(void *arg)
 	uint32_t k = ex->index % run->nsites;
 
 	tls_executor = ex;
-	if (tp_pin(ex->cpu) != 0)
-		ex->pin_failed = 1;
 	atomic_fetch_add(&run->ready, 1);
 	uint64_t cpu0 = tp_thread_cpu_ns(), wall0 = tp_now_ns();
 	while (!atomic_load_explicit(&run->stop, memory_order_relaxed)) {
@@ -727,22 +724,18 @@ static int start_executors(struct tp_run *run, const int *cpus, int ncpus, struc
 		ex->run = run;
 		ex->index = i;
 		ex->cpu = cpus[1 + i % (uint32_t)(ncpus - 1)];
-		int e = pthread_create(&ex->thread, NULL, executor_main, ex);
-		if (e != 0) {
+		int e, r = tp_thread_start(&ex->thread, ex->cpu, 0, executor_main, ex, &e);
+		if (r != 0) {
 			atomic_store(&run->stop, 1);
 			for (uint32_t k = 0; k < i; k++)
 				pthread_join(run->exec[k].thread, NULL);
 			run->nexec = i;
-			return fail(res, -tp_thread, e, "pthread_create: %s", strerror(e));
+			return fail(res, r, e, "cannot start an executor on CPU %d: %s", ex->cpu,
+				    strerror(e));
 		}
 	}
 	while (atomic_load(&run->ready) < run->nexec)
 		tp_cpu_relax();
-	for (uint32_t i = 0; i < run->nexec; i++) {
-		if (run->exec[i].pin_failed)
-			return fail(res, -tp_affinity, 0, "cannot pin an executor to CPU %d",
-				    run->exec[i].cpu);
-	}
 	return 0;
 }
 
