@@ -29,10 +29,10 @@ struct spinner {
 	_Atomic uint32_t *ready;
 };
 
-static int set_fifo(int priority)
+static int set_realtime(int priority)
 {
 	struct sched_param param = {.sched_priority = priority};
-	return pthread_setschedparam(pthread_self(), SCHED_FIFO, &param);
+	return pthread_setschedparam(pthread_self(), SCHED_RR, &param);
 }
 
 static void *spinner_main(void *arg)
@@ -112,7 +112,7 @@ static int run_point(const struct tp_cost_config *cfg, struct tp_cost_result *re
 		int e, r = tp_thread_start(&sp->thread, sp->cpu, (int)cfg->rt_priority, spinner_main,
 					   sp, &e);
 		if (r == -tp_sched) {
-			err = cost_fail(res, r, e, "cannot start a SCHED_FIFO spinner: %s (needs"
+			err = cost_fail(res, r, e, "cannot start a SCHED_RR spinner: %s (needs"
 					" CAP_SYS_NICE or RLIMIT_RTPRIO)", strerror(e));
 			break;
 		}
@@ -190,10 +190,10 @@ int tp_cost(const struct tp_cost_config *cfg, struct tp_cost_result *res)
 	if ((err = tp_pin(cpus[0])))
 		return cost_fail(res, err, errno, "cannot pin to CPU %d", cpus[0]);
 	if (cfg->rt_priority) {
-		int e = set_fifo((int)cfg->rt_priority);
+		int e = set_realtime((int)cfg->rt_priority);
 		if (e != 0)
 			return cost_fail(res, -tp_sched, e,
-					 "cannot run SCHED_FIFO: %s (needs CAP_SYS_NICE or RLIMIT_RTPRIO)",
+					 "cannot run SCHED_RR: %s (needs CAP_SYS_NICE or RLIMIT_RTPRIO)",
 					 strerror(e));
 	}
 

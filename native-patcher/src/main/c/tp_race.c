@@ -83,6 +83,8 @@ struct tp_run {
 	uint64_t barrier_cap;
 	/* tp_plant_crash's call. */
 	uintptr_t crash_sp;
+	/* tp_plant_trap_hold: hold the next trap phase. */
+	int hold_trap;
 	/* For the rare error inside the patch loop. */
 	int sys_errno;
 };
@@ -223,6 +225,31 @@ static void *executor_main(void *arg)
 	return NULL;
 }
 
+/* Holds a planted state for plant_hold_ns, and until every executor has called each site
+ * PLANT_CALLS times meanwhile (a preempted executor would otherwise miss a timed hold), but
+ * no longer than PLANT_MAX_NS. */
+#define PLANT_CALLS 64u
+#define PLANT_MAX_NS 5000000000ull
+
+static void hold(struct tp_run *run)
+{
+	uint64_t start = tp_now_ns();
+	uint64_t want[TP_MAX_THREADS];
+
+	for (uint32_t i = 0; i < run->nexec; i++)
+		want[i] = atomic_load_explicit(&run->exec[i].calls, memory_order_relaxed) +
+			  (uint64_t)PLANT_CALLS * run->nsites;
+	for (;;) {
+		uint64_t now = tp_now_ns();
+		int all = 1;
+		for (uint32_t i = 0; i < run->nexec && all; i++)
+			all = atomic_load_explicit(&run->exec[i].calls, memory_order_relaxed) >= want[i];
+		if ((all && now - start >= run->cfg->plant_hold_ns) || now - start >= PLANT_MAX_NS)
+			return;
+		tp_cpu_relax();
+	}
+}
+
 /* --- writing code --- */
 
 static void write_bytes(uint8_t *dst, const uint8_t *src, size_t len)
@@ -325,6 +352,10 @@ static int trap_op(struct tp_run *run, uint64_t mask, int sync)
 	}
 	if (sync && (err = barrier(run)))
 		return err;
+	if (run->hold_trap) {
+		hold(run);
+		run->hold_trap = 0;
+	}
 	for (uint32_t s = 0; s < run->nsites; s++) {
 		struct tp_site *site = &run->sites[s];
 		if (((mask >> s) & 1) && site->len > trap_len) {
@@ -413,31 +444,6 @@ static int patch_op(struct tp_run *run, uint64_t mask, uint32_t seq)
 	}
 }
 
-/* Holds a planted state for plant_hold_ns, and until every executor has called each site
- * PLANT_CALLS times meanwhile (a preempted executor would otherwise miss a timed hold), but
- * no longer than PLANT_MAX_NS. */
-#define PLANT_CALLS 64u
-#define PLANT_MAX_NS 5000000000ull
-
-static void hold(struct tp_run *run)
-{
-	uint64_t start = tp_now_ns();
-	uint64_t want[TP_MAX_THREADS];
-
-	for (uint32_t i = 0; i < run->nexec; i++)
-		want[i] = atomic_load_explicit(&run->exec[i].calls, memory_order_relaxed) +
-			  (uint64_t)PLANT_CALLS * run->nsites;
-	for (;;) {
-		uint64_t now = tp_now_ns();
-		int all = 1;
-		for (uint32_t i = 0; i < run->nexec && all; i++)
-			all = atomic_load_explicit(&run->exec[i].calls, memory_order_relaxed) >= want[i];
-		if ((all && now - start >= run->cfg->plant_hold_ns) || now - start >= PLANT_MAX_NS)
-			return;
-		tp_cpu_relax();
-	}
-}
-
 /* The planted fault of tp_plant_*, before the real patch operation `seq` runs. */
 static void plant(struct tp_run *run, uint32_t seq)
 {
@@ -456,6 +462,9 @@ static void plant(struct tp_run *run, uint32_t seq)
 		write_insn_bytewise(site, bytes);
 		/* Not an executor: on_signal lets the fault kill the process. */
 		tp_call_site(site->entry, &run->crash_sp);
+		return;
+	case tp_plant_trap_hold:
+		run->hold_trap = 1;
 		return;
 	case tp_plant_stale:
 		/* Claim completion before writing anything. */
@@ -524,6 +533,10 @@ static int validate(const struct tp_config *cfg, struct tp_result *res)
 		return fail(res, -tp_invalid, 0, "the torn-tag plant needs two sites");
 	if (cfg->plant != tp_plant_none && cfg->protocol == tp_proto_mprotect)
 		return fail(res, -tp_invalid, 0, "plants need a code page that stays writable");
+	if (cfg->plant == tp_plant_trap_hold && cfg->protocol != tp_proto_int3 &&
+	    cfg->protocol != tp_proto_int3_sync && cfg->protocol != tp_proto_batch &&
+	    cfg->protocol != tp_proto_brk && cfg->protocol != tp_proto_brk_sync)
+		return fail(res, -tp_invalid, 0, "the trap-hold plant needs an INT3 or BRK protocol");
 	return 0;
 }
 

@@ -102,7 +102,7 @@ int tp_thread_start(pthread_t *thread, int cpu, int rt_priority, void *(*fn)(voi
 		e = pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
 	if (!e) {
 		struct sched_param param = {.sched_priority = rt_priority};
-		e = pthread_attr_setschedpolicy(&attr, rt_priority ? SCHED_FIFO : SCHED_OTHER);
+		e = pthread_attr_setschedpolicy(&attr, rt_priority ? SCHED_RR : SCHED_OTHER);
 		if (!e)
 			e = pthread_attr_setschedparam(&attr, &param);
 	}

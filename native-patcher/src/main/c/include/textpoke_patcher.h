@@ -70,7 +70,7 @@ enum tp_error_code {
 	tp_busy = 16,
 	/* The requested run needs more log memory than the patcher allows itself. */
 	tp_too_big = 17,
-	/* SCHED_FIFO was refused (needs CAP_SYS_NICE or an RLIMIT_RTPRIO). */
+	/* SCHED_RR was refused (needs CAP_SYS_NICE or an RLIMIT_RTPRIO). */
 	tp_sched = 18,
 };
 
@@ -182,7 +182,11 @@ enum tp_plant {
 	/* Midway, the patcher thread itself runs a half-written site: the process dies of
 	 * SIGSEGV, as a harness bug would kill it. Shows that the caller survives that. */
 	tp_plant_crash = 4,
-	tp_plant_count = 5,
+	/* Midway, the INT3/BRK protocols hold the trap instruction in place (after its
+	 * barrier) until the executors have run the site: every one of those executions goes
+	 * through the handler, whose emulation the check then verifies. */
+	tp_plant_trap_hold = 5,
+	tp_plant_count = 6,
 };
 
 /** What one race does. tp_config_init fills the defaults. */
@@ -359,9 +363,10 @@ struct tp_cost_config {
 	uint32_t points;
 	/* Other threads spinning in user space on other CPUs, per measurement point. */
 	uint32_t threads[TP_MAX_COST_POINTS];
-	/* 0: normal scheduling. 1..99: the measuring thread and the spinners run SCHED_FIFO at
+	/* 0: normal scheduling. 1..99: the measuring thread and the spinners run SCHED_RR at
 	 * this priority, so that other load cannot deschedule the spinners membarrier must
-	 * interrupt (the kernel's RT throttling still leaves others 5% of each CPU). */
+	 * interrupt (the kernel's RT throttling still leaves others 5% of each CPU). Round
+	 * robin, not FIFO: spinners sharing a CPU must take turns, or the second never starts. */
 	uint32_t rt_priority;
 	/* Untimed calls per method and point before the timed ones; 0: calls / 10, at most 1000. */
 	uint32_t warmup_calls;

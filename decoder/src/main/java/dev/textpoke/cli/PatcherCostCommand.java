@@ -50,7 +50,7 @@ final class PatcherCostCommand implements Callable<Integer> {
             description = "Run under a seccomp filter that makes membarrier fail with ENOSYS, EPERM or EINVAL.")
     String denyMembarrier;
 
-    @Option(names = "--realtime", description = "Run the measuring thread and the spinners SCHED_FIFO (root),"
+    @Option(names = "--realtime", description = "Run the measuring thread and the spinners SCHED_RR (root),"
             + " so that other load cannot deschedule the spinners membarrier must interrupt.")
     boolean realtime;
 

@@ -52,8 +52,16 @@ class CostTest {
     }
 
     @Test
+    void realtimeSpinnersSharingACpuTakeTurns() throws PatcherException {
+        // More spinners than other CPUs: under SCHED_FIFO one that shares a CPU would never start.
+        int others = Runtime.getRuntime().availableProcessors() - 1;
+        CostResult r = patcher.cost(new CostSpec(Arch.X86_64, List.of(others + 2), 200, 0, null, 1));
+        assertEquals(CostMethod.values().length, r.points().size());
+    }
+
+    @Test
     void realtimeSpinnersRunAllTheTime() throws PatcherException {
-        // SCHED_FIFO spinners preempt any normal load on their CPU; RT throttling leaves others
+        // SCHED_RR spinners preempt any normal load on their CPU; RT throttling leaves others
         // 5% (sched_rt_runtime_us 950000 of 1000000), so the share is at least about 0.9.
         CostResult r = patcher.cost(new CostSpec(Arch.X86_64, List.of(1), 500, 0, null, 1));
         for (CostResult.Point p : r.points()) {
