@@ -149,6 +149,10 @@ public final class InstructionClassifier implements AutoCloseable {
         final ByteBuffer insnView;
 
         NativeState(Isa isa) {
+            if (com.sun.jna.Native.POINTER_SIZE != 8) {
+                throw new IllegalStateException("the classifier supports 64-bit JVMs only (size_t and"
+                        + " pointers are written as 8 bytes)");
+            }
             CapstoneLibrary.requireVersion4();
             int mode = isa == Isa.X86_64 ? Capstone.CS_MODE_64 : Capstone.CS_MODE_ARM;
             int arch = isa == Isa.X86_64 ? Capstone.CS_ARCH_X86 : Capstone.CS_ARCH_ARM64;
