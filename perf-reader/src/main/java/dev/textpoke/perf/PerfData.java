@@ -149,7 +149,8 @@ public final class PerfData implements Closeable {
         }
         ByteOrder pipe = pipeOrder(head, source);
         if (pipe != null && dataFiles.isEmpty()) {
-            ByteWindow w = new ByteWindow(ByteWindow.fileRegion(ch, PIPE_HEADER, size), 4 << 20, pipe, PIPE_HEADER);
+            ByteWindow w = new ByteWindow(ByteWindow.fileRegion(ch, PIPE_HEADER, size),
+                    RecordReader.windowFor(size - PIPE_HEADER), pipe, PIPE_HEADER);
             return new PerfData(Format.PIPE, source, pipe, null, List.of(), ch, size, w, List.of(), null);
         }
         FileHeader h = FileHeader.parse(head, source);

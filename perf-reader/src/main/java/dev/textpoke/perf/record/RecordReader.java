@@ -72,9 +72,18 @@ public final class RecordReader implements RecordSource {
      */
     public RecordReader(String source, ByteWindow.Source in, ByteOrder order, long start, long end) {
         this.source = source;
-        this.outer = new ByteWindow(in, WINDOW, order, start);
+        this.outer = new ByteWindow(in, windowFor(end - start), order, start);
         this.end = end;
         view.setSource(source);
+    }
+
+    /**
+     * A window for a region of {@code length} bytes: the whole region when it is small, since a
+     * 10 KB file needs no 4 MB buffer (allocating and zeroing one costs more than reading the
+     * file), but never less than the largest record.
+     */
+    public static int windowFor(long length) {
+        return (int) Math.max(MAX_RECORD + 1, Math.min(WINDOW, length));
     }
 
     /** Continues on an already started window (pipe mode, whose header was read from it). */

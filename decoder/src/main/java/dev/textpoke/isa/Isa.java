@@ -1,0 +1,14 @@
+package dev.textpoke.isa;
+
+/** The instruction sets textpoke classifies. */
+public enum Isa {
+    /** x86-64 in 64-bit mode. */
+    X86_64,
+    /** AArch64's A64, little-endian instruction stream (as Linux runs it). */
+    A64;
+
+    /** Longest instruction: 15 bytes on x86 (Intel SDM Vol. 2, 2.3.11), 4 on A64. */
+    public int maxLength() {
+        return this == X86_64 ? 15 : 4;
+    }
+}
