@@ -51,7 +51,7 @@ final class DumpCommand implements Callable<Integer> {
                             RecordView v = r.current();
                             perType.merge(Integer.toUnsignedLong(v.type()), 1L, Long::sum);
                             if (!counts) {
-                                out.println(printer.line(v, r));
+                                out.println(printer.line(v));
                             }
                             if ((r.count() & 0xfff) == 0) {
                                 progress.update(r.position(), data.fileSize(), "bytes");

@@ -90,6 +90,12 @@ public final class JsonLine {
         return this;
     }
 
+    /** Any value {@link #put(String, List)} accepts: a string, number, boolean, null, list, map or JsonLine. */
+    public JsonLine putValue(String key, Object value) {
+        value(key(key), value);
+        return this;
+    }
+
     private static void value(StringBuilder sb, Object v) {
         if (v == null) {
             sb.append("null");

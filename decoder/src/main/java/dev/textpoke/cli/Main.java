@@ -18,7 +18,13 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Replays Linux kernel code patching over a time-indexed model of kernel text"
                 + " and decodes branch traces across it.",
-        subcommands = {CommandLine.HelpCommand.class, DumpCommand.class, PatcherCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            InfoCommand.class,
+            DumpCommand.class,
+            ValidateArm64Command.class,
+            PatcherCommand.class,
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -92,4 +92,22 @@ class DumpCommandTest {
         assertTrue(r.err().contains("at byte 0"), r.err());
         assertEquals(1, r.err().strip().split("\n").length);
     }
+
+    @Test
+    void jsonHasOneObjectPerRecordWithOffsetTypeSizeAndFields() {
+        CliRun text = CliRun.of("dump", PIPE_ZSTD.toString());
+        CliRun json = CliRun.of("dump", "--json", PIPE_ZSTD.toString());
+        assertEquals(0, json.status(), json.err());
+        String[] t = text.out().split("\n");
+        String[] j = json.out().split("\n");
+        assertEquals(t.length, j.length);
+        for (int i = 0; i < t.length; i++) {
+            long offset = Long.decode(t[i].substring(0, t[i].indexOf(' ')));
+            String type = t[i].split(" ")[2];
+            assertTrue(j[i].startsWith("{\"offset\":" + offset + ",\"type\":\"" + type + "\",\"size\":"), j[i]);
+            assertTrue(j[i].endsWith("}"), j[i]);
+        }
+        assertTrue(json.out().contains("\"type\":\"PERF_RECORD_SAMPLE\",\"size\":48,\"decompressed_offset\""), json.out());
+        assertTrue(json.out().contains("\"comm\":\"sleep\""), json.out());
+    }
 }

@@ -11,6 +11,9 @@ import dev.textpoke.perf.file.FileHeader;
 import dev.textpoke.perf.file.FileSection;
 import dev.textpoke.perf.file.Magic;
 import dev.textpoke.perf.record.RecordReader;
+import dev.textpoke.perf.record.RecordSource;
+import dev.textpoke.perf.sort.MergedRecords;
+import dev.textpoke.perf.sort.OrderedRecords;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -146,7 +149,8 @@ public final class PerfData implements Closeable {
         }
         ByteOrder pipe = pipeOrder(head, source);
         if (pipe != null && dataFiles.isEmpty()) {
-            ByteWindow w = new ByteWindow(ByteWindow.fileRegion(ch, PIPE_HEADER, size), 4 << 20, pipe, PIPE_HEADER);
+            ByteWindow w = new ByteWindow(ByteWindow.fileRegion(ch, PIPE_HEADER, size),
+                    RecordReader.windowFor(size - PIPE_HEADER), pipe, PIPE_HEADER);
             return new PerfData(Format.PIPE, source, pipe, null, List.of(), ch, size, w, List.of(), null);
         }
         FileHeader h = FileHeader.parse(head, source);
@@ -354,6 +358,27 @@ public final class PerfData implements Closeable {
         }
         r.setListener(new SessionMetadata(events, features));
         return r;
+    }
+
+    /**
+     * Every record in the order perf delivers them to its tools: each input ordered by
+     * FINISHED_ROUND rounds ({@link OrderedRecords}), and a directory's inputs merged by time
+     * ({@link MergedRecords}).
+     */
+    public RecordSource ordered(OrderedRecords.Options options) throws IOException {
+        if (format != Format.DIRECTORY) {
+            return new OrderedRecords(records(), events, format == Format.FILE, options);
+        }
+        List<OrderedRecords> all = new ArrayList<>();
+        for (int i = 0; i < inputCount(); i++) {
+            all.add(new OrderedRecords(records(i), events, true, options));
+        }
+        return new MergedRecords(all);
+    }
+
+    /** {@link #ordered(OrderedRecords.Options)} with the default options. */
+    public RecordSource ordered() throws IOException {
+        return ordered(OrderedRecords.Options.defaults());
     }
 
     /** A region of the file: AUXTRACE payloads and other data the records point at. */

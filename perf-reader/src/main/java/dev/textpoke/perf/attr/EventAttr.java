@@ -26,7 +26,8 @@ import java.nio.ByteOrder;
  * </pre>
  *
  * Fields beyond {@link #declaredSize()} are zero, as the kernel treats them. {@link #flags()} is in
- * the little-endian bit numbering of {@link AttrFlag} whatever order the file was written in.
+ * the little-endian bit numbering of {@link AttrFlag} whatever order the file was written in
+ * (see {@link BitFields} for how a big-endian writer's bit-fields are brought to it).
  *
  * @param declaredSize the {@code size} field as written: 0 means {@link #SIZE_VER0}
  * @param tail         bytes after offset {@link #SIZE_KNOWN} up to the attr's size, kept as they
@@ -70,6 +71,9 @@ public record EventAttr(
     /** The largest layout this reader parses field by field. */
     public static final int SIZE_KNOWN = SIZE_VER8;
 
+    /** {@code {lsb, width}} of the flags word's bit-fields: 40 named bits (precise_ip is 2 wide), reserved rest. */
+    public static final int[][] FLAG_FIELDS = flagFields();
+
     static final int OFF_SIZE = 4;
     static final int OFF_FLAGS = 40;
 
@@ -101,9 +105,8 @@ public record EventAttr(
 
     /**
      * Reads the attr at the cursor, which holds at least the attr's own size; the cursor ends after
-     * it. In a big-endian file every field is byte-swapped and, as perf's {@code swap_bitfield}
-     * does, the bits of each byte of the flags word are reversed (C bit-fields are allocated from
-     * the most significant bit on big-endian machines).
+     * it. In a big-endian file every field is byte-swapped and the flags word's bit-fields are
+     * mapped from the big-endian allocation ({@link BitFields}).
      *
      * @throws InputFormatException when the declared size is below 64, not a multiple of 8, or
      *     beyond what the cursor holds
@@ -131,6 +134,21 @@ public record EventAttr(
                 f.u32(116), f.u64(120), f.u64(128), tail);
     }
 
+    private static int[][] flagFields() {
+        int[][] f = new int[40][];
+        int n = 0;
+        for (int bit = 0; bit < 40; bit++) {
+            if (bit == AttrFlag.PRECISE_IP.bit()) {
+                f[n++] = new int[] {bit, 2};
+                bit++;
+            } else {
+                f[n++] = new int[] {bit, 1};
+            }
+        }
+        f[n++] = new int[] {40, 24};
+        return java.util.Arrays.copyOf(f, n);
+    }
+
     /** Absolute-offset field reads within one attr; fields past its size read as zero. */
     private static final class Fields {
         private final ByteCursor a;
@@ -155,7 +173,7 @@ public record EventAttr(
 
         long flags(int off) throws InputFormatException {
             long raw = u64(off);
-            return a.order() == ByteOrder.BIG_ENDIAN ? Long.reverse(raw) : raw;
+            return a.order() == ByteOrder.BIG_ENDIAN ? BitFields.fromBigEndian(raw, FLAG_FIELDS) : raw;
         }
     }
 }

@@ -159,6 +159,16 @@ public final class EventSet {
 
     private static final int SAMPLE = 9;
 
+    /**
+     * The timestamp of the record at {@code start} read in place with its event's layout (perf's
+     * {@code evlist__parse_sample_timestamp}), or {@link SampleLayout#NONE} when it has none: a
+     * perf user record, no TIME, no sample_id_all, or an id that names no event.
+     */
+    public long timeOf(ByteBuffer b, int start, int type, int size) {
+        Event e = eventOf(b, start, type, size);
+        return e == null ? SampleLayout.NONE : e.layout().time(b, start, type, size);
+    }
+
     private static long idOf(SampleLayout l, ByteBuffer b, int start, int type, int size) {
         int words = (size - 8) >> 3;
         if (type == SAMPLE) {

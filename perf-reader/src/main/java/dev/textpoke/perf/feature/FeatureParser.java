@@ -40,7 +40,9 @@ final class FeatureParser {
                 return new Feature.Unknown(id, data);
             }
             return switch (f) {
-                case HOSTNAME, OSRELEASE, VERSION, ARCH, CPUDESC, CPUID -> new Feature.Text(id, string(c));
+                // An empty section (old perf with nothing to say) is an empty string; perf prints "(null)".
+                case HOSTNAME, OSRELEASE, VERSION, ARCH, CPUDESC, CPUID ->
+                        new Feature.Text(id, c.hasRemaining() ? string(c) : "");
                 case CMDLINE -> new Feature.CommandLine(stringList(c));
                 case BUILD_ID -> buildIds(c);
                 case NRCPUS -> new Feature.NrCpus(c.u32("nr_cpus_available"), c.u32("nr_cpus_online"));

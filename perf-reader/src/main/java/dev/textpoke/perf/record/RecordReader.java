@@ -21,7 +21,7 @@ import java.nio.ByteOrder;
  * <p>After it throws, the reader is finished: {@link #next()} returns false. Every record it
  * returned before stays valid data.
  */
-public final class RecordReader implements AutoCloseable {
+public final class RecordReader implements RecordSource {
     /** Largest record: {@code header.size} is a u16. */
     static final int MAX_RECORD = 0xffff;
     private static final int WINDOW = 4 << 20;
@@ -72,9 +72,18 @@ public final class RecordReader implements AutoCloseable {
      */
     public RecordReader(String source, ByteWindow.Source in, ByteOrder order, long start, long end) {
         this.source = source;
-        this.outer = new ByteWindow(in, WINDOW, order, start);
+        this.outer = new ByteWindow(in, windowFor(end - start), order, start);
         this.end = end;
         view.setSource(source);
+    }
+
+    /**
+     * A window for a region of {@code length} bytes: the whole region when it is small, since a
+     * 10 KB file needs no 4 MB buffer (allocating and zeroing one costs more than reading the
+     * file), but never less than the largest record.
+     */
+    public static int windowFor(long length) {
+        return (int) Math.max(MAX_RECORD + 1, Math.min(WINDOW, length));
     }
 
     /** Continues on an already started window (pipe mode, whose header was read from it). */
@@ -87,6 +96,11 @@ public final class RecordReader implements AutoCloseable {
 
     public String source() {
         return source;
+    }
+
+    /** The input's byte order. */
+    public ByteOrder order() {
+        return outer.buffer().order();
     }
 
     /** The record read by the last successful {@link #next()}; see {@link RecordView} for its lifetime. */

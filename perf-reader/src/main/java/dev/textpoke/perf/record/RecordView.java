@@ -26,7 +26,11 @@ public final class RecordView {
     private long payloadOffset;
     private String source;
 
-    void set(ByteBuffer buf, int start, int type, int misc, int size, long offset, long sequence) {
+    /**
+     * Points the view at a record: for record sources (readers, the ordering queue), not for
+     * consumers.
+     */
+    public void set(ByteBuffer buf, int start, int type, int misc, int size, long offset, long sequence) {
         this.buf = buf;
         this.start = start;
         this.type = type;
@@ -40,17 +44,20 @@ public final class RecordView {
         this.payloadOffset = -1;
     }
 
-    void setCompressed(long compressedAt, long decompressedOffset) {
+    /** For record sources: the record came out of the COMPRESSED record at {@code compressedAt}. */
+    public void setCompressed(long compressedAt, long decompressedOffset) {
         this.compressedAt = compressedAt;
         this.decompressedOffset = decompressedOffset;
     }
 
-    void setPayload(long payloadOffset, long payloadSize) {
+    /** For record sources: bytes that follow the record outside header.size. */
+    public void setPayload(long payloadOffset, long payloadSize) {
         this.payloadOffset = payloadOffset;
         this.payloadSize = payloadSize;
     }
 
-    void setSource(String source) {
+    /** For record sources: the input's name. */
+    public void setSource(String source) {
         this.source = source;
     }
 

@@ -88,4 +88,18 @@ class EventAttrTest {
             assertEquals(o == ByteOrder.LITTLE_ENDIAN ? "8877665544332211" : "1122334455667788", a.tail().hex());
         }
     }
+
+    /**
+     * A big-endian compiler allocates bit-fields from the most significant bit and keeps each
+     * field's value: precise_ip = 1 (2 bits at little-endian bits 15-16) is bit 47 of the stored u64.
+     */
+    @Test
+    void bigEndianMultiBitFieldKeepsItsValue() throws Exception {
+        byte[] a = new Enc(ByteOrder.BIG_ENDIAN).u32(0).u32(64).u64(0).u64(0).u64(0).u64(0)
+                .u64((1L << 47) | (1L << 63)).zeros(16).toArray();
+        EventAttr attr = EventAttr.read(ByteCursor.of(a, ByteOrder.BIG_ENDIAN, "x", 0));
+        assertEquals(1, attr.flag(AttrFlag.PRECISE_IP));
+        assertEquals(1, attr.flag(AttrFlag.DISABLED));
+        assertEquals((1L << 15) | 1L, attr.flags());
+    }
 }

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * ... branch stack: nr:N      (then ".....  i: &lt;from&gt; -&gt; &lt;to&gt; &lt;cycles&gt; cycles ...")
  * </pre>
  * Records perf synthesises itself (its CoreSight decoder's HEADER_ATTRs) have the source
- * {@code (null)}. COMPRESSED records get no line of their own, only a count in the stats; the
+ * {@code (null)}, and "Aggregated stats" counts them. COMPRESSED records get no line of their own, only a count in the stats; the
  * records inside them are printed with offsets into perf's decompression buffer.
  */
 public record PerfReportDump(List<DumpedRecord> records, Map<String, Long> aggregatedStats) {
@@ -92,8 +92,11 @@ public record PerfReportDump(List<DumpedRecord> records, Map<String, Long> aggre
                 }
                 return;
             }
-            if (line.equals("Aggregated stats:")) {
+            if (line.startsWith("Aggregated stats:")) {
                 flush();
+                // With an AUX area decoder the line goes on: "(excludes AUX area (e.g. instruction
+                // trace) decoded / synthesized events)", meaning the samples it synthesises; the
+                // HEADER_ATTRs it synthesises are counted all the same.
                 inStats = true;
                 return;
             }

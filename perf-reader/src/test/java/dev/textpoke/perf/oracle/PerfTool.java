@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Runs the installed perf as an oracle: {@code PERF_CONFIG=/dev/null}, {@code LC_ALL=C} and an
@@ -47,6 +49,14 @@ public final class PerfTool {
      * non-zero on files it reads only in part).
      */
     public Result run(String... args) throws IOException, InterruptedException {
+        return run(line -> true, args);
+    }
+
+    /**
+     * As {@link #run(String...)}, keeping only the output lines {@code keep} accepts: {@code perf
+     * report -D} prints a hex dump of every record, which nothing here reads.
+     */
+    public Result run(Predicate<String> keep, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(executable());
         command.addAll(List.of(args));
@@ -64,14 +74,19 @@ public final class PerfTool {
             p.destroyForcibly();
             fail("perf " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
         }
-        try {
-            // perf prints raw bytes of comm and file names; Latin-1 maps every byte to a char.
-            return new Result(p.exitValue(), Files.readAllLines(out, StandardCharsets.ISO_8859_1),
+        // perf prints raw bytes of comm and file names; Latin-1 maps every byte to a char.
+        try (Stream<String> lines = Files.lines(out, StandardCharsets.ISO_8859_1)) {
+            return new Result(p.exitValue(), lines.filter(keep).toList(),
                     Files.readString(err, StandardCharsets.ISO_8859_1));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    /** {@code perf report -D -i FILE}, parsed (whatever the exit status: see {@link Result}). */
+    public PerfReportDump reportDump(Path file) throws IOException, InterruptedException {
+        return PerfReportDump.parse(run(line -> !line.startsWith(". "), "report", "-D", "-i", file.toString()).out());
     }
 
     private static String executable() {

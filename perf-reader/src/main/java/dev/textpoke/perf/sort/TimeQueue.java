@@ -1,0 +1,141 @@
+package dev.textpoke.perf.sort;
+
+import java.util.Arrays;
+
+/**
+ * A min-heap of queued records keyed by (timestamp, arrival sequence), in parallel primitive
+ * arrays so that queueing a record allocates nothing. Equal timestamps leave in arrival order,
+ * as perf's {@code queue_event} inserts after the equal ones.
+ */
+final class TimeQueue {
+    private long[] time = new long[1024];
+    private long[] seq = new long[1024];
+    private long[] loc = new long[1024];
+    private long[] offset = new long[1024];
+    private long[] decompressed = new long[1024];
+    private int[] size = new int[1024];
+    private int[] heap = new int[1024];
+    private int[] freeSlots = new int[1024];
+    private int freeCount;
+    private int slots;
+    private int count;
+
+    int size() {
+        return count;
+    }
+
+    boolean isEmpty() {
+        return count == 0;
+    }
+
+    void add(long t, long s, long l, long off, long decomp, int sz) {
+        int slot;
+        if (freeCount > 0) {
+            slot = freeSlots[--freeCount];
+        } else {
+            if (slots == time.length) {
+                grow();
+            }
+            slot = slots++;
+        }
+        time[slot] = t;
+        seq[slot] = s;
+        loc[slot] = l;
+        offset[slot] = off;
+        decompressed[slot] = decomp;
+        size[slot] = sz;
+        if (count == heap.length) {
+            heap = Arrays.copyOf(heap, count * 2);
+        }
+        heap[count] = slot;
+        up(count++);
+    }
+
+    private void grow() {
+        int n = time.length * 2;
+        time = Arrays.copyOf(time, n);
+        seq = Arrays.copyOf(seq, n);
+        loc = Arrays.copyOf(loc, n);
+        offset = Arrays.copyOf(offset, n);
+        decompressed = Arrays.copyOf(decompressed, n);
+        size = Arrays.copyOf(size, n);
+        freeSlots = Arrays.copyOf(freeSlots, n);
+    }
+
+    /** The slot with the smallest key; the queue must not be empty. */
+    int peek() {
+        return heap[0];
+    }
+
+    /** Removes the smallest and returns its slot, which stays readable until {@link #free}. */
+    int poll() {
+        int top = heap[0];
+        heap[0] = heap[--count];
+        if (count > 0) {
+            down(0);
+        }
+        return top;
+    }
+
+    void free(int slot) {
+        freeSlots[freeCount++] = slot;
+    }
+
+    long time(int slot) {
+        return time[slot];
+    }
+
+    long seq(int slot) {
+        return seq[slot];
+    }
+
+    long loc(int slot) {
+        return loc[slot];
+    }
+
+    long offset(int slot) {
+        return offset[slot];
+    }
+
+    long decompressed(int slot) {
+        return decompressed[slot];
+    }
+
+    int recordSize(int slot) {
+        return size[slot];
+    }
+
+    private boolean less(int a, int b) {
+        return time[a] != time[b] ? Long.compareUnsigned(time[a], time[b]) < 0 : seq[a] < seq[b];
+    }
+
+    private void up(int i) {
+        int x = heap[i];
+        while (i > 0) {
+            int p = (i - 1) >>> 1;
+            if (!less(x, heap[p])) {
+                break;
+            }
+            heap[i] = heap[p];
+            i = p;
+        }
+        heap[i] = x;
+    }
+
+    private void down(int i) {
+        int x = heap[i];
+        int half = count >>> 1;
+        while (i < half) {
+            int c = 2 * i + 1;
+            if (c + 1 < count && less(heap[c + 1], heap[c])) {
+                c++;
+            }
+            if (!less(heap[c], x)) {
+                break;
+            }
+            heap[i] = heap[c];
+            i = c;
+        }
+        heap[i] = x;
+    }
+}
