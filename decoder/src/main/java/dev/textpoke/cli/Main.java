@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
             DumpCommand.class,
             ValidateArm64Command.class,
             PatcherCommand.class,
+            PokesCommand.class,
+            TextCommand.class,
         })
 public final class Main implements Runnable {
 
