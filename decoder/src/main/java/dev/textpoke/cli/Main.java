@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
             SamplesCommand.class,
             ValidateArm64Command.class,
             PatcherCommand.class,
+            PokesCommand.class,
+            TextCommand.class,
         })
 public final class Main implements Runnable {
 

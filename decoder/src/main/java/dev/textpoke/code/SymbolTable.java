@@ -1,0 +1,78 @@
+package dev.textpoke.code;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The base images' symbols sorted by address, for symbol+offset. Symbols without a size (kallsyms)
+ * extend to the next symbol; the last such one to the page after the one it starts in, as perf's
+ * {@code symbols__fixup_end} does. Among symbols at one address, a sized one is preferred, then the
+ * first by name. Immutable.
+ */
+final class SymbolTable {
+    private static final long PAGE = 4096;
+
+    private final long[] address;
+    private final long[] end;
+    private final String[] name;
+
+    SymbolTable(List<BaseImage> images) {
+        List<Symbol> all = new ArrayList<>();
+        for (BaseImage image : images) {
+            all.addAll(image.symbols());
+        }
+        all.sort(Comparator.comparing(Symbol::address, Long::compareUnsigned)
+                .thenComparing(Comparator.comparingLong(Symbol::size).reversed())
+                .thenComparing(Symbol::name));
+        int n = all.size();
+        address = new long[n];
+        end = new long[n];
+        name = new String[n];
+        for (int i = 0; i < n; i++) {
+            Symbol s = all.get(i);
+            address[i] = s.address();
+            name[i] = s.name();
+            if (s.size() > 0) {
+                end[i] = s.address() + s.size();
+            } else {
+                long next = s.address();
+                for (int j = i + 1; j < n && next == s.address(); j++) {
+                    next = all.get(j).address();
+                }
+                end[i] = next != s.address() ? next : (s.address() & -PAGE) + 2 * PAGE;
+            }
+        }
+    }
+
+    /** The symbol containing {@code addr} and the offset into it. */
+    Optional<SymbolOffset> lookup(long addr) {
+        int lo = 0;
+        int hi = address.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(address[mid], addr) <= 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (hi < 0) {
+            return Optional.empty();
+        }
+        int i = hi;
+        while (i > 0 && address[i - 1] == address[hi]) {
+            i--;
+        }
+        long offset = addr - address[i];
+        if (Long.compareUnsigned(offset, end[i] - address[i]) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new SymbolOffset(name[i], offset));
+    }
+
+    int size() {
+        return address.length;
+    }
+}
