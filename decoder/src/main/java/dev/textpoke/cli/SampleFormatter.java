@@ -46,7 +46,7 @@ final class SampleFormatter {
 
     /**
      * Print the fields asked for even where the samples lack them, with the values a sample has
-     * then (cpu -1, addr 0): perf script does so for files with AUX area data.
+     * then (cpu -1, addr 0), as perf script does for the events it does not check.
      */
     void printMissing() {
         printMissing = true;

@@ -46,6 +46,10 @@ final class SamplesCommand implements Callable<Integer> {
     private static final int TRACING_DATA = RecordType.HEADER_TRACING_DATA.id();
     /** Larger tracing data is not read for names (perf's are a few MB at most). */
     private static final long MAX_TRACING_DATA = 64L << 20;
+    /** {@code PERF_TYPE_MAX}, {@code PERF_TYPE_SOFTWARE}, {@code PERF_COUNT_SW_DUMMY} (uapi perf_event.h). */
+    private static final long PERF_TYPE_MAX = 6;
+    private static final long PERF_TYPE_SOFTWARE = 1;
+    private static final long PERF_COUNT_SW_DUMMY = 9;
 
     private final Map<Long, String> tracepoints = new HashMap<>();
 
@@ -81,6 +85,11 @@ final class SamplesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "samples");
         SampleFormatter formatter = new SampleFormatter(fields, hideCallGraph);
+        if (strict) {
+            // Fields asked for are printed even for samples that lack them, with the values such a
+            // sample has (cpu -1, addr 0), as perf script does for the events it does not check.
+            formatter.printMissing();
+        }
         ThreadComms comms = new ThreadComms();
         Map<Long, Long> lastRead = new HashMap<>();
         Set<Event> checked = new HashSet<>();
@@ -99,13 +108,9 @@ final class SamplesCommand implements Callable<Integer> {
                         Sample s = (Sample) parser.parse(v);
                         Event e = parser.eventOf(v);
                         if (checked.add(e)) {
-                            // perf script lets fields be asked for that the samples lack when the
-                            // file has AUX area data (it prints their defaults then).
                             formatter.eventWidth(name(e).length());
-                            if (strict && !data.features().has(FeatureId.AUXTRACE)) {
+                            if (strict && !data.features().has(FeatureId.AUXTRACE) && checkedByPerf(e, data)) {
                                 check(e, fields);
-                            } else if (strict) {
-                                formatter.printMissing();
                             }
                         }
                         deliver(out, formatter, s, e, v.offset(), comms, lastRead, data);
@@ -166,6 +171,25 @@ final class SamplesCommand implements Callable<Integer> {
 
     private String name(Event e) {
         return PerfEventName.of(e, tracepoints);
+    }
+
+    /**
+     * Whether perf script checks this event's samples for the fields asked for: it checks only the
+     * first event of each type among hardware, software, tracepoint, raw and breakpoint events,
+     * not a dummy, and nothing in files with AUX area data (builtin-script.c,
+     * {@code perf_session__check_output_opt}, {@code process_attr}, {@code evsel__check_attr}).
+     */
+    private static boolean checkedByPerf(Event e, PerfData data) {
+        long type = e.attr().type();
+        if (type >= PERF_TYPE_MAX || (type == PERF_TYPE_SOFTWARE && e.attr().config() == PERF_COUNT_SW_DUMMY)) {
+            return false;
+        }
+        for (Event first : data.events().events()) {
+            if (first.attr().type() == type) {
+                return first == e || first.index() == e.index();
+            }
+        }
+        return true;
     }
 
     /** As perf script: a field asked for that the event's samples do not have is a usage error. */
