@@ -5,8 +5,8 @@
 #   bench/perf-reader.sh [--file PERF_DATA] [--seconds S] [--reps N]
 #
 # Without --file it records bench/out/perf-reader.data first: `perf record -a -g -F 50000` while
-# a CPU-bound workload (traces/record/workload.c) runs on every CPU, for S seconds (default 35,
-# which gives about 700 MB here; it stops with an error if the file is under 500 MB).
+# a CPU-bound workload (traces/record/workload.c) runs on every CPU, for S seconds (default 40,
+# which gave 530-800 MB here under varying load; it stops with an error if the file is under 500 MB).
 # Then, N times (default 3), interleaved so that machine noise hits all alike:
 #   textpoke samples -F time,tid,cpu,ip,period FILE     (the JVM's default heap sizing)
 #   the same with -Xmx256m                               (the heap capped: what RSS the reader needs)
@@ -21,7 +21,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/bench/out"
 file=""
-seconds=35
+seconds=40
 reps=3
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -15,9 +15,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -92,7 +90,9 @@ final class SamplesCommand implements Callable<Integer> {
         }
         ThreadComms comms = new ThreadComms();
         Map<Long, Long> lastRead = new HashMap<>();
-        Set<Event> checked = new HashSet<>();
+        // By index: Event is a record whose hash covers its attr and ids, too slow per sample.
+        java.util.BitSet checked = new java.util.BitSet();
+        SampleFields one = new SampleFields();
         try (PerfData data = PerfData.open(file); RecordSource records = data.ordered()) {
             RecordParser parser = new RecordParser(data.events());
             if (data.features().has(FeatureId.TRACING_DATA)) {
@@ -105,15 +105,20 @@ final class SamplesCommand implements Callable<Integer> {
                     RecordView v = records.current();
                     int type = v.type();
                     if (type == SAMPLE) {
-                        Sample s = (Sample) parser.parse(v);
                         Event e = parser.eventOf(v);
-                        if (checked.add(e)) {
+                        Sample parsed = null;
+                        if (e == null || !one.fromView(v, e)) {
+                            parsed = (Sample) parser.parse(v);
+                            one.from(parsed);
+                        }
+                        if (e != null && !checked.get(e.index())) {
+                            checked.set(e.index());
                             formatter.eventWidth(name(e).length());
                             if (strict && !data.features().has(FeatureId.AUXTRACE) && checkedByPerf(e, data)) {
                                 check(e, fields);
                             }
                         }
-                        deliver(out, formatter, s, e, v.offset(), comms, lastRead, data);
+                        deliver(out, formatter, one, parsed, e, v.offset(), comms, lastRead, data);
                     } else if (type == TRACING_DATA && v.payloadSize() > 0 && v.payloadSize() < MAX_TRACING_DATA
                             && data.fileSize() >= 0) {
                         // A pipe's tracing data follows its record (read from the file, not stdin).
@@ -141,14 +146,14 @@ final class SamplesCommand implements Callable<Integer> {
      * Prints the sample, or for a sample with READ values one sample per counter that moved
      * (session.c, {@code deliver_sample_value}: period = value - the counter's previous value).
      */
-    private void deliver(PrintWriter out, SampleFormatter f, Sample s, Event e, long offset, ThreadComms comms,
-            Map<Long, Long> lastRead, PerfData data) {
-        String comm = comms.of(s.tid());
-        if (!s.has(SampleFormat.READ) || s.read() == null) {
-            print(out, f, s, offset, comm, name(e), s.period());
+    private void deliver(PrintWriter out, SampleFormatter f, SampleFields s, Sample parsed, Event e, long offset,
+            ThreadComms comms, Map<Long, Long> lastRead, PerfData data) {
+        String comm = comms.of(s.tid);
+        if (parsed == null || !parsed.has(SampleFormat.READ) || parsed.read() == null) {
+            print(out, f, s, offset, comm, name(e), s.period);
             return;
         }
-        for (ReadValue r : s.read().values()) {
+        for (ReadValue r : parsed.read().values()) {
             Event counter = data.events().byId(r.id());
             if (counter == null) {
                 continue;
@@ -161,11 +166,12 @@ final class SamplesCommand implements Callable<Integer> {
         }
     }
 
-    private void print(PrintWriter out, SampleFormatter f, Sample s, long offset, String comm, String event, long period) {
+    private void print(PrintWriter out, SampleFormatter f, SampleFields s, long offset, String comm, String event,
+            long period) {
         if (json) {
             out.println(f.json(s, offset, comm, event, period));
         } else {
-            out.print(f.text(s, comm, event, period));
+            f.text(out, s, comm, event, period);
         }
     }
 
