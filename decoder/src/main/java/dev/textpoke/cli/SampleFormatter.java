@@ -74,12 +74,6 @@ final class SampleFormatter {
         }
     }
 
-    /** The perf-script-like text of one delivered sample, with its line end(s). */
-    String text(SampleFields s, String comm, String event, long period) {
-        build(s, comm, event, period);
-        return sb.toString();
-    }
-
     private void build(SampleFields s, String comm, String event, long period) {
         sb.setLength(0);
         long t = s.sampleType;
