@@ -22,8 +22,11 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             InfoCommand.class,
             DumpCommand.class,
+            SamplesCommand.class,
             ValidateArm64Command.class,
             PatcherCommand.class,
+            PokesCommand.class,
+            TextCommand.class,
         })
 public final class Main implements Runnable {
 

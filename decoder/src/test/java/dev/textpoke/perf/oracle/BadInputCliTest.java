@@ -73,7 +73,19 @@ class BadInputCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dump", "dump --counts", "dump --json"})
+    @ValueSource(strings = {"cpu-clock.data", "pipe.data", "compressed.data", "pipe-compressed.data", "cpu-clock.be.data"})
+    void samplesPrintsEverySampleBeforeACutThenOneLine(String recording) throws Exception {
+        Path cut = cutMidRecord(recording, 0.95);
+        PerfWalk walk = PerfWalk.of(cut);
+        assertTrue(walk.counts().getOrDefault("PERF_RECORD_SAMPLE", 0L) > 0, "a cut after some samples");
+        CliRun run = CliRun.of("samples", "--json", cut.toString());
+        assertEquals(walk.errorAt(), Long.toString(oneLineError(run, cut)));
+        assertEquals((long) walk.counts().getOrDefault("PERF_RECORD_SAMPLE", 0L), run.out().lines().count(),
+                "every sample before the cut, even those still waiting to be ordered");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dump", "dump --counts", "dump --json", "samples", "info"})
     void wrongMagicIsOneLineAtByteZero(String command) throws Exception {
         Path bad = tmp.resolve("not-perf.data");
         byte[] b = Files.readAllBytes(TraceFiles.traces().resolve("recorded/cpu-clock.data"));
@@ -86,7 +98,7 @@ class BadInputCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dump", "dump --counts"})
+    @ValueSource(strings = {"dump", "dump --counts", "samples", "info"})
     void aCorruptRecordSizeIsOneLineAtThatRecord(String command) throws Exception {
         Path src = TraceFiles.externalTraces().resolve("perf_data_converter/src/quipper/testdata/perf.data.piped.corrupted.zero_size_sample-3.2");
         CliRun run = CliRun.of((command + " " + src).split(" "));
@@ -94,7 +106,7 @@ class BadInputCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dump", "dump --counts"})
+    @ValueSource(strings = {"dump", "dump --counts", "samples", "info"})
     void aMissingFileIsOneLine(String command) {
         Path missing = tmp.resolve("no-such.data");
         CliRun run = CliRun.of((command + " " + missing).split(" "));

@@ -1,0 +1,104 @@
+package dev.textpoke.cli;
+
+import dev.textpoke.code.CodeTimeline;
+import dev.textpoke.code.perf.PerfTimeline;
+import dev.textpoke.isa.Decoded;
+import dev.textpoke.isa.Instruction;
+import dev.textpoke.isa.InstructionCache;
+import dev.textpoke.isa.InstructionClassifier;
+import dev.textpoke.perf.PerfData;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code textpoke text FILE --at TIME ADDR[-END]}: the disassembly of a range as it was at a time. */
+@Command(name = "text", mixinStandardHelpOptions = true,
+        description = "Disassembles ADDR up to END (default: 64 bytes) as the code was at TIME, with every"
+                + " modification of the perf.data before TIME applied.")
+final class TextCommand implements Callable<Integer> {
+    private static final int DEFAULT_LENGTH = 64;
+    /** A range longer than this is refused: it is meant for reading, not for dumping the kernel. */
+    private static final long MAX_LENGTH = 1 << 20;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "perf.data file, directory, or - for a pipe on stdin")
+    String file;
+
+    @Parameters(index = "1", paramLabel = "ADDR[-END]", description = "Hex start address, and optionally the hex end (exclusive).")
+    String range;
+
+    @Option(names = "--at", required = true, paramLabel = "TIME",
+            description = "perf time: nanoseconds, or seconds.nanoseconds as perf script prints it.")
+    String at;
+
+    @Mixin
+    ImageOptions images;
+
+    @Override
+    public Integer call() throws IOException {
+        long time = parseTime(at);
+        String[] ends = range.split("-", 2);
+        long start = hex(ends[0]);
+        long end = ends.length > 1 ? hex(ends[1]) : start + DEFAULT_LENGTH;
+        if (Long.compareUnsigned(end, start) <= 0 || Long.compareUnsigned(end - start, MAX_LENGTH) > 0) {
+            throw new ParameterException(spec.commandLine(), "the range must be 1 byte to 1 MB long: " + range);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (PerfData data = PerfData.open(file)) {
+            CodeTimeline t = PerfTimeline.build(data, images.load(data));
+            try (InstructionClassifier c = InstructionClassifier.open(PokesCommand.isa(data))) {
+                InstructionCache cache = new InstructionCache(t, c);
+                long addr = start;
+                while (Long.compareUnsigned(addr, end) < 0) {
+                    Decoded d = cache.at(addr, time);
+                    String sym = t.symbolize(addr, time).map(s -> " <" + s + ">").orElse("");
+                    if (d instanceof Instruction i) {
+                        out.printf("%16x%s: %-30s %s%n", addr, sym,
+                                t.bytes(addr, i.length(), time).toString(), i.text());
+                        addr += i.length();
+                    } else if (t.bytes(addr, 1, time).noneKnown()) {
+                        long gap = addr;
+                        while (Long.compareUnsigned(addr, end) < 0 && t.bytes(addr, 1, time).noneKnown()) {
+                            addr++;
+                        }
+                        out.printf("%16x: (no code known here at this time, %d bytes)%n", gap, addr - gap);
+                    } else {
+                        out.printf("%16x%s: %-30s (bad)%n", addr, sym, t.bytes(addr, 1, time).toString());
+                        addr++;
+                    }
+                }
+            }
+        }
+        return ExitStatus.OK;
+    }
+
+    private long hex(String s) {
+        try {
+            return Long.parseUnsignedLong(s.startsWith("0x") ? s.substring(2) : s, 16);
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "not a hex address: " + s);
+        }
+    }
+
+    private long parseTime(String s) {
+        try {
+            int dot = s.indexOf('.');
+            if (dot < 0) {
+                return Long.parseUnsignedLong(s);
+            }
+            String frac = (s.substring(dot + 1) + "000000000").substring(0, 9);
+            return Long.parseUnsignedLong(s.substring(0, dot)) * 1_000_000_000L + Long.parseLong(frac);
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "not a perf time: " + s);
+        }
+    }
+}

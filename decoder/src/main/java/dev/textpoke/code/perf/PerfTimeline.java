@@ -1,0 +1,71 @@
+package dev.textpoke.code.perf;
+
+import dev.textpoke.code.BaseImage;
+import dev.textpoke.code.CodeTimeline;
+import dev.textpoke.code.Modification;
+import dev.textpoke.code.RegionType;
+import dev.textpoke.code.TimelineBuilder;
+import dev.textpoke.perf.PerfData;
+import dev.textpoke.perf.attr.SampleFormat;
+import dev.textpoke.perf.parse.RecordParser;
+import dev.textpoke.perf.record.PerfRecord;
+import dev.textpoke.perf.record.RecordSource;
+import dev.textpoke.perf.record.RecordView;
+import dev.textpoke.perf.record.SampleId;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The code timeline of a perf.data: its base images, every PERF_RECORD_TEXT_POKE as a switch point
+ * at the record's time (the x86 INT3 protocol), and every PERF_RECORD_KSYMBOL as a region that
+ * comes (register) and goes (unregister). Records are read in perf's time order. A record without
+ * a time (no sample_id_all with TIME) takes the time of the record before it.
+ */
+public final class PerfTimeline {
+    private static final int TEXT_POKE = 20;
+    private static final int KSYMBOL = 17;
+
+    private PerfTimeline() {}
+
+    public static CodeTimeline build(PerfData data, List<BaseImage> images) throws IOException {
+        TimelineBuilder b = CodeTimeline.builder();
+        images.forEach(b::image);
+        RecordParser parser = new RecordParser(data.events());
+        long last = 0;
+        try (RecordSource records = data.ordered()) {
+            while (records.next()) {
+                RecordView v = records.current();
+                if (v.type() != TEXT_POKE && v.type() != KSYMBOL) {
+                    continue;
+                }
+                PerfRecord r = parser.parse(v);
+                if (r instanceof PerfRecord.TextPoke p) {
+                    last = time(p.sampleId(), last);
+                    if (!p.oldBytes().isEmpty() || !p.newBytes().isEmpty()) {
+                        b.textPoke(p.addr(), p.oldBytes(), p.newBytes(), last, cpu(p.sampleId()));
+                    }
+                } else if (r instanceof PerfRecord.Ksymbol k && k.len() > 0) {
+                    last = time(k.sampleId(), last);
+                    RegionType type = k.ksymType() == PerfRecord.Ksymbol.TYPE_BPF ? RegionType.BPF
+                            : k.ksymType() == PerfRecord.Ksymbol.TYPE_OOL ? RegionType.OUT_OF_LINE : RegionType.OTHER;
+                    String name = k.name().text();
+                    if (k.unregister()) {
+                        b.regionUnregistered(name, type, k.addr(), k.len(), last);
+                    } else {
+                        b.regionRegistered(name, type, k.addr(), k.len(), last, Optional.empty());
+                    }
+                }
+            }
+        }
+        return b.build();
+    }
+
+    private static long time(SampleId id, long previous) {
+        return id != null && id.has(SampleFormat.TIME) ? id.time() : previous;
+    }
+
+    private static int cpu(SampleId id) {
+        return id != null && id.has(SampleFormat.CPU) ? id.cpu() : Modification.NO_CPU;
+    }
+}
