@@ -9,7 +9,7 @@
 #                       samples: per record an "event: TYPE" line and a PERF_RECORD_ line, call
 #                       chains and branch stacks as perf decodes them, then "Aggregated stats".
 #   NAME.script.txt     first line "# fields: F" (the -F list), then
-#                       `perf script --ns --show-mmap-events -F F -i recorded/NAME`, where F is
+#                       `perf script --no-itrace --ns --show-mmap-events -F F -i recorded/NAME`, where F is
 #                       comm,tid,pid,cpu,time,period,event,ip,addr,brstack minus the fields perf
 #                       refuses for this file ("... do not have X attribute set").
 set -euo pipefail
@@ -28,7 +28,7 @@ cd "$traces"
 script_fields() {
   local file="$1" fields="comm,tid,pid,cpu,time,period,event,ip,addr,brstack" msg field
   while :; do
-    msg="$(perf script --ns -F "$fields" -i "$file" 2>&1 >/dev/null || true)"
+    msg="$(perf script --no-itrace --ns -F "$fields" -i "$file" 2>&1 >/dev/null || true)"
     if grep -q "Cannot print '[a-z]*' field" <<<"$msg"; then
       msg="$(grep -m1 "Cannot print '[a-z]*' field" <<<"$msg")"
       field="$(sed -E "s/.*Cannot print '([a-z]+)' field.*/\1/" <<<"$msg")"
@@ -48,7 +48,7 @@ for path in recorded/*; do
   fields="$(script_fields "$path")"
   {
     echo "# fields: $fields"
-    perf script --ns --show-mmap-events -F "$fields" -i "$path" 2>/dev/null
+    perf script --no-itrace --ns --show-mmap-events -F "$fields" -i "$path" 2>/dev/null
   } > "expected/$name.script.txt"
 done
 

@@ -6,7 +6,10 @@
  *   S+12:   movz w0, #tag1 ; ret       (version 1)
  *
  * NOP and B are both in the CMODX set of the Arm ARM (B2.2.5), as jump labels use them
- * (arch/arm64/kernel/jump_label.c). The filler is zero words: UDF #0.
+ * (arch/arm64/kernel/jump_label.c). The filler is zero words: UDF #0. Every byte mixture of
+ * the two words faults: d50xx0xx ones are system-instruction encodings with op0 == 0, which
+ * are unallocated (UNDEFINED at EL0: SIGILL); 140xxxxx ones branch at most +0xc809c, into
+ * filler or the upper guard.
  */
 #if defined(__aarch64__)
 

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,20 +23,23 @@
 struct spinner {
 	pthread_t thread;
 	int cpu;
-	int pin_failed;
 	uint64_t cpu_ns;
 	uint64_t wall_ns;
 	_Atomic uint32_t *stop;
 	_Atomic uint32_t *ready;
 };
 
+static int set_realtime(int priority)
+{
+	struct sched_param param = {.sched_priority = priority};
+	return pthread_setschedparam(pthread_self(), SCHED_RR, &param);
+}
+
 static void *spinner_main(void *arg)
 {
 	struct spinner *sp = arg;
 	volatile uint64_t n = 0;
 
-	if (tp_pin(sp->cpu) != 0)
-		sp->pin_failed = 1;
 	atomic_fetch_add(sp->ready, 1);
 	uint64_t cpu0 = tp_thread_cpu_ns(), wall0 = tp_now_ns();
 	while (!atomic_load_explicit(sp->stop, memory_order_relaxed))
@@ -67,11 +71,13 @@ static const uint32_t method_barrier[tp_cost_methods] = {
 	[tp_cost_syscall] = tp_barrier_syscall,
 };
 
-static int measure(uint32_t barrier, void *page, uint32_t calls, uint32_t *samples,
-		   struct tp_stat *stat)
+static int measure(uint32_t barrier, void *page, uint32_t calls, uint32_t warmup,
+		   uint32_t *samples, struct tp_stat *stat)
 {
-	uint32_t warmup = calls / 10 < 1000 ? calls / 10 : 1000;
 	int err;
+
+	if (warmup == 0)
+		warmup = calls / 10 < 1000 ? calls / 10 : 1000;
 
 	for (uint32_t i = 0; i < warmup; i++) {
 		if ((err = tp_barrier_run(barrier, page, TP_PAGE)))
@@ -100,27 +106,28 @@ static int run_point(const struct tp_cost_config *cfg, struct tp_cost_result *re
 	for (; started < n; started++) {
 		struct spinner *sp = &spinners[started];
 		sp->cpu = cpus[1 + started % (uint32_t)(ncpus - 1)];
-		sp->pin_failed = 0;
 		sp->cpu_ns = sp->wall_ns = 0;
 		sp->stop = &stop;
 		sp->ready = &ready;
-		int e = pthread_create(&sp->thread, NULL, spinner_main, sp);
-		if (e != 0) {
-			err = cost_fail(res, -tp_thread, e, "pthread_create: %s", strerror(e));
+		int e, r = tp_thread_start(&sp->thread, sp->cpu, (int)cfg->rt_priority, spinner_main,
+					   sp, &e);
+		if (r == -tp_sched) {
+			err = cost_fail(res, r, e, "cannot start a SCHED_RR spinner: %s (needs"
+					" CAP_SYS_NICE or RLIMIT_RTPRIO)", strerror(e));
+			break;
+		}
+		if (r) {
+			err = cost_fail(res, r, e, "cannot start a spinner on CPU %d: %s", sp->cpu,
+					strerror(e));
 			break;
 		}
 	}
 	while (!err && atomic_load(&ready) < n)
 		tp_cpu_relax();
-	for (uint32_t i = 0; !err && i < started; i++) {
-		if (spinners[i].pin_failed)
-			err = cost_fail(res, -tp_affinity, 0, "cannot pin a spinner to CPU %d",
-					spinners[i].cpu);
-	}
 	for (uint32_t m = 0; !err && m < tp_cost_methods; m++) {
 		if (res->unavailable & (1u << m))
 			continue;
-		err = measure(method_barrier[m], page, cfg->calls, samples,
+		err = measure(method_barrier[m], page, cfg->calls, cfg->warmup_calls, samples,
 			      &res->stat[p * tp_cost_methods + m]);
 		if (err)
 			cost_fail(res, err, errno, "%s failed during the measurement: %s",
@@ -162,6 +169,12 @@ int tp_cost(const struct tp_cost_config *cfg, struct tp_cost_result *res)
 					 TP_MAX_SPINNERS, cfg->threads[p]);
 		most = cfg->threads[p] > most ? cfg->threads[p] : most;
 	}
+	if (cfg->rt_priority > 99)
+		return cost_fail(res, -tp_invalid, 0, "rt_priority must be 0 to 99, not %u",
+				 cfg->rt_priority);
+	if (cfg->warmup_calls > TP_MAX_COST_CALLS)
+		return cost_fail(res, -tp_invalid, 0, "warmup_calls must be at most %u",
+				 TP_MAX_COST_CALLS);
 	res->points = cfg->points;
 	memcpy(res->threads, cfg->threads, sizeof(res->threads));
 
@@ -176,6 +189,13 @@ int tp_cost(const struct tp_cost_config *cfg, struct tp_cost_result *res)
 				 ncpus);
 	if ((err = tp_pin(cpus[0])))
 		return cost_fail(res, err, errno, "cannot pin to CPU %d", cpus[0]);
+	if (cfg->rt_priority) {
+		int e = set_realtime((int)cfg->rt_priority);
+		if (e != 0)
+			return cost_fail(res, -tp_sched, e,
+					 "cannot run SCHED_RR: %s (needs CAP_SYS_NICE or RLIMIT_RTPRIO)",
+					 strerror(e));
+	}
 
 	/* A method the kernel (or a filter) refuses is reported unavailable, with the reason of
 	 * the first refusal; the others are still measured. */

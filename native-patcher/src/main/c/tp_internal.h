@@ -4,6 +4,7 @@
 
 #include "textpoke_patcher.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -110,6 +111,11 @@ void tp_stat_of(uint32_t *samples, uint64_t n, struct tp_stat *stat);
 /* Usable CPUs: the affinity mask, restricted to `mask` when it is not 0. */
 int tp_usable_cpus(uint64_t mask, int *cpus, int max);
 int tp_pin(int cpu);
+/* Starts a thread born on `cpu` (affinity set before it runs, so it never competes for the
+ * creator's CPU), SCHED_RR at rt_priority if that is not 0. Returns 0, -tp_sched if the
+ * policy is refused, or -tp_thread; *sys_errno gets pthread_create's error. */
+int tp_thread_start(pthread_t *thread, int cpu, int rt_priority, void *(*fn)(void *), void *arg,
+		    int *sys_errno);
 /* snprintf into a detail buffer. */
 void tp_detail(char *detail, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

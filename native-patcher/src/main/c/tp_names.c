@@ -42,6 +42,8 @@ const char *tp_errstr(int code)
 		return "another race is running in this process";
 	case tp_too_big:
 		return "run too large for the execution logs";
+	case tp_sched:
+		return "cannot set real-time scheduling";
 	default:
 		return "unknown error";
 	}

@@ -46,7 +46,6 @@ struct tp_executor {
 	volatile int fault_sig;
 	/* Calls made so far; written by this executor only, read by the patcher (plants). */
 	_Atomic uint64_t calls;
-	int pin_failed;
 	int log_full;
 	/* Thread CPU time and wall time of the executor's loop. */
 	uint64_t cpu_ns;
@@ -84,6 +83,8 @@ struct tp_run {
 	uint64_t barrier_cap;
 	/* tp_plant_crash's call. */
 	uintptr_t crash_sp;
+	/* tp_plant_trap_hold: hold the next trap phase. */
+	int hold_trap;
 	/* For the rare error inside the patch loop. */
 	int sys_errno;
 };
@@ -190,8 +191,6 @@ static void *executor_main(void *arg)
 	uint32_t k = ex->index % run->nsites;
 
 	tls_executor = ex;
-	if (tp_pin(ex->cpu) != 0)
-		ex->pin_failed = 1;
 	atomic_fetch_add(&run->ready, 1);
 	uint64_t cpu0 = tp_thread_cpu_ns(), wall0 = tp_now_ns();
 	while (!atomic_load_explicit(&run->stop, memory_order_relaxed)) {
@@ -224,6 +223,31 @@ static void *executor_main(void *arg)
 	ex->cpu_ns = tp_thread_cpu_ns() - cpu0;
 	ex->wall_ns = tp_now_ns() - wall0;
 	return NULL;
+}
+
+/* Holds a planted state for plant_hold_ns, and until every executor has called each site
+ * PLANT_CALLS times meanwhile (a preempted executor would otherwise miss a timed hold), but
+ * no longer than PLANT_MAX_NS. */
+#define PLANT_CALLS 64u
+#define PLANT_MAX_NS 5000000000ull
+
+static void hold(struct tp_run *run)
+{
+	uint64_t start = tp_now_ns();
+	uint64_t want[TP_MAX_THREADS];
+
+	for (uint32_t i = 0; i < run->nexec; i++)
+		want[i] = atomic_load_explicit(&run->exec[i].calls, memory_order_relaxed) +
+			  (uint64_t)PLANT_CALLS * run->nsites;
+	for (;;) {
+		uint64_t now = tp_now_ns();
+		int all = 1;
+		for (uint32_t i = 0; i < run->nexec && all; i++)
+			all = atomic_load_explicit(&run->exec[i].calls, memory_order_relaxed) >= want[i];
+		if ((all && now - start >= run->cfg->plant_hold_ns) || now - start >= PLANT_MAX_NS)
+			return;
+		tp_cpu_relax();
+	}
 }
 
 /* --- writing code --- */
@@ -328,6 +352,10 @@ static int trap_op(struct tp_run *run, uint64_t mask, int sync)
 	}
 	if (sync && (err = barrier(run)))
 		return err;
+	if (run->hold_trap) {
+		hold(run);
+		run->hold_trap = 0;
+	}
 	for (uint32_t s = 0; s < run->nsites; s++) {
 		struct tp_site *site = &run->sites[s];
 		if (((mask >> s) & 1) && site->len > trap_len) {
@@ -416,31 +444,6 @@ static int patch_op(struct tp_run *run, uint64_t mask, uint32_t seq)
 	}
 }
 
-/* Holds a planted state for plant_hold_ns, and until every executor has called each site
- * PLANT_CALLS times meanwhile (a preempted executor would otherwise miss a timed hold), but
- * no longer than PLANT_MAX_NS. */
-#define PLANT_CALLS 64u
-#define PLANT_MAX_NS 5000000000ull
-
-static void hold(struct tp_run *run)
-{
-	uint64_t start = tp_now_ns();
-	uint64_t want[TP_MAX_THREADS];
-
-	for (uint32_t i = 0; i < run->nexec; i++)
-		want[i] = atomic_load_explicit(&run->exec[i].calls, memory_order_relaxed) +
-			  (uint64_t)PLANT_CALLS * run->nsites;
-	for (;;) {
-		uint64_t now = tp_now_ns();
-		int all = 1;
-		for (uint32_t i = 0; i < run->nexec && all; i++)
-			all = atomic_load_explicit(&run->exec[i].calls, memory_order_relaxed) >= want[i];
-		if ((all && now - start >= run->cfg->plant_hold_ns) || now - start >= PLANT_MAX_NS)
-			return;
-		tp_cpu_relax();
-	}
-}
-
 /* The planted fault of tp_plant_*, before the real patch operation `seq` runs. */
 static void plant(struct tp_run *run, uint32_t seq)
 {
@@ -459,6 +462,9 @@ static void plant(struct tp_run *run, uint32_t seq)
 		write_insn_bytewise(site, bytes);
 		/* Not an executor: on_signal lets the fault kill the process. */
 		tp_call_site(site->entry, &run->crash_sp);
+		return;
+	case tp_plant_trap_hold:
+		run->hold_trap = 1;
 		return;
 	case tp_plant_stale:
 		/* Claim completion before writing anything. */
@@ -527,6 +533,10 @@ static int validate(const struct tp_config *cfg, struct tp_result *res)
 		return fail(res, -tp_invalid, 0, "the torn-tag plant needs two sites");
 	if (cfg->plant != tp_plant_none && cfg->protocol == tp_proto_mprotect)
 		return fail(res, -tp_invalid, 0, "plants need a code page that stays writable");
+	if (cfg->plant == tp_plant_trap_hold && cfg->protocol != tp_proto_int3 &&
+	    cfg->protocol != tp_proto_int3_sync && cfg->protocol != tp_proto_batch &&
+	    cfg->protocol != tp_proto_brk && cfg->protocol != tp_proto_brk_sync)
+		return fail(res, -tp_invalid, 0, "the trap-hold plant needs an INT3 or BRK protocol");
 	return 0;
 }
 
@@ -727,22 +737,18 @@ static int start_executors(struct tp_run *run, const int *cpus, int ncpus, struc
 		ex->run = run;
 		ex->index = i;
 		ex->cpu = cpus[1 + i % (uint32_t)(ncpus - 1)];
-		int e = pthread_create(&ex->thread, NULL, executor_main, ex);
-		if (e != 0) {
+		int e, r = tp_thread_start(&ex->thread, ex->cpu, 0, executor_main, ex, &e);
+		if (r != 0) {
 			atomic_store(&run->stop, 1);
 			for (uint32_t k = 0; k < i; k++)
 				pthread_join(run->exec[k].thread, NULL);
 			run->nexec = i;
-			return fail(res, -tp_thread, e, "pthread_create: %s", strerror(e));
+			return fail(res, r, e, "cannot start an executor on CPU %d: %s", ex->cpu,
+				    strerror(e));
 		}
 	}
 	while (atomic_load(&run->ready) < run->nexec)
 		tp_cpu_relax();
-	for (uint32_t i = 0; i < run->nexec; i++) {
-		if (run->exec[i].pin_failed)
-			return fail(res, -tp_affinity, 0, "cannot pin an executor to CPU %d",
-				    run->exec[i].cpu);
-	}
 	return 0;
 }
 

@@ -1,6 +1,8 @@
 /* Clocks, statistics, CPUs and messages for the native patcher. */
 #include "tp_internal.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -80,6 +82,37 @@ int tp_pin(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	return sched_setaffinity(0, sizeof(set), &set) == 0 ? 0 : -tp_affinity;
+}
+
+int tp_thread_start(pthread_t *thread, int cpu, int rt_priority, void *(*fn)(void *), void *arg,
+		    int *sys_errno)
+{
+	pthread_attr_t attr;
+	cpu_set_t set;
+	int e;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if ((e = pthread_attr_init(&attr)) != 0) {
+		*sys_errno = e;
+		return -tp_thread;
+	}
+	e = pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+	if (!e)
+		e = pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+	if (!e) {
+		struct sched_param param = {.sched_priority = rt_priority};
+		e = pthread_attr_setschedpolicy(&attr, rt_priority ? SCHED_RR : SCHED_OTHER);
+		if (!e)
+			e = pthread_attr_setschedparam(&attr, &param);
+	}
+	if (!e)
+		e = pthread_create(thread, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	*sys_errno = e;
+	if (e == EPERM)
+		return -tp_sched;
+	return e ? -tp_thread : 0;
 }
 
 void tp_detail(char *detail, size_t len, const char *fmt, ...)

@@ -25,7 +25,7 @@ extern "C" {
 #define TP_EXPORT __attribute__((visibility("default")))
 
 /* Bumped whenever a struct below changes; tp_abi_version() reports it. */
-#define TP_ABI_VERSION 2
+#define TP_ABI_VERSION 3
 
 #define TP_MAX_SITES 64
 #define TP_MAX_COST_POINTS 16
@@ -70,6 +70,8 @@ enum tp_error_code {
 	tp_busy = 16,
 	/* The requested run needs more log memory than the patcher allows itself. */
 	tp_too_big = 17,
+	/* SCHED_RR was refused (needs CAP_SYS_NICE or an RLIMIT_RTPRIO). */
+	tp_sched = 18,
 };
 
 /** A constant string naming an error code (positive or negative). */
@@ -180,7 +182,11 @@ enum tp_plant {
 	/* Midway, the patcher thread itself runs a half-written site: the process dies of
 	 * SIGSEGV, as a harness bug would kill it. Shows that the caller survives that. */
 	tp_plant_crash = 4,
-	tp_plant_count = 5,
+	/* Midway, the INT3/BRK protocols hold the trap instruction in place (after its
+	 * barrier) until the executors have run the site: every one of those executions goes
+	 * through the handler, whose emulation the check then verifies. */
+	tp_plant_trap_hold = 5,
+	tp_plant_count = 6,
 };
 
 /** What one race does. tp_config_init fills the defaults. */
@@ -357,6 +363,13 @@ struct tp_cost_config {
 	uint32_t points;
 	/* Other threads spinning in user space on other CPUs, per measurement point. */
 	uint32_t threads[TP_MAX_COST_POINTS];
+	/* 0: normal scheduling. 1..99: the measuring thread and the spinners run SCHED_RR at
+	 * this priority, so that other load cannot deschedule the spinners membarrier must
+	 * interrupt (the kernel's RT throttling still leaves others 5% of each CPU). Round
+	 * robin, not FIFO: spinners sharing a CPU must take turns, or the second never starts. */
+	uint32_t rt_priority;
+	/* Untimed calls per method and point before the timed ones; 0: calls / 10, at most 1000. */
+	uint32_t warmup_calls;
 };
 
 TP_EXPORT void tp_cost_config_init(struct tp_cost_config *config);
@@ -395,8 +408,8 @@ TP_EXPORT void tp_cost_result_init(struct tp_cost_result *result);
 /**
  * Times membarrier(PRIVATE_EXPEDITED_SYNC_CORE), membarrier(PRIVATE_EXPEDITED), the mprotect
  * downgrade trick and a plain syscall, with 0..N other threads spinning on other CPUs.
- * Returns 0 or a negative error code (tp_invalid, tp_few_cpus, tp_affinity, tp_thread,
- * tp_mapping, tp_no_membarrier, tp_seccomp, tp_membarrier_failed).
+ * Returns 0 or a negative error code (tp_invalid, tp_few_cpus, tp_affinity, tp_sched,
+ * tp_thread, tp_mapping, tp_nomem).
  */
 TP_EXPORT int tp_cost(const struct tp_cost_config *config, struct tp_cost_result *result);
 

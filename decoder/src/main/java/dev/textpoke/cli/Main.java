@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             InfoCommand.class,
             DumpCommand.class,
+            SamplesCommand.class,
             ValidateArm64Command.class,
             PatcherCommand.class,
             PokesCommand.class,

@@ -50,6 +50,10 @@ final class PatcherCostCommand implements Callable<Integer> {
             description = "Run under a seccomp filter that makes membarrier fail with ENOSYS, EPERM or EINVAL.")
     String denyMembarrier;
 
+    @Option(names = "--realtime", description = "Run the measuring thread and the spinners SCHED_RR (root),"
+            + " so that other load cannot deschedule the spinners membarrier must interrupt.")
+    boolean realtime;
+
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
             description = "Measure N times; the table then shows the spread of the runs' medians"
                     + " (default: ${DEFAULT-VALUE}).")
@@ -72,7 +76,7 @@ final class PatcherCostCommand implements Callable<Integer> {
             for (int i = 0; i < repeat; i++) {
                 CostResult r;
                 try {
-                    r = patcher.cost(new CostSpec(a, points, calls, cpus, denyMembarrier));
+                    r = patcher.cost(new CostSpec(a, points, calls, cpus, denyMembarrier, realtime ? 1 : 0));
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
                 }

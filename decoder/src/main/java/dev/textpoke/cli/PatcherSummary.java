@@ -22,19 +22,26 @@ final class PatcherSummary {
 
     static final List<String> HEADER = List.of("protocol", "arch", "emulated", "placement", "runs",
             "patches", "executions", "torn", "torn/run min/med/max", "stale", "trap_hits/run min/med/max",
-            "ns/patch min/med/max", "median patch_ns min/med/max", "median barrier_ns min/med/max",
+            "ns/patch min/med/max", "patch_ns min", "patch_ns median min/med/max", "patch_ns max",
+            "barrier_ns min", "barrier_ns median min/med/max", "barrier_ns max",
             "executors on CPU min/med/max", "guarantee", "holds");
 
     static List<String> row(List<RaceResult> runs) {
         RaceResult first = runs.get(0);
         boolean holds = runs.stream().noneMatch(RaceResult::violatesGuarantee);
+        boolean barrier = first.barrierNanos().count() > 0;
         return List.of(first.protocol().label(), first.arch().label(), first.emulated() ? "yes" : "no",
                 first.placement().label(), Integer.toString(runs.size()),
                 Long.toString(sum(runs, RaceResult::patches)), Long.toString(sum(runs, RaceResult::executions)),
                 Long.toString(sum(runs, RaceResult::torn)), spread(runs, r -> r.torn(), "%.0f"),
                 Long.toString(sum(runs, RaceResult::stale)), spread(runs, r -> r.trapHits(), "%.0f"),
-                spread(runs, RaceResult::nsPerPatch, "%.1f"), spread(runs, r -> r.opNanos().median(), "%.0f"),
-                first.barrierNanos().count() == 0 ? "-" : spread(runs, r -> r.barrierNanos().median(), "%.0f"),
+                spread(runs, RaceResult::nsPerPatch, "%.1f"),
+                Long.toString(runs.stream().mapToLong(r -> r.opNanos().min()).min().orElse(0)),
+                spread(runs, r -> r.opNanos().median(), "%.0f"),
+                Long.toString(runs.stream().mapToLong(r -> r.opNanos().max()).max().orElse(0)),
+                barrier ? Long.toString(runs.stream().mapToLong(r -> r.barrierNanos().min()).min().orElse(0)) : "-",
+                barrier ? spread(runs, r -> r.barrierNanos().median(), "%.0f") : "-",
+                barrier ? Long.toString(runs.stream().mapToLong(r -> r.barrierNanos().max()).max().orElse(0)) : "-",
                 spread(runs, r -> 100 * r.executorCpuShare(), "%.0f%%"), first.guarantee().label(),
                 holds ? "yes" : "NO");
     }

@@ -216,20 +216,22 @@ public final class ElfFile implements Closeable {
                 other = c.u8("st_other");
                 shndx = c.u16("st_shndx");
             }
+            int section;
             if (shndx == ElfSymbol.SHN_XINDEX) {
                 if (extendedIndexes == null || i >= extendedIndexes.length) {
                     throw new ElfFormatException(name(), symAt, Kind.BAD_SYMBOL, "symbol " + i
                             + " has st_shndx SHN_XINDEX but no SHT_SYMTAB_SHNDX entry");
                 }
-                shndx = extendedIndexes[i];
+                section = extendedIndexes[i];
+            } else {
+                section = ElfSymbol.sectionOf(shndx);
             }
-            if (shndx != ElfSymbol.SHN_UNDEF && shndx < ElfSymbol.SHN_LORESERVE
-                    && shndx >= sections.size()) {
+            if (section >= sections.size() || (section < 0 && shndx == ElfSymbol.SHN_XINDEX)) {
                 throw new ElfFormatException(name(), symAt, Kind.BAD_SYMBOL, "symbol " + i
-                        + " is defined in section " + shndx + ", which does not exist");
+                        + " is defined in section " + Integer.toUnsignedString(section) + ", which does not exist");
             }
             out.add(new ElfSymbol(i, strings.get(nameOff, symAt), value, size, info & 0xf, info >>> 4,
-                    other & 0x3, shndx));
+                    other & 0x3, section));
         }
     }
 

@@ -36,7 +36,8 @@ public final class ElfInputs {
     public enum Compression {
         NONE, XZ, ZSTD, GZIP;
 
-        static Compression of(byte[] head, int n) throws ElfFormatException {
+        /** The format the first {@code n} bytes of {@code head} announce; null when none. */
+        static Compression of(byte[] head, int n) {
             if (startsWith(head, n, ELF_MAGIC)) {
                 return NONE;
             }
@@ -113,8 +114,8 @@ public final class ElfInputs {
                 if (len == buf.length) {
                     if (len >= cap) {
                         throw new ElfFormatException(name, counted.count, ElfFormatException.Kind.TOO_LARGE,
-                                "decompresses to more than " + max + " bytes (the limit; raise it with"
-                                        + " --max-decompressed)");
+                                "decompresses to more than " + max + " bytes (the limit; commands that read"
+                                        + " modules raise it with --max-decompressed)");
                     }
                     buf = Arrays.copyOf(buf, (int) Math.min(cap, (long) len * 2));
                 }

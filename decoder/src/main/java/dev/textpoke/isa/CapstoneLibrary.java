@@ -20,9 +20,9 @@ import com.sun.jna.ptr.PointerByReference;
  */
 final class CapstoneLibrary {
     /** Layout of {@code cs_insn} in Capstone 4 (capstone.h): id u32, address u64, size u16,
-     *  bytes[16], mnemonic[32], op_str[160], detail pointer. */
+     *  bytes[16], mnemonic[32], op_str[160], detail pointer: 240 bytes. */
     static final int INSN_ID = 0, INSN_ADDRESS = 8, INSN_SIZE = 16, INSN_BYTES = 18,
-            INSN_MNEMONIC = 34, MNEMONIC_SIZE = 32, INSN_OP_STR = 66, OP_STR_SIZE = 160;
+            INSN_MNEMONIC = 34, MNEMONIC_SIZE = 32, INSN_OP_STR = 66, OP_STR_SIZE = 160, INSN_SIZE_OF = 240;
 
     static {
         NativeLibrary lib;

@@ -5,6 +5,8 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -61,19 +63,23 @@ public final class InstructionClassifier implements AutoCloseable {
         if (n <= 0) {
             return new Undecodable(address, 0);
         }
-        Memory buf = state.code;
-        buf.write(0, code, offset, n);
-        state.args.setPointer(0, buf);
-        state.args.setLong(8, n);
-        state.args.setLong(16, address);
-        Pointer insn = state.insn;
-        if (!CapstoneLibrary.cs_disasm_iter(state.handle, state.args, state.sizeArg, state.addressArg, insn)) {
+        // Every field goes through direct buffers over the native memory: the only JNI crossing per
+        // instruction is cs_disasm_iter itself.
+        ByteBuffer in = state.codeView;
+        in.put(0, code, offset, n);
+        ByteBuffer args = state.argsView;
+        args.putLong(0, state.codeAddress);
+        args.putLong(8, n);
+        args.putLong(16, address);
+        if (!CapstoneLibrary.cs_disasm_iter(state.handle, state.args, state.sizeArg, state.addressArg,
+                state.insn)) {
             return new Undecodable(address, n);
         }
-        int id = insn.getInt(CapstoneLibrary.INSN_ID);
-        int size = insn.getShort(CapstoneLibrary.INSN_SIZE) & 0xffff;
-        String mnemonic = mnemonic(insn, id);
-        String operands = cString(insn, CapstoneLibrary.INSN_OP_STR, CapstoneLibrary.OP_STR_SIZE);
+        ByteBuffer out = state.insnView;
+        int id = out.getInt(CapstoneLibrary.INSN_ID);
+        int size = out.getShort(CapstoneLibrary.INSN_SIZE) & 0xffff;
+        String mnemonic = mnemonic(out, id);
+        String operands = cString(out, CapstoneLibrary.INSN_OP_STR, CapstoneLibrary.OP_STR_SIZE);
         return rules.classify(id, code, offset, size, address, mnemonic, operands);
     }
 
@@ -83,7 +89,7 @@ public final class InstructionClassifier implements AutoCloseable {
     }
 
     /** Mnemonics repeat: keep one String per instruction id as long as the text is the same. */
-    private String mnemonic(Pointer insn, int id) {
+    private String mnemonic(ByteBuffer insn, int id) {
         int len = readCString(insn, CapstoneLibrary.INSN_MNEMONIC, CapstoneLibrary.MNEMONIC_SIZE);
         String cached = id >= 0 && id < mnemonicById.length ? mnemonicById[id] : null;
         if (cached != null && cached.length() == len && sameAscii(cached, len)) {
@@ -105,16 +111,19 @@ public final class InstructionClassifier implements AutoCloseable {
         return true;
     }
 
-    private String cString(Pointer insn, long offset, int max) {
+    private String cString(ByteBuffer insn, int offset, int max) {
         int len = readCString(insn, offset, max);
         return len == 0 ? "" : new String(text, 0, len, StandardCharsets.ISO_8859_1);
     }
 
-    private int readCString(Pointer insn, long offset, int max) {
-        insn.read(offset, text, 0, max);
+    private int readCString(ByteBuffer insn, int offset, int max) {
         int len = 0;
-        while (len < max && text[len] != 0) {
-            len++;
+        while (len < max) {
+            byte b = insn.get(offset + len);
+            if (b == 0) {
+                break;
+            }
+            text[len++] = b;
         }
         return len;
     }
@@ -130,12 +139,20 @@ public final class InstructionClassifier implements AutoCloseable {
         final PointerByReference handleRef = new PointerByReference();
         final Pointer insn;
         final Memory code = new Memory(16);
+        final ByteBuffer codeView = code.getByteBuffer(0, 16);
+        final long codeAddress = Pointer.nativeValue(code);
         // cs_disasm_iter's in/out arguments: const uint8_t **code, size_t *size, uint64_t *address.
         final Memory args = new Memory(24);
+        final ByteBuffer argsView = args.getByteBuffer(0, 24).order(ByteOrder.nativeOrder());
         final Pointer sizeArg = args.share(8);
         final Pointer addressArg = args.share(16);
+        final ByteBuffer insnView;
 
         NativeState(Isa isa) {
+            if (com.sun.jna.Native.POINTER_SIZE != 8) {
+                throw new IllegalStateException("the classifier supports 64-bit JVMs only (size_t and"
+                        + " pointers are written as 8 bytes)");
+            }
             CapstoneLibrary.requireVersion4();
             int mode = isa == Isa.X86_64 ? Capstone.CS_MODE_64 : Capstone.CS_MODE_ARM;
             int arch = isa == Isa.X86_64 ? Capstone.CS_ARCH_X86 : Capstone.CS_ARCH_ARM64;
@@ -149,6 +166,7 @@ public final class InstructionClassifier implements AutoCloseable {
                 CapstoneLibrary.cs_close(handleRef);
                 throw new IllegalStateException("cs_malloc failed");
             }
+            insnView = insn.getByteBuffer(0, CapstoneLibrary.INSN_SIZE_OF).order(ByteOrder.nativeOrder());
         }
 
         @Override

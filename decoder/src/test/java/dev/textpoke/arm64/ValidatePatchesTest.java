@@ -124,6 +124,14 @@ class ValidatePatchesTest {
     }
 
     @Test
+    void helpNamesTheInputsAndExitsZero() {
+        CliRun r = CliRun.of("validate-arm64", "--help");
+        assertEquals(ExitStatus.OK, r.status());
+        assertTrue(r.out().startsWith("Usage: textpoke validate-arm64"), r.out());
+        assertTrue(r.out().contains("--patches=FILE") && r.out().contains("--extended"), r.out());
+    }
+
+    @Test
     void patchesAndImagesAreExclusive() {
         CliRun r = CliRun.of("validate-arm64", "--patches", "a", "b.ko");
         assertEquals(ExitStatus.BAD_INPUT, r.status());

@@ -25,6 +25,8 @@ final class ElfFixtures {
     final Path aarch64BigEndianObject;
     final Path aarch64Ilp32BigEndianObject;
     final Path aarch64Program;
+    /** 66,000 sections: extended numbering (e_shnum 0, e_shstrndx SHN_XINDEX) and SHT_SYMTAB_SHNDX. */
+    final Path manySections;
 
     ElfFixtures(Path dir) throws IOException, InterruptedException {
         Path src = dir.resolve("fixture.c");
@@ -37,6 +39,14 @@ final class ElfFixtures {
                 "-mbig-endian", "-mabi=ilp32");
         aarch64Program = compile(dir, "aarch64-linux-gnu-gcc", "aarch64.elf", "-nostdlib", "-static",
                 "-Wl,--build-id=sha1", "-Wl,--unresolved-symbols=ignore-all");
+        StringBuilder asm = new StringBuilder();
+        for (int i = 0; i < 66_000; i++) {
+            asm.append(".section .t").append(i).append(",\"ax\"\n.globl s").append(i).append("\ns").append(i)
+                    .append(": .byte ").append(i % 256).append('\n');
+        }
+        Files.writeString(dir.resolve("many.s"), asm);
+        ToolRun.run(dir, "as", "-o", "many.o", "many.s");
+        manySections = dir.resolve("many.o");
     }
 
     private static Path compile(Path dir, String cc, String out, String... flags)

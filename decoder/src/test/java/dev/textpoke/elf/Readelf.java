@@ -64,7 +64,9 @@ final class Readelf {
         for (String line : run("-S").split("\n")) {
             Matcher m = SECTION.matcher(line);
             if (m.matches()) {
-                out.add(new Sec(Integer.parseInt(m.group(1)), m.group(2).trim(), m.group(3), hex(m.group(4)),
+                // A multi-word type ("SYMTAB SECTION INDICES") spills into the name group.
+                String name = m.group(2).trim().split("\\s+")[0];
+                out.add(new Sec(Integer.parseInt(m.group(1)), name, m.group(3), hex(m.group(4)),
                         hex(m.group(5)), hex(m.group(6)), hex(m.group(7)), m.group(8),
                         Integer.parseInt(m.group(9)), Integer.parseInt(m.group(10)),
                         Long.parseLong(m.group(11))));

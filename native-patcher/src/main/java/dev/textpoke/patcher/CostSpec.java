@@ -10,8 +10,11 @@ import java.util.List;
  * @param calls timed calls per method and point
  * @param cpus CPUs to use as a bit mask; 0: the affinity mask
  * @param denyMembarrier null, or {@code ERRNO[:CMD]} (see {@link RaceSpec})
+ * @param realtimePriority 0, or the SCHED_RR priority (1..99) of the measuring thread and the
+ *     spinners, so that other load on a shared machine cannot deschedule the spinners
  */
-public record CostSpec(Arch arch, List<Integer> threads, int calls, long cpus, String denyMembarrier) {
+public record CostSpec(Arch arch, List<Integer> threads, int calls, long cpus, String denyMembarrier,
+        int realtimePriority) {
     public static final int DEFAULT_CALLS = 20_000;
     static final int MAX_POINTS = 16;
 

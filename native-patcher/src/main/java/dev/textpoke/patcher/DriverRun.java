@@ -75,8 +75,7 @@ final class DriverRun {
                 last = diagnostics.isEmpty() ? "" : ": " + String.join(" / ", diagnostics);
             }
             throw new PatcherException(PatcherException.Kind.CHILD_FAILED, status > 128
-                    ? "the patcher driver died of signal " + (status - 128) + " (a bug in the"
-                            + " harness, not a result)" + last
+                    ? "the patcher driver died of signal " + (status - 128) + signalMeaning(status - 128) + last
                     : "the patcher driver exited with status " + status + last);
         }
         if (outError[0] != null || out[0] == null) {
@@ -85,6 +84,14 @@ final class DriverRun {
                             + (outError[0] != null ? ": " + outError[0].getMessage() : ""));
         }
         return out[0];
+    }
+
+    /** A fault outside the executors' handlers is the harness's bug; other signals came from outside. */
+    private static String signalMeaning(int signal) {
+        return switch (signal) {
+            case 4, 5, 6, 7, 11 -> " (a bug in the harness, not a result)";
+            default -> " (killed from outside)";
+        };
     }
 
     private static void readStderr(InputStream err, ProgressListener progress, List<String> keep) {

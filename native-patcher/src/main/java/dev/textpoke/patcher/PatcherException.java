@@ -31,6 +31,7 @@ public final class PatcherException extends Exception {
     private static final int TP_MEMBARRIER_FAILED = 12;
     private static final int TP_MAPPING = 13;
     private static final int TP_TOO_BIG = 17;
+    private static final int TP_SCHED = 18;
 
     private final Kind kind;
     private final int nativeError;
@@ -73,7 +74,7 @@ public final class PatcherException extends Exception {
         Kind kind = switch (c) {
             case TP_INVALID, TP_BAD_PROTOCOL, TP_BAD_PLACEMENT, TP_TOO_BIG -> Kind.INVALID;
             case TP_FEW_CPUS, TP_AFFINITY, TP_NO_MEMBARRIER, TP_NO_SYNC_CORE, TP_MEMBARRIER_PERM,
-                    TP_SECCOMP, TP_MEMBARRIER_FAILED, TP_MAPPING -> Kind.UNSUPPORTED;
+                    TP_SECCOMP, TP_MEMBARRIER_FAILED, TP_MAPPING, TP_SCHED -> Kind.UNSUPPORTED;
             default -> Kind.INTERNAL;
         };
         String message = detail == null || detail.isEmpty() ? errstr : detail;

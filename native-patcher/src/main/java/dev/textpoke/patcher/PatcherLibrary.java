@@ -57,7 +57,7 @@ public final class PatcherLibrary {
     }
 
     /** ABI version this binding was written against (TP_ABI_VERSION). */
-    static final int ABI_VERSION = 2;
+    static final int ABI_VERSION = 3;
     static final int MAX_SITES = 64;
     static final int MAX_COST_POINTS = 16;
     static final int KIND_COUNT = 5;
@@ -173,13 +173,15 @@ public final class PatcherLibrary {
     }
 
     /** struct tp_cost_config. */
-    @FieldOrder({"size", "cpus", "calls", "points", "threads"})
+    @FieldOrder({"size", "cpus", "calls", "points", "threads", "rt_priority", "warmup_calls"})
     public static final class CostConfigStruct extends Structure {
         public long size;
         public long cpus;
         public int calls;
         public int points;
         public int[] threads = new int[MAX_COST_POINTS];
+        public int rt_priority;
+        public int warmup_calls;
     }
 
     /** struct tp_cost_result. */
@@ -354,6 +356,7 @@ public final class PatcherLibrary {
         c.cpus = spec.cpus();
         c.calls = spec.calls();
         c.points = spec.threads().size();
+        c.rt_priority = spec.realtimePriority();
         for (int i = 0; i < spec.threads().size(); i++) {
             c.threads[i] = spec.threads().get(i);
         }

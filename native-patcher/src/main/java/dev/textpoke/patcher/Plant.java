@@ -14,7 +14,9 @@ public enum Plant {
     /** A patch of site 0 is published as complete before it is written: executions are stale. */
     STALE(3),
     /** The patcher thread itself runs a half-written site: the driver dies of SIGSEGV. */
-    CRASH(4);
+    CRASH(4),
+    /** The INT3/BRK protocols hold the trap in place until executors ran site 0: handler coverage. */
+    TRAP_HOLD(5);
 
     private final int code;
 

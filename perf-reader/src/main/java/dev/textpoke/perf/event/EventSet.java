@@ -29,12 +29,17 @@ import java.util.Map;
 public final class EventSet {
     private final List<Event> events = new ArrayList<>();
     private final Map<Long, Event> byId = new HashMap<>();
+    /** The last id looked up and its event: consecutive records mostly come from one event. */
+    private long lastId = SampleLayout.NONE_ID;
+    private Event lastEvent;
     private List<long[]> groups = List.of();
 
     /** Adds an event (file attr section, HEADER_ATTR record) and indexes its ids. */
     public Event add(EventAttr attr, List<Long> ids, String name) {
         Event e = new Event(events.size(), attr, ids, name);
         events.add(e);
+        lastId = SampleLayout.NONE_ID;
+        lastEvent = null;
         for (Long id : ids) {
             byId.putIfAbsent(id, e);
         }
@@ -94,6 +99,8 @@ public final class EventSet {
     }
 
     private void replace(Event e) {
+        lastId = SampleLayout.NONE_ID;
+        lastEvent = null;
         events.set(e.index(), e);
         for (Long id : e.ids()) {
             if (byId.get(id) != null && byId.get(id).index() == e.index()) {
@@ -154,7 +161,11 @@ public final class EventSet {
         if (id == 0) {
             return first;
         }
-        return byId.get(id);
+        if (id != lastId) {
+            lastEvent = byId.get(id);
+            lastId = id;
+        }
+        return lastEvent;
     }
 
     private static final int SAMPLE = 9;

@@ -36,6 +36,8 @@ public final class SampleLayout {
     private final boolean branchCounters;
     private final int timeOffset;
     private final int timeFromEnd;
+    /** Offset of each fixed field from the record start, by sample_type bit number; -1 when absent. */
+    private final int[] fixedOffsets = new int[64];
 
     /** Offsets are from the record's first byte; the header takes 8. */
     private static final int BODY = 8;
@@ -58,6 +60,14 @@ public final class SampleLayout {
         this.regsIntr = regsIntr;
         this.sampleIdAll = sampleIdAll;
         this.branchCounters = branchCounters;
+        java.util.Arrays.fill(fixedOffsets, -1);
+        int off = BODY;
+        for (long f : FIXED_ORDER) {
+            if ((sampleType & f) != 0) {
+                fixedOffsets[Long.numberOfTrailingZeros(f)] = off;
+                off += 8;
+            }
+        }
         this.timeOffset = sampleOffset(TIME);
         this.timeFromEnd = trailerOffsetFromEnd(TIME);
     }
@@ -141,19 +151,11 @@ public final class SampleLayout {
 
     /** Offset of a fixed sample field from the record start, or -1 when it is not there. */
     public int sampleOffset(long field) {
-        if ((sampleType & field) == 0) {
-            return -1;
+        if (Long.bitCount(field) != 1 || (field & (IDENTIFIER | SampleFormat.IP | TID | TIME | SampleFormat.ADDR
+                | ID | STREAM_ID | CPU | SampleFormat.PERIOD)) == 0) {
+            throw new IllegalArgumentException("not a fixed sample field: " + field);
         }
-        int off = BODY;
-        for (long f : FIXED_ORDER) {
-            if (f == field) {
-                return off;
-            }
-            if ((sampleType & f) != 0) {
-                off += 8;
-            }
-        }
-        throw new IllegalArgumentException("not a fixed sample field: " + field);
+        return fixedOffsets[Long.numberOfTrailingZeros(field)];
     }
 
     /** Offset of a trailer field back from the record's end (8 for the last u64), or -1. */
@@ -200,6 +202,36 @@ public final class SampleLayout {
             return -1;
         }
         return 1 + Long.bitCount(sampleType & (CPU | STREAM_ID));
+    }
+
+    /**
+     * A fixed u64 sample field (IDENTIFIER, IP, TIME, ADDR, ID, STREAM_ID, PERIOD) of the SAMPLE
+     * record at {@code start} of {@code b}, read in place without parsing or allocating; {@code
+     * absent} when the sample_type lacks it or the record is too short. With TID, {@link #pid} and
+     * {@link #tid}; with CPU, {@link #cpu}. This is the fast path for tools that print a few
+     * fields of every sample; {@code SampleParser} decodes everything.
+     */
+    public long sampleU64(ByteBuffer b, int start, int size, long field, long absent) {
+        int off = sampleOffset(field);
+        return off < 0 || off + 8 > size ? absent : b.getLong(start + off);
+    }
+
+    /** The pid of a sample read in place, or -1. */
+    public int pid(ByteBuffer b, int start, int size) {
+        int off = sampleOffset(TID);
+        return off < 0 || off + 8 > size ? -1 : b.getInt(start + off);
+    }
+
+    /** The tid of a sample read in place, or -1. */
+    public int tid(ByteBuffer b, int start, int size) {
+        int off = sampleOffset(TID);
+        return off < 0 || off + 8 > size ? -1 : b.getInt(start + off + 4);
+    }
+
+    /** The cpu of a sample read in place, or -1. */
+    public int cpu(ByteBuffer b, int start, int size) {
+        int off = sampleOffset(CPU);
+        return off < 0 || off + 8 > size ? -1 : b.getInt(start + off);
     }
 
     /**

@@ -84,6 +84,7 @@ public final class OrderedRecords implements RecordSource {
     private long unordered;
     private long halfFlushes;
     private long currentTime = SampleLayout.NONE;
+    private PerfFormatException damage;
 
     /**
      * @param fileMode whether the input is a file's data section (ordering may then be off, see
@@ -146,9 +147,23 @@ public final class OrderedRecords implements RecordSource {
             }
             if (inputDone) {
                 current = null;
+                if (damage != null) {
+                    PerfFormatException e = damage;
+                    damage = null;
+                    throw e;
+                }
                 return false;
             }
-            if (!in.next()) {
+            boolean more;
+            try {
+                more = in.next();
+            } catch (PerfFormatException e) {
+                // Damaged input: what was read before it is still delivered (the queue is
+                // drained, as perf flushes its queue at the end), then the damage is reported.
+                damage = e;
+                more = false;
+            }
+            if (!more) {
                 inputDone = true;
                 startDrain(NO_LIMIT);
                 continue;

@@ -15,7 +15,7 @@ final class RecordArena {
 
     private final ByteOrder order;
     private final List<ByteBuffer> chunks = new ArrayList<>();
-    private final List<Integer> live = new ArrayList<>();
+    private int[] live = new int[8];
     private final ArrayDeque<Integer> free = new ArrayDeque<>();
     private int current = -1;
     private int pos;
@@ -28,7 +28,7 @@ final class RecordArena {
     /** Copies {@code size} bytes at {@code start} of {@code src}; returns where they are. */
     long put(ByteBuffer src, int start, int size) {
         if (current < 0 || pos + size > CHUNK) {
-            if (current >= 0 && live.get(current) == 0) {
+            if (current >= 0 && live[current] == 0) {
                 free.push(current);
             }
             current = free.isEmpty() ? newChunk() : free.pop();
@@ -37,14 +37,16 @@ final class RecordArena {
         chunks.get(current).put(pos, src, start, size);
         long loc = (long) current << 32 | pos;
         pos += size;
-        live.set(current, live.get(current) + 1);
+        live[current]++;
         queuedBytes += size;
         return loc;
     }
 
     private int newChunk() {
         chunks.add(ByteBuffer.allocate(CHUNK).order(order));
-        live.add(0);
+        if (chunks.size() > live.length) {
+            live = java.util.Arrays.copyOf(live, live.length * 2);
+        }
         return chunks.size() - 1;
     }
 
@@ -59,8 +61,7 @@ final class RecordArena {
     /** The record at {@code loc} ({@code size} bytes) is no longer needed. */
     void release(long loc, int size) {
         int c = (int) (loc >>> 32);
-        int n = live.get(c) - 1;
-        live.set(c, n);
+        int n = --live[c];
         queuedBytes -= size;
         if (n == 0 && c != current) {
             free.push(c);

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * A min-heap of queued records keyed by (timestamp, arrival sequence), in parallel primitive
  * arrays so that queueing a record allocates nothing. Equal timestamps leave in arrival order,
- * as perf's {@code queue_event} inserts after the equal ones.
+ * as perf's {@code queue_event} inserts after the equal ones. The keys live in the heap arrays
+ * themselves (not behind the slot index), so sifting touches contiguous memory.
  */
 final class TimeQueue {
     private long[] time = new long[1024];
@@ -15,6 +16,8 @@ final class TimeQueue {
     private long[] decompressed = new long[1024];
     private int[] size = new int[1024];
     private int[] heap = new int[1024];
+    private long[] heapTime = new long[1024];
+    private long[] heapSeq = new long[1024];
     private int[] freeSlots = new int[1024];
     private int freeCount;
     private int slots;
@@ -46,9 +49,10 @@ final class TimeQueue {
         size[slot] = sz;
         if (count == heap.length) {
             heap = Arrays.copyOf(heap, count * 2);
+            heapTime = Arrays.copyOf(heapTime, count * 2);
+            heapSeq = Arrays.copyOf(heapSeq, count * 2);
         }
-        heap[count] = slot;
-        up(count++);
+        up(count++, slot, t, s);
     }
 
     private void grow() {
@@ -70,9 +74,9 @@ final class TimeQueue {
     /** Removes the smallest and returns its slot, which stays readable until {@link #free}. */
     int poll() {
         int top = heap[0];
-        heap[0] = heap[--count];
+        --count;
         if (count > 0) {
-            down(0);
+            down(heap[count], heapTime[count], heapSeq[count]);
         }
         return top;
     }
@@ -105,37 +109,45 @@ final class TimeQueue {
         return size[slot];
     }
 
-    private boolean less(int a, int b) {
-        return time[a] != time[b] ? Long.compareUnsigned(time[a], time[b]) < 0 : seq[a] < seq[b];
+    private static boolean less(long ta, long sa, long tb, long sb) {
+        return ta != tb ? Long.compareUnsigned(ta, tb) < 0 : sa < sb;
     }
 
-    private void up(int i) {
-        int x = heap[i];
+    private void up(int i, int slot, long t, long s) {
         while (i > 0) {
             int p = (i - 1) >>> 1;
-            if (!less(x, heap[p])) {
+            if (!less(t, s, heapTime[p], heapSeq[p])) {
                 break;
             }
             heap[i] = heap[p];
+            heapTime[i] = heapTime[p];
+            heapSeq[i] = heapSeq[p];
             i = p;
         }
-        heap[i] = x;
+        heap[i] = slot;
+        heapTime[i] = t;
+        heapSeq[i] = s;
     }
 
-    private void down(int i) {
-        int x = heap[i];
+    /** Sifts the entry (slot, t, s) down from the root. */
+    private void down(int slot, long t, long s) {
+        int i = 0;
         int half = count >>> 1;
         while (i < half) {
             int c = 2 * i + 1;
-            if (c + 1 < count && less(heap[c + 1], heap[c])) {
+            if (c + 1 < count && less(heapTime[c + 1], heapSeq[c + 1], heapTime[c], heapSeq[c])) {
                 c++;
             }
-            if (!less(heap[c], x)) {
+            if (!less(heapTime[c], heapSeq[c], t, s)) {
                 break;
             }
             heap[i] = heap[c];
+            heapTime[i] = heapTime[c];
+            heapSeq[i] = heapSeq[c];
             i = c;
         }
-        heap[i] = x;
+        heap[i] = slot;
+        heapTime[i] = t;
+        heapSeq[i] = s;
     }
 }

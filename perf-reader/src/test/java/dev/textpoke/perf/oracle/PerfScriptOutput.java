@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  * The text of {@code perf script --ns --show-mmap-events -F FIELDS} (perf 6.1), parsed, for
  * FIELDS drawn from {@code comm,tid,pid,cpu,time,period,event,ip,addr,brstack}.
  *
+ * <p>Times may have nine digits after the point ({@code --ns}) or six (perf's default).
+ *
  * <p>perf prints a sample as {@code comm pid/tid [cpu] sec.nsec: period event: addr ip brstack}
  * on one line (tools/perf/builtin-script.c, {@code process_event}), except that with a call chain
  * the ip is replaced by one line per frame ({@code \t<hex>}), then the branch stack on a line of
@@ -19,13 +21,13 @@ import java.util.regex.Pattern;
  * (util/evsel_fprintf.c, {@code sample__fprintf_callchain}). {@code textpoke samples} prints the
  * same layout (with raw addresses), so this parser reads both.
  */
-public record PerfScriptOutput(List<ScriptSample> samples, List<ScriptMmap> mmaps) {
+public record PerfScriptOutput(List<ScriptSample> samples, List<ScriptMmap> mmaps, boolean microseconds) {
 
     private static final Pattern HEAD = Pattern.compile(
-            "^\\s*(.*?)\\s+(-?\\d+)/(-?\\d+)\\s+(?:\\[(\\d+)\\]\\s+)?(?:(\\d+)\\.(\\d{9}):\\s+)?(.*)$");
+            "^\\s*(.*?)\\s+(-?\\d+)/(-?\\d+)\\s+(?:\\[(-?\\d+)\\]\\s+)?(?:(\\d+)\\.(\\d{9}|\\d{6}):\\s+)?(.*)$");
     private static final Pattern PERIOD_EVENT = Pattern.compile("^(?:(\\d+) +)?(\\S.*?):(?: (.*))?$");
     private static final Pattern MMAP = Pattern.compile(
-            "^PERF_RECORD_MMAP2? (-?\\d+)/(-?\\d+): \\[0x([0-9a-f]+)\\(0x([0-9a-f]+)\\) @ (0x[0-9a-f]+|0)(?: [^\\]]*)?\\]: \\S+ (.*)$");
+            "^PERF_RECORD_MMAP2? (-?\\d+)/(-?\\d+): \\[(0x[0-9a-f]+|0)\\((0x[0-9a-f]+|0)\\) @ (0x[0-9a-f]+|0)(?: [^\\]]*)?\\]: \\S+ (.*)$");
     private static final Pattern BRANCH = Pattern.compile(
             "0x([0-9a-f]+)/0x([0-9a-f]+)/([MP-])/([X-])/([A-])/(\\d+)/(\\S*)");
     private static final Pattern HEX = Pattern.compile("^[0-9a-f]+$");
@@ -52,6 +54,7 @@ public record PerfScriptOutput(List<ScriptSample> samples, List<ScriptMmap> mmap
     public static PerfScriptOutput parse(List<String> lines, Set<String> fields) {
         List<ScriptSample> samples = new ArrayList<>();
         List<ScriptMmap> mmaps = new ArrayList<>();
+        boolean microseconds = false;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isEmpty() || line.startsWith("#")) {
@@ -62,15 +65,14 @@ public record PerfScriptOutput(List<ScriptSample> samples, List<ScriptMmap> mmap
                 throw new IllegalArgumentException("line " + (i + 1) + ": not a perf script sample: " + line);
             }
             String rest = h.group(7);
+            microseconds |= h.group(6) != null && h.group(6).length() == 6;
             if (rest.startsWith("PERF_RECORD_MMAP")) {
                 Matcher m = MMAP.matcher(rest);
                 if (!m.matches()) {
                     throw new IllegalArgumentException("line " + (i + 1) + ": unexpected mmap line: " + line);
                 }
                 mmaps.add(new ScriptMmap(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-                        Long.parseUnsignedLong(m.group(3), 16), Long.parseUnsignedLong(m.group(4), 16),
-                        m.group(5).equals("0") ? 0 : Long.parseUnsignedLong(m.group(5).substring(2), 16),
-                        m.group(6)));
+                        hex(m.group(3)), hex(m.group(4)), hex(m.group(5)), m.group(6)));
                 continue;
             }
             Long period = null;
@@ -107,10 +109,21 @@ public record PerfScriptOutput(List<ScriptSample> samples, List<ScriptMmap> mmap
             }
             samples.add(new ScriptSample(h.group(1), Integer.parseInt(h.group(2)), Integer.parseInt(h.group(3)),
                     h.group(4) == null ? null : Integer.valueOf(h.group(4)),
-                    h.group(5) == null ? null : Long.parseLong(h.group(5)) * 1_000_000_000L + Long.parseLong(h.group(6)),
+                    h.group(5) == null ? null : nanoseconds(h.group(5), h.group(6)),
                     period, event, addr, ip, chain, brstack));
         }
-        return new PerfScriptOutput(Collections.unmodifiableList(samples), Collections.unmodifiableList(mmaps));
+        return new PerfScriptOutput(Collections.unmodifiableList(samples), Collections.unmodifiableList(mmaps), microseconds);
+    }
+
+    /** perf's {@code %#x}: "0" or "0x..." . */
+    private static long hex(String s) {
+        return s.equals("0") ? 0 : Long.parseUnsignedLong(s.substring(2), 16);
+    }
+
+    /** sec.nsec (--ns) or sec.usec (perf's default; then the last three digits are unknown: 0). */
+    private static long nanoseconds(String seconds, String fraction) {
+        long f = Long.parseLong(fraction);
+        return Long.parseLong(seconds) * 1_000_000_000L + (fraction.length() == 6 ? f * 1000 : f);
     }
 
     private static void tokens(String text, List<Long> hex, List<ScriptBranch> brstack) {

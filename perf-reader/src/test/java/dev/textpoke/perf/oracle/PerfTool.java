@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -84,10 +86,23 @@ public final class PerfTool {
         }
     }
 
-    /** {@code perf report -D -i FILE}, parsed (whatever the exit status: see {@link Result}). */
+    /**
+     * {@code perf report -D -i FILE}, parsed (whatever the exit status: see {@link Result}). Kept
+     * for the rest of the test run: several test classes ask about the same files, and perf's
+     * dump of a megabyte file takes seconds.
+     */
     public PerfReportDump reportDump(Path file) throws IOException, InterruptedException {
-        return PerfReportDump.parse(run(line -> !line.startsWith(". "), "report", "-D", "-i", file.toString()).out());
+        Path key = file.toAbsolutePath().normalize();
+        PerfReportDump dump = DUMPS.get(key);
+        if (dump == null) {
+            dump = PerfReportDump.parse(run(line -> !line.startsWith(". "), "report", "-D", "-i", file.toString()).out());
+            DUMPS.put(key, dump);
+        }
+        return dump;
     }
+
+    /** The dumps made so far in this JVM (a cache of an external program's output, not state). */
+    private static final Map<Path, PerfReportDump> DUMPS = new ConcurrentHashMap<>();
 
     private static String executable() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {

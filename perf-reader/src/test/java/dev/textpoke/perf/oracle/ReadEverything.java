@@ -1,6 +1,8 @@
 package dev.textpoke.perf.oracle;
 
 import dev.textpoke.perf.PerfData;
+import dev.textpoke.perf.parse.RecordParser;
+import dev.textpoke.perf.record.RecordSource;
 import dev.textpoke.perf.record.RecordReader;
 import dev.textpoke.perf.record.RecordView;
 import java.io.IOException;
@@ -10,8 +12,10 @@ import java.util.List;
 
 /**
  * Makes the reader do everything it can with an input: open it, read every record of every
- * input (a directory's {@code data.N} too), then parse every feature. The negative and fuzz tests
- * drive the reader through this one place, so that what they exercise grows with the reader.
+ * input (a directory's {@code data.N} too), parse every feature; then, opened again, read the
+ * records in perf's order ({@link PerfData#ordered()}) and parse each one (every sample field).
+ * The negative and fuzz tests drive the reader through this one place, so that what they exercise
+ * grows with the reader.
  */
 final class ReadEverything {
     /** A record as delivered: where (the enclosing compressed record's offset for inner ones). */
@@ -23,8 +27,11 @@ final class ReadEverything {
      * @param records        the records delivered, in order, up to the first failure
      * @param failure        what stopped opening or reading the records, or null
      * @param featureFailure the first failure parsing a feature section, or null
+     * @param parsed         records delivered in perf's order and parsed, up to the first failure
+     * @param parseFailure   what stopped that second pass (ordering or parsing), or null
      */
-    record Outcome(List<Delivered> records, IOException failure, IOException featureFailure) {}
+    record Outcome(List<Delivered> records, IOException failure, IOException featureFailure, long parsed,
+            IOException parseFailure) {}
 
     private ReadEverything() {}
 
@@ -56,11 +63,43 @@ final class ReadEverything {
         } catch (IOException e) {
             failure = failure == null ? e : failure;
         }
-        return new Outcome(records, failure, featureFailure);
+        long parsed = 0;
+        IOException parseFailure = null;
+        try (PerfData data = PerfData.open(path); RecordSource ordered = data.ordered()) {
+            RecordParser parser = new RecordParser(data.events());
+            while (ordered.next()) {
+                parser.parse(ordered.current());
+                parsed++;
+            }
+        } catch (IOException e) {
+            parseFailure = e;
+        }
+        return new Outcome(records, failure, featureFailure, parsed, parseFailure);
     }
 
-    /** The first failure of any kind, or null. */
-    static IOException anyFailure(Outcome o) {
-        return o.failure() != null ? o.failure() : o.featureFailure();
+    /**
+     * One pass for the fuzz test: open, parse every feature, read every record in perf's order and
+     * parse it (which reads every raw record too). Returns the first failure, or null.
+     */
+    static IOException parseAll(Path path) {
+        IOException failure = null;
+        try (PerfData data = PerfData.open(path)) {
+            for (int id : data.features().ids()) {
+                try {
+                    data.features().get(id);
+                } catch (IOException e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+            try (RecordSource ordered = data.ordered()) {
+                RecordParser parser = new RecordParser(data.events());
+                while (ordered.next()) {
+                    parser.parse(ordered.current());
+                }
+            }
+        } catch (IOException e) {
+            failure = failure == null ? e : failure;
+        }
+        return failure;
     }
 }

@@ -78,6 +78,10 @@ class TruncationTest {
                 List<Span> expected = wholeRecordsBefore(seed, at);
                 assertEquals(spans(expected), outer(o.records()), where);
                 assertInnerRecordsFollowTheirCompressedRecord(o.records(), where);
+                // In perf's order and parsed, the same records are delivered before the same damage.
+                assertEquals(o.records().size(), o.parsed(), where + ": ordered and parsed");
+                assertEquals(o.failure() == null ? null : ((PerfFormatException) o.failure()).offset(),
+                        o.parseFailure() == null ? null : ((PerfFormatException) o.parseFailure()).offset(), where);
                 boolean pipeBoundary = seed.pipe() && at == s.offset();
                 long lastCompressed = expected.stream().filter(Span::isCompressed).mapToLong(Span::offset).max().orElse(-1);
                 if (pipeBoundary && lastCompressed >= 0 && o.failure() != null) {

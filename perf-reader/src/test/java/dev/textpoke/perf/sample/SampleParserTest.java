@@ -199,4 +199,21 @@ class SampleParserTest {
         assertEquals(3, l.isPos());
         assertEquals(-1, new SampleLayout(IP | TIME, 0, 0, 0, 0, true, false).idPos());
     }
+
+    @Test
+    void inPlaceAccessorsReadTheFixedFieldsWithoutParsing() {
+        for (ByteOrder o : List.of(ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN)) {
+            byte[] rec = Enc.record(o, 9, 0, everyField(o, 0));
+            var b = java.nio.ByteBuffer.wrap(rec).order(o);
+            SampleLayout l = everyLayout();
+            assertEquals(0xffffffff81001234L, l.sampleU64(b, 0, rec.length, IP, -1));
+            assertEquals(123456789L, l.sampleU64(b, 0, rec.length, TIME, -1));
+            assertEquals(10007, l.sampleU64(b, 0, rec.length, PERIOD, -1));
+            assertEquals(100, l.pid(b, 0, rec.length));
+            assertEquals(101, l.tid(b, 0, rec.length));
+            assertEquals(3, l.cpu(b, 0, rec.length));
+            assertEquals(-1, new SampleLayout(IP, 0, 0, 0, 0, false, false).cpu(b, 0, rec.length));
+            assertEquals(-7, new SampleLayout(IP | TIME, 0, 0, 0, 0, false, false).sampleU64(b, 0, 16, TIME, -7));
+        }
+    }
 }

@@ -1,0 +1,224 @@
+package dev.textpoke.cli;
+
+import dev.textpoke.io.U64s;
+import dev.textpoke.perf.attr.SampleFormat;
+import dev.textpoke.perf.record.BranchEntry;
+import dev.textpoke.perf.record.PerfRecord.Sample;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One sample as {@code perf script -F} prints it (tools/perf/builtin-script.c, perf 6.1:
+ * {@code perf_sample__fprintf_start}, {@code process_event}, {@code print_sample_brstack}), or as a
+ * JSON object. Differences from perf: the time always has nanoseconds (perf needs {@code --ns}),
+ * and call chain frames are addresses, never offsets into the mapped file (perf prints those for
+ * user-space frames in a known map).
+ */
+final class SampleFormatter {
+    /** {@code PERF_CONTEXT_MAX}: call chain entries from here up are context markers, not addresses. */
+    private static final long CONTEXT_MAX = -4095L;
+    /** perf's {@code branch_type_name} (util/branch.c), indexed by PERF_BR_*. */
+    private static final String[] BRANCH_TYPES = {"N/A", "COND", "UNCOND", "IND", "CALL", "IND_CALL", "RET",
+        "SYSCALL", "SYSRET", "COND_CALL", "COND_RET", "ERET", "IRQ", "SERROR", "NO_TX", "EXTEND_ABI"};
+    /** perf's {@code branch_new_type_name}, for PERF_BR_EXTEND_ABI. */
+    private static final String[] BRANCH_NEW_TYPES = {"FAULT_ADDR", "FAULT_DATA", "FAULT_INST", "ARCH_1",
+        "ARCH_2", "ARCH_3", "ARCH_4", "ARCH_5"};
+    private static final int BR_EXTEND_ABI = 15;
+
+    private final EnumSet<SampleField> fields;
+    private final StringBuilder sb = new StringBuilder(256);
+    private int eventWidth;
+    private final boolean hideCallGraph;
+    private boolean printMissing;
+
+    SampleFormatter(EnumSet<SampleField> fields, boolean hideCallGraph) {
+        this.fields = fields;
+        this.hideCallGraph = hideCallGraph;
+    }
+
+    /** perf right-aligns event names to the longest one's width. */
+    void eventWidth(int width) {
+        eventWidth = Math.max(eventWidth, width);
+    }
+
+    /**
+     * Print the fields asked for even where the samples lack them, with the values a sample has
+     * then (cpu -1, addr 0): perf script does so for files with AUX area data.
+     */
+    void printMissing() {
+        printMissing = true;
+    }
+
+    /** Whether field {@code f} is printed for a sample of this sample_type. */
+    private boolean shows(SampleField f, long sampleType) {
+        return fields.contains(f) && (printMissing || f.needs() == 0 || (sampleType & f.needs()) != 0);
+    }
+
+    /** The perf-script-like text of one delivered sample, with its line end(s). */
+    String text(Sample s, String comm, String event, long period) {
+        sb.setLength(0);
+        long t = s.sampleType();
+        boolean chain = !hideCallGraph && shows(SampleField.IP, t) && s.has(SampleFormat.CALLCHAIN)
+                && s.callchain() != null;
+        if (fields.contains(SampleField.COMM)) {
+            if (chain) {
+                sb.append(comm);
+            } else {
+                pad(comm, 16);
+            }
+            sb.append(' ');
+        }
+        boolean pid = shows(SampleField.PID, t);
+        boolean tid = shows(SampleField.TID, t);
+        if (pid && tid) {
+            pad(Integer.toString(s.pid()), 7);
+            sb.append('/');
+            String tids = Integer.toString(s.tid());
+            sb.append(tids);
+            sb.append(" ".repeat(Math.max(0, 7 - tids.length()))).append(' ');
+        } else if (pid || tid) {
+            pad(Integer.toString(pid ? s.pid() : s.tid()), 7);
+            sb.append(' ');
+        }
+        if (shows(SampleField.CPU, t)) {
+            // C's %03d: "[003]", "[-01]" for the -1 of samples without a CPU.
+            int cpu = s.cpu();
+            String digits = Integer.toString(Math.abs(cpu));
+            int width = cpu < 0 ? 2 : 3;
+            sb.append('[').append(cpu < 0 ? "-" : "").append("000", 0, Math.max(0, width - digits.length()))
+                    .append(digits).append("] ");
+        }
+        if (shows(SampleField.TIME, t)) {
+            long time = s.time();
+            pad(Long.toUnsignedString(Long.divideUnsigned(time, 1_000_000_000L)), 5);
+            String ns = Long.toUnsignedString(Long.remainderUnsigned(time, 1_000_000_000L));
+            sb.append('.').append("000000000", 0, 9 - ns.length()).append(ns).append(": ");
+        }
+        if (fields.contains(SampleField.PERIOD)) {
+            pad(Long.toUnsignedString(period), 10);
+            sb.append(' ');
+        }
+        if (fields.contains(SampleField.EVENT)) {
+            pad(event, eventWidth);
+            sb.append(": ");
+        }
+        if (shows(SampleField.ADDR, t)) {
+            pad(Long.toHexString(s.addr()), 16);
+        }
+        if (shows(SampleField.IP, t)) {
+            if (chain) {
+                sb.append('\n');
+                U64s ips = s.callchain();
+                for (int i = 0; i < ips.size(); i++) {
+                    long ip = ips.get(i);
+                    if (Long.compareUnsigned(ip, CONTEXT_MAX) < 0) {
+                        sb.append('\t');
+                        pad(Long.toHexString(ip), 16);
+                        sb.append('\n');
+                    }
+                }
+            } else {
+                sb.append(' ');
+                pad(Long.toHexString(s.ip()), 16);
+            }
+        }
+        if (fields.contains(SampleField.BRSTACK) && s.branchStack() != null) {
+            for (BranchEntry b : s.branchStack().entries()) {
+                sb.append(" 0x").append(Long.toHexString(b.from())).append("/0x").append(Long.toHexString(b.to()))
+                        .append('/').append(prediction(b)).append('/').append(b.inTransaction() ? 'X' : '-')
+                        .append('/').append(b.abort() ? 'A' : '-').append('/').append(b.cycles())
+                        .append('/').append(branchType(b)).append(' ');
+            }
+        }
+        sb.append('\n');
+        return sb.toString();
+    }
+
+    /** The same sample as one JSON object; the call chain is the raw one, context markers included. */
+    String json(Sample s, long offset, String comm, String event, long period) {
+        long t = s.sampleType();
+        JsonLine j = new JsonLine().put("offset", offset);
+        if (fields.contains(SampleField.EVENT)) {
+            j.put("event", event);
+        }
+        if (fields.contains(SampleField.COMM)) {
+            j.put("comm", comm);
+        }
+        if (shows(SampleField.PID, t)) {
+            j.put("pid", s.pid());
+        }
+        if (shows(SampleField.TID, t)) {
+            j.put("tid", s.tid());
+        }
+        if (shows(SampleField.CPU, t)) {
+            j.put("cpu", s.cpu());
+        }
+        if (shows(SampleField.TIME, t)) {
+            j.putUnsigned("time", s.time());
+        }
+        if (fields.contains(SampleField.PERIOD)) {
+            j.putUnsigned("period", period);
+        }
+        if (shows(SampleField.ADDR, t)) {
+            j.putHex("addr", s.addr());
+        }
+        if (shows(SampleField.IP, t)) {
+            j.putHex("ip", s.ip());
+            if (s.has(SampleFormat.CALLCHAIN) && s.callchain() != null) {
+                List<String> chain = new ArrayList<>(s.callchain().size());
+                for (int i = 0; i < s.callchain().size(); i++) {
+                    chain.add("0x" + Long.toHexString(s.callchain().get(i)));
+                }
+                j.put("callchain", chain);
+            }
+        }
+        if (fields.contains(SampleField.BRSTACK) && s.branchStack() != null) {
+            List<Map<String, Object>> branches = new ArrayList<>();
+            for (BranchEntry b : s.branchStack().entries()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("from", "0x" + Long.toHexString(b.from()));
+                m.put("to", "0x" + Long.toHexString(b.to()));
+                m.put("mispred", b.mispredicted());
+                m.put("predicted", b.predicted());
+                m.put("in_tx", b.inTransaction());
+                m.put("abort", b.abort());
+                m.put("cycles", b.cycles());
+                m.put("type", branchType(b));
+                branches.add(m);
+            }
+            j.put("brstack", branches);
+        }
+        return j.toString();
+    }
+
+    /** perf's {@code mispred_str}: P predicted, M mispredicted, - neither said. */
+    private static char prediction(BranchEntry b) {
+        if (!b.mispredicted() && !b.predicted()) {
+            return '-';
+        }
+        return b.predicted() ? 'P' : 'M';
+    }
+
+    /** perf's {@code get_branch_type}: empty for PERF_BR_UNKNOWN. */
+    private static String branchType(BranchEntry b) {
+        int type = b.branchType();
+        if (type == 0) {
+            return "";
+        }
+        if (type == BR_EXTEND_ABI) {
+            int n = b.newType();
+            return n < BRANCH_NEW_TYPES.length ? BRANCH_NEW_TYPES[n] : "";
+        }
+        return type < BRANCH_TYPES.length ? BRANCH_TYPES[type] : "";
+    }
+
+    private void pad(String s, int width) {
+        for (int i = s.length(); i < width; i++) {
+            sb.append(' ');
+        }
+        sb.append(s);
+    }
+}
