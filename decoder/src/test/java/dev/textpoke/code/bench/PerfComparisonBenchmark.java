@@ -17,7 +17,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -67,9 +66,9 @@ public final class PerfComparisonBenchmark {
             script.add(perf(dir, "script", "-i", file.toString(), "--show-text-poke-events"));
             dump.add(perf(dir, "report", "-D", "-i", file.toString()));
         }
-        double o = median(ours);
-        double s = median(script);
-        double d = median(dump);
+        double o = TimelineBenchmark.median(ours);
+        double s = TimelineBenchmark.median(script);
+        double d = TimelineBenchmark.median(dump);
         System.out.printf(Locale.ROOT, "textpoke (read, order, replay with old-bytes checks): %.2f s median%n", o);
         System.out.printf(Locale.ROOT, "perf script --show-text-poke-events: %.2f s median (%.1fx textpoke's time)%n", s, s / o);
         System.out.printf(Locale.ROOT, "perf report -D: %.2f s median (%.1fx textpoke's time)%n", d, d / o);
@@ -118,13 +117,6 @@ public final class PerfComparisonBenchmark {
             throw new IllegalStateException("perf " + String.join(" ", args) + " exited " + status);
         }
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private PerfComparisonBenchmark() {}
