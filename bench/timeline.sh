@@ -12,6 +12,10 @@ mvn -q -B -pl decoder -am -DskipTests test-compile >&2
 cp="decoder/target/classes:decoder/target/test-classes:perf-reader/target/classes"
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(uname -r), commit $(git rev-parse --short HEAD)"
 echo "# command: bench/timeline.sh $*"
+opts="${TEXTPOKE_BENCH_JAVA_OPTS:--Xmx4g -XX:+UseTransparentHugePages}"
 # One core: the lookups run on the main thread; taskset pins the whole JVM so that GC and JIT
 # threads do not borrow a second core for the measured loop either.
-exec taskset -c 0 java ${TEXTPOKE_BENCH_JAVA_OPTS:--Xmx4g -XX:+UseTransparentHugePages} -cp "$cp" dev.textpoke.code.bench.TimelineBenchmark "$@"
+taskset -c 0 java $opts -cp "$cp" dev.textpoke.code.bench.TimelineBenchmark "$@"
+# The same million pokes in a perf.data, read by textpoke and by perf (each pinned to one core).
+echo "# perf: $(PERF_CONFIG=/dev/null perf version 2>/dev/null)"
+taskset -c 0 java $opts -cp "$cp" dev.textpoke.code.bench.PerfComparisonBenchmark "${1:-3}"

@@ -195,7 +195,8 @@ struct tp_config {
 	uint64_t size;
 	/* Site toggles to perform (1 .. 2^31). */
 	uint64_t patches;
-	/* Stop early after this much wall time; 0: no limit. */
+	/* Stop early after this much wall time, but never before the planted operation; 0: no
+	 * limit. */
 	uint64_t max_ns;
 	/* CPUs to use, as a bit mask of CPU numbers below 64; 0: the whole affinity mask. The
 	 * patcher runs on the lowest, executors on the others in turn. */

@@ -3,6 +3,7 @@ package dev.textpoke.cli;
 import dev.textpoke.code.BaseImage;
 import dev.textpoke.code.image.ElfImages;
 import dev.textpoke.code.image.KcoreDir;
+import dev.textpoke.code.image.PerfArchive;
 import dev.textpoke.code.image.RawImage;
 import dev.textpoke.io.InputFormatException;
 import dev.textpoke.perf.PerfData;
@@ -23,6 +24,11 @@ final class ImageOptions {
                     + " patched text: pokes will not match where boot-time patching changed it).")
     Path vmlinux;
 
+    @Option(names = "--archive", paramLabel = "TAR",
+            description = "A perf archive tarball (perf.data.tar.bz2): the kernel's kcore copy, image or"
+                    + " kallsyms from its build-id cache.")
+    Path archive;
+
     @Option(names = "--image", paramLabel = "ADDR:FILE",
             description = "Raw bytes loaded at a hex address (repeatable).")
     List<String> images = new ArrayList<>();
@@ -35,6 +41,9 @@ final class ImageOptions {
         }
         if (vmlinux != null) {
             out.add(ElfImages.vmlinux(vmlinux));
+        }
+        if (archive != null) {
+            out.addAll(PerfArchive.load(archive, java.util.Optional.empty()));
         }
         for (String spec : images) {
             try {

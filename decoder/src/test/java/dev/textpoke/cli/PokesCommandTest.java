@@ -99,6 +99,44 @@ class PokesCommandTest {
         }
     }
 
+    /** The records perf report -D lists ("NAME size"), sorted: perf prints them as it delivers them. */
+    private List<String> perfRecords(Path file) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("perf", "report", "-D", "-i", file.toString());
+        pb.environment().put("PERF_CONFIG", "/dev/null");
+        pb.environment().put("HOME", tmp.toString());
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertEquals(0, p.waitFor(), "perf report -D failed on " + file);
+        Pattern record = Pattern.compile("\\[0x([0-9a-f]+)\\]: PERF_RECORD_([A-Z_0-9]+)");
+        List<String> found = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            Matcher m = record.matcher(line);
+            if (m.find()) {
+                found.add(m.group(2) + " " + Integer.parseInt(m.group(1), 16));
+            }
+        }
+        java.util.Collections.sort(found);
+        return found;
+    }
+
+    @Test
+    void perfReportListsTheRecordsTheWriterWrote() throws Exception {
+        for (Path trace : List.of(DIR, PIPE)) {
+            CliRun r = CliRun.of("dump", "--json", trace.toString());
+            assertEquals(0, r.status(), r.err());
+            Pattern fields = Pattern.compile("\"type\":\"PERF_RECORD_([A-Z_0-9]+)\",\"size\":(\\d+)");
+            List<String> ours = new ArrayList<>();
+            for (String line : r.out().split("\n")) {
+                Matcher m = fields.matcher(line);
+                assertTrue(m.find(), line);
+                ours.add(m.group(1) + " " + m.group(2));
+            }
+            java.util.Collections.sort(ours);
+            assertEquals(ours, perfRecords(trace), trace.toString());
+        }
+    }
+
     @Test
     void kindsAndChecksAreThoseTheTraceWasMadeToShow() {
         List<String[]> pokes = json("pokes", "--json", DIR.toString());

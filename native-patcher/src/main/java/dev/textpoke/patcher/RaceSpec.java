@@ -11,7 +11,8 @@ package dev.textpoke.patcher;
  * @param sites patch sites
  * @param placement where the sites sit relative to lines and words
  * @param cpus CPUs to use as a bit mask of CPU numbers below 64; 0: the affinity mask
- * @param maxNanos stop early after this much wall time; 0: no limit
+ * @param maxNanos stop early after this much wall time, but never before the planted operation;
+ *     0: no limit
  * @param plant a fault planted on purpose midway (tests)
  * @param plantHoldNanos how long the planted fault is held
  * @param denyMembarrier null, or {@code ERRNO[:CMD]}: run the driver under a seccomp filter

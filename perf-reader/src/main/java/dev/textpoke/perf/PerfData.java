@@ -55,6 +55,8 @@ public final class PerfData implements Closeable {
     /** Name of standard input as a perf.data argument. */
     public static final String STDIN = "-";
     private static final int PIPE_HEADER = 16;
+    /** Window of each data.N reader: a directory's readers are all open at once (one per CPU or thread). */
+    private static final int PART_WINDOW = 512 << 10;
     private static final Pattern DATA_N = Pattern.compile("data\\.(\\d+)");
 
     private final Format format;
@@ -353,7 +355,8 @@ public final class PerfData implements Closeable {
             Path p = dataFiles.get(i - 1);
             FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
             long size = ch.size();
-            r = new RecordReader(p.toString(), ByteWindow.fileRegion(ch, 0, size), order, 0, size);
+            r = new RecordReader(p.toString(), ByteWindow.fileRegion(ch, 0, size), order, 0, size,
+                    Math.min(PART_WINDOW, RecordReader.windowFor(size)));
             r.onClose(ch);
         }
         r.setListener(new SessionMetadata(events, features));

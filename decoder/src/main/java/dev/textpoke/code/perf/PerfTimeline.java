@@ -5,7 +5,11 @@ import dev.textpoke.code.CodeTimeline;
 import dev.textpoke.code.Modification;
 import dev.textpoke.code.RegionType;
 import dev.textpoke.code.TimelineBuilder;
+import dev.textpoke.code.image.BpfImages;
+import dev.textpoke.io.Bytes;
 import dev.textpoke.perf.PerfData;
+import dev.textpoke.perf.feature.Feature;
+import dev.textpoke.perf.feature.FeatureId;
 import dev.textpoke.perf.attr.SampleFormat;
 import dev.textpoke.perf.parse.RecordParser;
 import dev.textpoke.perf.record.PerfRecord;
@@ -13,13 +17,16 @@ import dev.textpoke.perf.record.RecordSource;
 import dev.textpoke.perf.record.RecordView;
 import dev.textpoke.perf.record.SampleId;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The code timeline of a perf.data: its base images, every PERF_RECORD_TEXT_POKE as a switch point
  * at the record's time (the x86 INT3 protocol), and every PERF_RECORD_KSYMBOL as a region that
- * comes (register) and goes (unregister). Records are read in perf's time order. A record without
+ * comes (register) and goes (unregister), with its JIT code from the BPF_PROG_INFO feature for a BPF
+ * program whose function has the KSYMBOL's address and length. Records are read in perf's time order. A record without
  * a time (no sample_id_all with TIME) takes the time of the record before it.
  */
 public final class PerfTimeline {
@@ -32,6 +39,14 @@ public final class PerfTimeline {
         TimelineBuilder b = CodeTimeline.builder();
         images.forEach(b::image);
         RecordParser parser = new RecordParser(data.events());
+        Map<Long, Bytes> jit = new HashMap<>();
+        Optional<Feature.BpfProgInfo> progs = data.features().get(FeatureId.BPF_PROG_INFO, Feature.BpfProgInfo.class);
+        if (progs.isPresent()) {
+            long at = data.features().dataOffset(FeatureId.BPF_PROG_INFO.id());
+            for (BpfImages.JitImage j : BpfImages.of(progs.get(), data.order(), data.source(), at)) {
+                jit.put(j.address(), j.code());
+            }
+        }
         long last = 0;
         try (RecordSource records = data.ordered()) {
             while (records.next()) {
@@ -53,7 +68,10 @@ public final class PerfTimeline {
                     if (k.unregister()) {
                         b.regionUnregistered(name, type, k.addr(), k.len(), last);
                     } else {
-                        b.regionRegistered(name, type, k.addr(), k.len(), last, Optional.empty());
+                        Bytes code = jit.get(k.addr());
+                        Optional<Bytes> content = type == RegionType.BPF && code != null && code.length() == k.len()
+                                ? Optional.of(code) : Optional.empty();
+                        b.regionRegistered(name, type, k.addr(), k.len(), last, content);
                     }
                 }
             }

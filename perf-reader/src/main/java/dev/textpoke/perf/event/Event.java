@@ -33,6 +33,22 @@ public record Event(int index, EventAttr attr, List<Long> ids, String name, int 
         return new Event(index, attr, ids, name, newLeader, layout.withBranchCounters(branchCounters));
     }
 
+    /**
+     * Cheap, and consistent with the record's equality (equal events have equal indexes): tools
+     * keep events in hash sets per sample, where hashing the whole attr and id list would cost
+     * more than the sample.
+     */
+    @Override
+    public int hashCode() {
+        return Integer.hashCode(index);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Event e && e.index == index && e.leader == leader && e.attr.equals(attr)
+                && e.ids.equals(ids) && java.util.Objects.equals(e.name, name) && e.layout.equals(layout);
+    }
+
     /** The name, or a generic one made from the attr's type and config. */
     public String displayName() {
         if (name != null && !name.isEmpty()) {

@@ -24,7 +24,8 @@ import java.nio.ByteOrder;
 public final class RecordReader implements RecordSource {
     /** Largest record: {@code header.size} is a u16. */
     static final int MAX_RECORD = 0xffff;
-    private static final int WINDOW = 4 << 20;
+    /** The largest window of one input. */
+    public static final int WINDOW = 4 << 20;
     private static final int INNER_WINDOW = 1 << 20;
     private static final int OFF_AUXTRACE_SIZE = 8;
     private static final int OFF_TRACING_DATA_SIZE = 8;
@@ -71,8 +72,19 @@ public final class RecordReader implements RecordSource {
      * @param end    absolute offset where records end ({@code Long.MAX_VALUE}: at the end of the input)
      */
     public RecordReader(String source, ByteWindow.Source in, ByteOrder order, long start, long end) {
+        this(source, in, order, start, end, windowFor(end - start));
+    }
+
+    /**
+     * As above with a window of {@code windowBytes} (at least 64 KB, the largest record): smaller
+     * for the many inputs of a perf.data directory, whose readers are all open at once.
+     */
+    public RecordReader(String source, ByteWindow.Source in, ByteOrder order, long start, long end, int windowBytes) {
+        if (windowBytes <= MAX_RECORD) {
+            throw new IllegalArgumentException("a window of " + windowBytes + " bytes cannot hold every record");
+        }
         this.source = source;
-        this.outer = new ByteWindow(in, windowFor(end - start), order, start);
+        this.outer = new ByteWindow(in, windowBytes, order, start);
         this.end = end;
         view.setSource(source);
     }

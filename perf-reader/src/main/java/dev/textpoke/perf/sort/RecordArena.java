@@ -11,7 +11,8 @@ import java.util.List;
  * it has been handed out. Memory is what is queued, rounded up to whole chunks.
  */
 final class RecordArena {
-    static final int CHUNK = 4 << 20;
+    /** Chunk size: several records (at most 64 KB each), and small enough for one arena per directory input. */
+    static final int CHUNK = 1 << 20;
 
     private final ByteOrder order;
     private final List<ByteBuffer> chunks = new ArrayList<>();
