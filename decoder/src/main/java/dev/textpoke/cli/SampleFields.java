@@ -103,8 +103,4 @@ final class SampleFields {
         branches = null;
         return true;
     }
-
-    boolean has(long bits) {
-        return (sampleType & bits) != 0;
-    }
 }

@@ -244,7 +244,7 @@ final class SampleFormatter {
         return type < BRANCH_TYPES.length ? BRANCH_TYPES[type] : "";
     }
 
-    /** A non-negative number right-aligned in {@code width}, without an intermediate String. */
+    /** A number right-aligned in {@code width} (C's {@code %7d}), without an intermediate String. */
     private void decimal(long v, int width) {
         int digits = 1;
         for (long x = v; x >= 10 || x <= -10; x /= 10) {
