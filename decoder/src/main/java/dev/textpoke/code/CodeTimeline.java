@@ -17,9 +17,10 @@ import java.util.TreeSet;
  * region or modification covers at that time is a gap: it is reported as unknown, never guessed.
  *
  * <p>How: code is cut into 16-byte chunks. A chunk no change touched is read from the base images
- * directly. A touched chunk has a list of versions (full copies of its sixteen bytes with a mask of
- * known bytes), sorted by time and found by binary search; the chunk is found in an open-addressing
- * hash table. Immutable and safe to share between threads.
+ * directly; a bitmap over the base images ({@link ChunkDirectory}) says which were touched. A
+ * touched chunk has its versions (full copies of its sixteen bytes, equal ones stored once, with a
+ * mask of known bytes) in time order in one record of {@link Versions}. Immutable and safe to share
+ * between threads.
  */
 public final class CodeTimeline {
     /** The bytes a {@link #version} covers from its address: the longest x86 instruction, plus 1. */
@@ -38,6 +39,9 @@ public final class CodeTimeline {
     private final Checks checks;
     private final Changes changes;
     private final Versions versions;
+    private final ChunkDirectory directory;
+    /** Per base segment: add a chunk key of the segment to get its bit in the directory. */
+    private final long[] segmentBit;
 
     CodeTimeline(List<BaseImage> images, SegmentIndex base, List<Region> regions,
             Symbolizer symbolizer, Replay.Result replayed) {
@@ -49,6 +53,11 @@ public final class CodeTimeline {
         this.checks = replayed.checks();
         this.changes = replayed.changes();
         this.versions = replayed.versions();
+        this.directory = versions.directory();
+        segmentBit = new long[base.count()];
+        for (int s = 0; s < segmentBit.length; s++) {
+            segmentBit[s] = directory.bitOf(base.first(s) >>> SHIFT);
+        }
     }
 
     public static TimelineBuilder builder() {
@@ -60,11 +69,44 @@ public final class CodeTimeline {
     /**
      * Copies the bytes of {@code [addr, addr + len)} at {@code time} into {@code dest[off..]}, 0 for
      * unknown bytes. Allocates nothing unless in-flight and applied changes interleave in a chunk.
+     * The fast path: the range lies in one base image segment and the side is NEW (or no change has
+     * an uncertain window).
      *
      * @return how many bytes from {@code addr} are known before the first gap ({@code len} if all)
      */
     public int read(long addr, long time, WindowSide side, byte[] dest, int off, int len) {
+        int s;
+        if (len > 0 && (side == WindowSide.NEW || changes.maxWindow == 0)
+                && (s = base.holding(addr, len)) >= 0) {
+            // The common case: bytes inside one base segment. Copy the base bytes first, then lay
+            // the versions of touched chunks over them: the copy's cache miss and the bitmap's
+            // lookups do not wait for each other. Short and branch-poor, so that the processor
+            // overlaps the misses of consecutive lookups.
+            if (len == VERSION_SPAN) {
+                base.copy(s, addr, dest, off, VERSION_SPAN);
+            } else {
+                base.copy(s, addr, dest, off, len);
+            }
+            long first = segmentBit[s] + (addr >>> SHIFT);
+            long last = segmentBit[s] + ((addr + len - 1) >>> SHIFT);
+            if (last - first <= 1 && !directory.touched(first) && !directory.touched(last)) {
+                return len;
+            }
+            return overlay(addr, time, dest, off, len, first, last);
+        }
         return read(addr, time, side, dest, off, len, null);
+    }
+
+    /** Lays the touched chunks of bits {@code [first, last]} over base bytes already in {@code dest}. */
+    private int overlay(long addr, long time, byte[] dest, int off, int len, long first, long last) {
+        int lead = len;
+        long key = addr >>> SHIFT;
+        for (long b = first; b <= last; b++, key++) {
+            if (directory.touched(b)) {
+                lead = Math.min(lead, versions.overlay(directory.idOfBit(b), key, time, addr, dest, off, len));
+            }
+        }
+        return lead;
     }
 
     /** The bytes of {@code [addr, addr + len)} at {@code time}, counting changes in flight as done. */
@@ -84,12 +126,6 @@ public final class CodeTimeline {
         if (len <= 0) {
             return 0;
         }
-        // The common case, an instruction's worth of bytes no change touched: one base copy.
-        long k1 = addr >>> SHIFT;
-        long k2 = (addr + len - 1) >>> SHIFT;
-        if (k2 - k1 <= 1 && versions.chunk(k1) < 0 && (k2 == k1 || versions.chunk(k2) < 0)) {
-            return base.copy(addr, dest, off, len, known, 0);
-        }
         boolean old = side == WindowSide.OLD && changes.maxWindow > 0;
         int lead = -1;
         int done = 0;
@@ -103,15 +139,15 @@ public final class CodeTimeline {
             if (c < 0) {
                 k = base.copy(a, dest, off + done, n, known, done);
             } else {
-                int e = versions.entryAt(c, time);
+                int j = versions.entryAt(c, time);
                 if (old) {
-                    e = versions.oldSide(c, e, time);
+                    j = versions.oldSide(c, j, time);
                 }
-                if (e >= 0) {
-                    k = versions.copy(e, o, dest, off + done, n, known, done);
+                if (j >= 0) {
+                    k = versions.copy(c, j, o, dest, off + done, n, known, done);
                 } else {
                     byte[] chunk = new byte[CHUNK];
-                    char bits = versions.compose(c, key, ~e, time, chunk);
+                    char bits = versions.compose(c, key, ~j, time, chunk);
                     System.arraycopy(chunk, o, dest, off + done, n);
                     k = Versions.knownBits(bits >>> o, n, known, done);
                 }
@@ -152,20 +188,20 @@ public final class CodeTimeline {
     }
 
     /**
-     * The version of chunk {@code key}: 0 for base bytes (no change touched it), else its entry
-     * number plus one, or UNVERSIONED when composed. Entry numbers are below 2^26, so two of them
-     * fit one long and the pair is unique per address.
+     * The version of chunk {@code key}: 0 for base bytes (no change touched it), else the arena
+     * offset of its content at that time, or UNVERSIONED when composed. Offsets are positive ints,
+     * so two of them fit one long and the pair is unique per address.
      */
     private long chunkVersion(long key, long time, WindowSide side) {
         int c = versions.chunk(key);
         if (c < 0) {
             return 0;
         }
-        int e = versions.entryAt(c, time);
+        int j = versions.entryAt(c, time);
         if (side == WindowSide.OLD) {
-            e = versions.oldSide(c, e, time);
+            j = versions.oldSide(c, j, time);
         }
-        return e < 0 ? UNVERSIONED : e + 1L;
+        return j < 0 ? UNVERSIONED : versions.contentOffset(c, j);
     }
 
     // ---- Modifications ------------------------------------------------------------------------
@@ -222,8 +258,8 @@ public final class CodeTimeline {
             long lastKey = (addr + len - 1) >>> SHIFT;
             for (long key = addr >>> SHIFT; ; key++) {
                 int c = versions.chunk(key);
-                for (int e = c < 0 ? 0 : versions.first(c) + 1; c >= 0 && e < versions.end(c); e++) {
-                    int ch = versions.change(e);
+                for (int j = 1; c >= 0 && j < versions.count(c); j++) {
+                    int ch = versions.change(c, j);
                     int m = changes.modification(ch);
                     if (m >= 0 && changes.touches(ch, addr, len)
                             && (!inFlightOnly || changes.inFlight(ch, time))) {

@@ -63,6 +63,28 @@ final class SegmentIndex {
         return hi;
     }
 
+    /** The segment holding all of {@code [addr, addr + n)}, or -1 when none does. */
+    int holding(long addr, int n) {
+        int s = floor(addr);
+        return s >= 0 && Long.compareUnsigned(addr - first[s], last[s] - first[s] - (n - 1)) <= 0
+                && Long.compareUnsigned(last[s] - first[s], n - 1) >= 0 ? s : -1;
+    }
+
+    /** How many segments there are, numbered in address order. */
+    int count() {
+        return first.length;
+    }
+
+    /** The first address of segment {@code s}. */
+    long first(int s) {
+        return first[s];
+    }
+
+    /** Copies {@code [addr, addr + n)}, all inside segment {@code s} (see {@link #holding}). */
+    void copy(int s, long addr, byte[] dest, int off, int n) {
+        bytes[s].copyTo((int) (addr - first[s]), dest, off, n);
+    }
+
     /**
      * Copies the base bytes of {@code [addr, addr + n)} into {@code dest[off..]}, 0 where no segment
      * covers; marks {@code known[koff..]} when {@code known} is not null.
@@ -70,12 +92,6 @@ final class SegmentIndex {
      * @return how many bytes from {@code addr} are covered before the first gap
      */
     int copy(long addr, byte[] dest, int off, int n, boolean[] known, int koff) {
-        int s0 = floor(addr);
-        if (s0 >= 0 && Long.compareUnsigned(addr + n - 1 - first[s0], last[s0] - first[s0]) <= 0
-                && Long.compareUnsigned(addr - first[s0], last[s0] - first[s0]) <= 0 && known == null) {
-            bytes[s0].copyTo((int) (addr - first[s0]), dest, off, n);
-            return n;
-        }
         int lead = -1;
         int done = 0;
         long a = addr;

@@ -60,8 +60,8 @@ final class VersionLog {
     private int newEntry(int c, long time, int changeNumber) {
         int e = size;
         int n = size + 1;
-        if (n < 0 || n > Integer.MAX_VALUE / Versions.RECORD) {
-            throw new IllegalStateException("more than 2^26 chunk versions in one timeline");
+        if (n < 0 || n > Integer.MAX_VALUE / CHUNK) {
+            throw new IllegalStateException("more than 2^27 chunk versions in one timeline");
         }
         start = Grow.to(start, n);
         change = Grow.to(change, n);
@@ -167,11 +167,12 @@ final class VersionLog {
     }
 
     /**
-     * Lays the versions out per chunk, in time order within each chunk, under the chunk numbers of
-     * a {@link ChunkDirectory}.
+     * Lays the versions out as one record per chunk ({@link Versions}), in time order within each
+     * chunk, under the chunk numbers of a {@link ChunkDirectory}, with equal contents stored once.
      */
     Versions freeze(Changes changes) {
         ChunkDirectory directory = new ChunkDirectory(base.keyRanges(SHIFT), keyOf, chunks);
+        // Each chunk's versions, in the order they were appended (time order), by directory number.
         int[] id = new int[chunks];
         int[] first = new int[chunks + 1];
         for (int c = 0; c < chunks; c++) {
@@ -184,14 +185,106 @@ final class VersionLog {
             first[c + 1] += first[c];
         }
         int[] cursor = java.util.Arrays.copyOf(first, chunks);
-        long[] starts = new long[size];
-        byte[] records = new byte[size * Versions.RECORD];
+        int[] byChunk = new int[size];
         for (int e = 0; e < size; e++) {
-            int to = cursor[id[chunkOf[e]]]++;
-            starts[to] = start[e];
-            System.arraycopy(data, e * CHUNK, records, to * Versions.RECORD, CHUNK);
-            Versions.setRecord(records, to, mask[e], change[e]);
+            byChunk[cursor[id[chunkOf[e]]]++] = e;
         }
-        return new Versions(directory, first, starts, records, changes);
+        // Content number of every entry, and each chunk's record flags and size.
+        int[] content = new int[size];
+        int[] contents = new int[chunks];
+        int[] flags = new int[chunks];
+        long total = 0;
+        int[] offset = new int[chunks];
+        ContentTable table = new ContentTable();
+        for (int c = 0; c < chunks; c++) {
+            int n = first[c + 1] - first[c];
+            table.clear();
+            boolean allKnown = true;
+            for (int i = first[c]; i < first[c + 1]; i++) {
+                int e = byChunk[i];
+                content[i] = table.number(data, e * CHUNK, mask[e]);
+                allKnown &= mask[e] == 0xffff;
+            }
+            contents[c] = table.size();
+            flags[c] = (allKnown ? Versions.ALL_KNOWN : 0) | (contents[c] > 256 ? Versions.WIDE : 0);
+            if (n > 1 << Versions.COUNT_BITS) {
+                throw new IllegalStateException("more than 2^28 versions of one chunk");
+            }
+            if (total > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("more than 2 GB of chunk versions in one timeline");
+            }
+            offset[c] = (int) total;
+            total += Versions.recordSize(n, contents[c], flags[c]);
+        }
+        if (total > Integer.MAX_VALUE - 16) {
+            throw new IllegalStateException("more than 2 GB of chunk versions in one timeline");
+        }
+        byte[] arena = new byte[(int) total];
+        for (int c = 0; c < chunks; c++) {
+            int n = first[c + 1] - first[c];
+            int p = offset[c];
+            Versions.writeHeader(arena, p, n, contents[c], flags[c]);
+            int written = 0;
+            for (int i = first[c]; i < first[c + 1]; i++) {
+                int e = byChunk[i];
+                Versions.writeVersion(arena, p, n, flags[c], i - first[c], start[e], content[i], change[e]);
+                if (content[i] == written) {
+                    Versions.writeContent(arena, p, n, contents[c], flags[c], written++, data, e * CHUNK, mask[e]);
+                }
+            }
+        }
+        return new Versions(directory, offset, arena, size, changes);
+    }
+
+    /**
+     * Numbers the distinct contents (sixteen bytes and a mask) of one chunk in order of first
+     * appearance: a linear search while there are few, as there usually are, a hash map above.
+     */
+    private static final class ContentTable {
+        private static final int LINEAR = 8;
+        private final int[] offsets = new int[LINEAR];
+        private final char[] masks = new char[LINEAR];
+        private final java.util.Map<ContentKey, Integer> many = new java.util.HashMap<>();
+        private byte[] source;
+        private int size;
+
+        private record ContentKey(long lo, long hi, char mask) {}
+
+        void clear() {
+            size = 0;
+            many.clear();
+        }
+
+        int size() {
+            return size;
+        }
+
+        /** The number of the content at {@code data[at, at + 16)} with {@code mask}. */
+        int number(byte[] data, int at, char mask) {
+            if (size < LINEAR) {
+                for (int k = 0; k < size; k++) {
+                    if (masks[k] == mask && java.util.Arrays.equals(source, offsets[k], offsets[k] + CHUNK,
+                            data, at, at + CHUNK)) {
+                        return k;
+                    }
+                }
+                source = data;
+                offsets[size] = at;
+                masks[size] = mask;
+                return size++;
+            }
+            if (many.isEmpty()) {
+                for (int k = 0; k < size; k++) {
+                    many.put(key(source, offsets[k], masks[k]), k);
+                }
+            }
+            Integer k = many.putIfAbsent(key(data, at, mask), size);
+            return k != null ? k : size++;
+        }
+
+        private static ContentKey key(byte[] data, int at, char mask) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data, at, CHUNK).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            return new ContentKey(b.getLong(), b.getLong(), mask);
+        }
     }
 }

@@ -218,13 +218,18 @@ class TimelinePropertyTest {
         }
         List<Modification> added = new ArrayList<>();
         long time = 0;
-        for (int i = 0, n = rnd.nextInt(160); i < n; i++) {
+        // A quarter of the cases pile hundreds of modifications on a few chunks (a hot site): long
+        // version lists (bisected, not scanned), more than 256 distinct contents of one chunk, and
+        // contents repeated from a small palette (stored once).
+        boolean hot = rnd.nextInt(4) == 0;
+        int hotAt = rnd.nextInt(WINDOW - 64);
+        for (int i = 0, n = hot ? 300 + rnd.nextInt(400) : rnd.nextInt(160); i < n; i++) {
             time += rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(12);
             int kind = rnd.nextInt(10);
             int oldLen = kind == 0 ? 0 : 1 + rnd.nextInt(kind == 1 ? 40 : 8);
             int newLen = kind == 1 ? 0 : kind == 0 ? 1 + rnd.nextInt(40) : rnd.nextInt(6) == 0 ? 1 + rnd.nextInt(8) : oldLen;
             int span = Math.max(oldLen, newLen);
-            int o = rnd.nextInt(WINDOW - span);
+            int o = hot ? hotAt + rnd.nextInt(Math.min(48, WINDOW - span - hotAt)) : rnd.nextInt(WINDOW - span);
             byte[] old = new byte[oldLen];
             if (rnd.nextInt(10) < 7) {
                 System.arraycopy(state, o, old, 0, oldLen);
@@ -232,7 +237,11 @@ class TimelinePropertyTest {
                 rnd.nextBytes(old);
             }
             byte[] neu = new byte[newLen];
-            rnd.nextBytes(neu);
+            if (hot && rnd.nextBoolean()) {
+                java.util.Arrays.fill(neu, (byte) rnd.nextInt(3));
+            } else {
+                rnd.nextBytes(neu);
+            }
             for (int j = 0; j < span; j++) {
                 state[o + j] = j < newLen ? neu[j] : 0;
                 known[o + j] = j < newLen;
