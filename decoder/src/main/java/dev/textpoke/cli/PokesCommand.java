@@ -42,19 +42,31 @@ final class PokesCommand implements Callable<Integer> {
             + " new, kind, old_matches (true, false, or null when no image covers it), and more.")
     boolean json;
 
+    @Option(names = "--check", description = "Exit with status 1 when the old bytes of any modification did not"
+            + " match the model, and print a summary (modifications per kind, old-bytes checks) on stderr.")
+    boolean check;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        PokeSummary summary = new PokeSummary();
         try (PerfData data = PerfData.open(file)) {
             CodeTimeline t = PerfTimeline.build(data, images.load(data));
             Isa isa = isa(data);
             try (InstructionClassifier c = InstructionClassifier.open(isa)) {
                 for (AppliedModification a : t.modifications()) {
-                    out.println(json ? json(t, c, a) : text(t, c, a));
+                    PokeInstructions insns = PokeInstructions.of(t, c, a);
+                    out.println(json ? json(t, insns, a) : text(t, insns, a));
+                    summary.add(a);
                 }
             }
         }
-        return ExitStatus.OK;
+        if (!check) {
+            return ExitStatus.OK;
+        }
+        out.flush();
+        spec.commandLine().getErr().println("textpoke pokes: " + summary);
+        return summary.mismatched() > 0 ? ExitStatus.FINDINGS : ExitStatus.OK;
     }
 
     static Isa isa(PerfData data) throws IOException {
@@ -66,16 +78,17 @@ final class PokesCommand implements Callable<Integer> {
         return t.symbolize(m.address(), m.time()).map(Object::toString).orElse(null);
     }
 
-    private static String text(CodeTimeline t, InstructionClassifier c, AppliedModification a) {
+    private static String text(CodeTimeline t, PokeInstructions insns, AppliedModification a) {
         Modification m = a.modification();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%16s [%03d] %16x %-28s %-17s ", PerfTime.format(m.time()),
                 m.cpu(), m.address(), Objects.requireNonNullElse(symbol(t, m), "-"), m.kind().label()));
-        sb.append(hexOrDash(m.oldBytes().spacedHex())).append(" -> ").append(hexOrDash(m.newBytes().spacedHex()));
-        String oldInsn = CodeText.disassemble(c, m.oldBytes(), m.address());
-        String newInsn = CodeText.disassemble(c, m.newBytes(), m.address());
-        sb.append("  (").append(oldInsn.isEmpty() ? "-" : oldInsn).append(" -> ")
-                .append(newInsn.isEmpty() ? "-" : newInsn).append(")  ");
+        sb.append(orDash(m.oldBytes().spacedHex())).append(" -> ").append(orDash(m.newBytes().spacedHex()));
+        if (insns.start() != m.address()) {
+            sb.append("  at ").append(Long.toHexString(insns.start()));
+        }
+        sb.append("  (").append(orDash(insns.before())).append(" -> ").append(orDash(insns.after()))
+                .append(")  ");
         OldBytesCheck k = a.check();
         sb.append(switch (k.outcome()) {
             case MATCHED -> "old bytes match";
@@ -86,11 +99,12 @@ final class PokesCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private static String hexOrDash(String hex) {
+    /** The text, or "-" when it is empty. */
+    private static String orDash(String hex) {
         return hex.isEmpty() ? "-" : hex;
     }
 
-    private static String json(CodeTimeline t, InstructionClassifier c, AppliedModification a) {
+    private static String json(CodeTimeline t, PokeInstructions insns, AppliedModification a) {
         Modification m = a.modification();
         JsonLine j = new JsonLine()
                 .putUnsigned("time", m.time())
@@ -101,8 +115,9 @@ final class PokesCommand implements Callable<Integer> {
                 .put("new", m.newBytes().hex())
                 .put("kind", m.kind().label())
                 .put("old_matches", a.check().oldMatches())
-                .put("old_insn", CodeText.disassemble(c, m.oldBytes(), m.address()))
-                .put("new_insn", CodeText.disassemble(c, m.newBytes(), m.address()));
+                .putHex("insn_addr", insns.start())
+                .put("old_insn", insns.before())
+                .put("new_insn", insns.after());
         if (a.check().outcome() != OldBytesCheck.Outcome.MATCHED) {
             j.put("model", a.check().model().toString().replace(" ", ""));
         }

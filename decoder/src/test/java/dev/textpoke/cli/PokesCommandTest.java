@@ -99,6 +99,152 @@ class PokesCommandTest {
         }
     }
 
+    private static final Pattern OBJDUMP_LINE = Pattern.compile("^\\s*([0-9a-f]+):\\t(?:[0-9a-f]{2} )+\\s*\\t(.*)$");
+
+    private static String run(String... cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("PERF_CONFIG", "/dev/null");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + "\n" + out);
+        return out;
+    }
+
+    /** objdump's instructions of an ELF or raw file as address -> text, in address order. */
+    private static java.util.TreeMap<Long, String> objdump(String... cmd) throws Exception {
+        java.util.TreeMap<Long, String> insns = new java.util.TreeMap<>(Long::compareUnsigned);
+        for (String line : run(cmd).split("\n")) {
+            Matcher m = OBJDUMP_LINE.matcher(line);
+            if (m.matches()) {
+                insns.put(Long.parseUnsignedLong(m.group(1), 16), m.group(2));
+            }
+        }
+        return insns;
+    }
+
+    /** objdump's instructions from the one holding {@code addr} to the last starting before {@code end}. */
+    private static List<String> covering(java.util.TreeMap<Long, String> insns, long addr, long end,
+            List<Long> start) {
+        List<String> out = new ArrayList<>();
+        Long from = insns.floorKey(addr);
+        start.add(from);
+        for (var e : insns.tailMap(from, true).entrySet()) {
+            if (Long.compareUnsigned(e.getKey(), end) >= 0) {
+                break;
+            }
+            out.add(e.getValue());
+        }
+        return out;
+    }
+
+    /** Text for comparing Capstone's and objdump's listings: case, spacing and "0x" left out. */
+    private static String normalized(String insn) {
+        return insn.toLowerCase(java.util.Locale.ROOT).replace("0x", "").replaceAll("\\s+", " ")
+                .replaceAll(" ?([,+]) ?", "$1").trim();
+    }
+
+    /**
+     * Whether our instruction is objdump's: the same mnemonic (objdump calls 66 90 "xchg ax,ax",
+     * Capstone "nop"), and the same text where both print operands alike (no memory operand).
+     */
+    private static void assertSameInstruction(String objdump, String ours, String where) {
+        String o = normalized(objdump).equals("xchg ax,ax") ? "nop" : normalized(objdump);
+        String u = normalized(ours);
+        if (o.contains("[")) {
+            assertEquals(o.split(" ")[0], u.split(" ")[0], where);
+        } else {
+            assertEquals(o, u, where);
+        }
+    }
+
+    /**
+     * {@code pokes} shows the whole instructions each poke changed, before and after, with branch
+     * targets named: compared with objdump on the kcore's text with the pokes before it (as perf
+     * script lists them) and the poke's old or new bytes applied, written back into the ELF (so
+     * that objdump names the targets from its symbols), and on the raw bytes of the trampoline.
+     */
+    @Test
+    void pokedInstructionsAreObjdumpsWholeInstructions() throws Exception {
+        Path kcore = DIR.resolve("kcore_dir").resolve("kcore");
+        Path text = tmp.resolve("text.bin");
+        run("objcopy", "-O", "binary", "--only-section=.text", kcore.toString(), text.toString());
+        byte[] state = Files.readAllBytes(text);
+        long base = 0xffffffff81000000L;
+        assertTrue(run("objdump", "-h", kcore.toString()).matches("(?s).*\\.text\\s+[0-9a-f]+\\s+ffffffff81000000 .*"));
+        List<String> perf = perfPokes(DIR);
+        // Code outside the ELF (the trampoline) is named by its KSYMBOL, as perf lists it.
+        Matcher ksym = Pattern.compile("PERF_RECORD_KSYMBOL addr ([0-9a-f]+) len (\\d+) .* name (\\S+)")
+                .matcher(run("perf", "script", "-i", DIR.resolve("data").toString(), "--show-bpf-events"));
+        assertTrue(ksym.find());
+        long ksymAddr = Long.parseUnsignedLong(ksym.group(1), 16);
+        String ksymName = ksym.group(3);
+        Pattern outside = Pattern.compile("([0-9a-f]+) <_end\\+0x[0-9a-f]+>");
+        CliRun r = CliRun.of("pokes", "--json", DIR.toString());
+        assertEquals(0, r.status(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals(perf.size(), lines.length);
+        Pattern insn = Pattern.compile("\"insn_addr\":\"0x([0-9a-f]+)\",\"old_insn\":\"([^\"]*)\",\"new_insn\":\"([^\"]*)\"");
+        int checkedText = 0;
+        for (int i = 0; i < perf.size(); i++) {
+            String[] f = perf.get(i).split(" ", -1);
+            long addr = Long.parseUnsignedLong(f[2], 16);
+            byte[] old = java.util.HexFormat.of().parseHex(f[3]);
+            byte[] neu = java.util.HexFormat.of().parseHex(f[4]);
+            Matcher m = insn.matcher(lines[i]);
+            assertTrue(m.find(), lines[i]);
+            String where = "poke " + i + ": " + lines[i];
+            List<String> ourOld = m.group(2).isEmpty() ? List.of() : List.of(m.group(2).split("; "));
+            List<String> ourNew = m.group(3).isEmpty() ? List.of() : List.of(m.group(3).split("; "));
+            long off = addr - base;
+            if (off < 0 || off >= state.length) {
+                // The trampoline: created from nothing, freed to nothing.
+                byte[] code = old.length > 0 ? old : neu;
+                Files.write(text, code);
+                List<String> expected = new ArrayList<>(objdump("objdump", "-D", "-b", "binary", "-m", "i386:x86-64",
+                        "-M", "intel", "--adjust-vma=0x" + f[2], text.toString()).values());
+                List<String> ours = old.length > 0 ? ourOld : ourNew;
+                assertEquals(expected.size(), ours.size(), where);
+                for (int k = 0; k < expected.size(); k++) {
+                    assertSameInstruction(expected.get(k), ours.get(k).replaceAll(" <[^>]*>", ""), where);
+                }
+                assertEquals(f[2], m.group(1), where);
+                continue;
+            }
+            for (boolean after : new boolean[] {false, true}) {
+                byte[] side = state.clone();
+                System.arraycopy(after ? neu : old, 0, side, (int) off, (after ? neu : old).length);
+                Files.write(text, side);
+                Path elf = tmp.resolve("side.elf");
+                // Without the generator's __site_* labels, which kallsyms leaves out too.
+                run("objcopy", "--update-section", ".text=" + text, "--wildcard", "--strip-symbol=__site_*",
+                        kcore.toString(), elf.toString());
+                java.util.TreeMap<Long, String> insns = objdump("objdump", "-d", "-M", "intel", elf.toString());
+                List<Long> start = new ArrayList<>();
+                List<String> expected = covering(insns, addr, addr + (after ? neu : old).length, start);
+                List<String> ours = after ? ourNew : ourOld;
+                assertEquals(expected.size(), ours.size(), where + "\nobjdump: " + expected);
+                for (int k = 0; k < expected.size(); k++) {
+                    Matcher o = outside.matcher(expected.get(k));
+                    if (o.find()) {
+                        long target = Long.parseUnsignedLong(o.group(1), 16);
+                        expected.set(k, o.replaceFirst("$1 <" + ksymName
+                                + (target == ksymAddr ? "" : "+0x" + Long.toHexString(target - ksymAddr)) + ">"));
+                    }
+                    assertSameInstruction(expected.get(k), ours.get(k), where + "\nobjdump: " + expected);
+                    checkedText += expected.get(k).contains("<") ? 1 : 0;
+                }
+                if (!after) {
+                    assertEquals(Long.toHexString(start.get(0)), m.group(1), where);
+                }
+            }
+            System.arraycopy(neu, 0, state, (int) off, neu.length);
+        }
+        // The jump labels' and ftrace's branches, named by objdump from the ELF's symbols.
+        assertTrue(checkedText >= 6, "branches compared with their symbols: " + checkedText);
+        CliRun plain = CliRun.of("pokes", DIR.toString());
+        assertTrue(plain.out().contains("(mov eax, edi -> int3)"), plain.out());
+    }
+
     /** The records perf report -D lists ("NAME size"), sorted: perf prints them as it delivers them. */
     private List<String> perfRecords(Path file) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("perf", "report", "-D", "-i", file.toString());
@@ -149,6 +295,30 @@ class PokesCommandTest {
                 pokes.stream().map(g -> g[6]).toList());
         CliRun text = CliRun.of("pokes", DIR.toString());
         assertTrue(text.out().contains("OLD BYTES DO NOT MATCH: model has 0f 1f 44 00 00"), text.out());
+    }
+
+    /**
+     * {@code --check}: status 1 when a poke's old bytes do not match (the generator made the last
+     * one so), with a summary whose counts are perf script's pokes; status 0 when none mismatches.
+     */
+    @Test
+    void checkFailsOnAMismatchAndSummarizes() throws Exception {
+        CliRun r = CliRun.of("pokes", "--check", DIR.toString());
+        assertEquals(ExitStatus.FINDINGS, r.status(), r.err());
+        int pokes = perfPokes(DIR).size();
+        String summary = r.err().strip();
+        assertTrue(summary.startsWith("textpoke pokes: " + pokes + " modifications ("), summary);
+        assertTrue(summary.endsWith("; old bytes: " + (pokes - 1) + " matched, 1 mismatched, 0 not covered"), summary);
+        int perKind = 0;
+        for (Matcher m = Pattern.compile("([a-z0-9-]+) (\\d+)[,)]").matcher(summary); m.find(); ) {
+            perKind += Integer.parseInt(m.group(2));
+        }
+        assertEquals(pokes, perKind, summary);
+        assertEquals(r.out(), CliRun.of("pokes", DIR.toString()).out(), "--check lists the same pokes");
+        // Without an image nothing can mismatch: every check is a match or not covered.
+        CliRun bare = CliRun.of("pokes", "--check", PIPE.toString());
+        assertEquals(ExitStatus.OK, bare.status(), bare.err());
+        assertTrue(bare.err().contains(" 0 mismatched"), bare.err());
     }
 
     @Test
