@@ -1,6 +1,7 @@
 package dev.textpoke.cli;
 
 import dev.textpoke.code.CodeTimeline;
+import dev.textpoke.code.SymbolOffset;
 import dev.textpoke.code.perf.PerfTimeline;
 import dev.textpoke.isa.Decoded;
 import dev.textpoke.isa.Instruction;
@@ -9,6 +10,8 @@ import dev.textpoke.isa.InstructionClassifier;
 import dev.textpoke.perf.PerfData;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.function.LongFunction;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,11 +36,14 @@ final class TextCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "perf.data file, directory, or - for a pipe on stdin")
     String file;
 
-    @Parameters(index = "1", paramLabel = "ADDR[-END]", description = "Hex start address, and optionally the hex end (exclusive).")
+    @Parameters(index = "1", paramLabel = "ADDR[-END]", description = "Start and optionally end (exclusive): each a"
+            + " hex address or SYMBOL[+OFF] (hex offset). A bare SYMBOL with a known size shows the whole symbol;"
+            + " otherwise 64 bytes.")
     String range;
 
     @Option(names = "--at", required = true, paramLabel = "TIME",
-            description = "perf time: nanoseconds, or seconds.nanoseconds as perf script prints it.")
+            description = "perf time: nanoseconds, or seconds.fraction as perf script prints it (microseconds,"
+                    + " or nanoseconds with --ns; a trailing colon is allowed).")
     String at;
 
     @Mixin
@@ -47,14 +53,22 @@ final class TextCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         long time = parseTime(at);
         String[] ends = range.split("-", 2);
-        long start = hex(ends[0]);
-        long end = ends.length > 1 ? hex(ends[1]) : start + DEFAULT_LENGTH;
-        if (Long.compareUnsigned(end, start) <= 0 || Long.compareUnsigned(end - start, MAX_LENGTH) > 0) {
-            throw new ParameterException(spec.commandLine(), "the range must be 1 byte to 1 MB long: " + range);
+        for (String end : ends) {
+            if (end.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "not an address range: " + range);
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         try (PerfData data = PerfData.open(file)) {
             CodeTimeline t = PerfTimeline.build(data, images.load(data));
+            CodeAddress from = address(ends[0], t, time);
+            long start = from.address();
+            long end = ends.length > 1 ? address(ends[1], t, time).address()
+                    : start + (from.size() > 0 && from.size() <= MAX_LENGTH ? from.size() : DEFAULT_LENGTH);
+            if (Long.compareUnsigned(end, start) <= 0 || Long.compareUnsigned(end - start, MAX_LENGTH) > 0) {
+                throw new ParameterException(spec.commandLine(), "the range must be 1 byte to 1 MB long: " + range);
+            }
+            LongFunction<Optional<SymbolOffset>> names = target -> t.symbolize(target, time);
             try (InstructionClassifier c = InstructionClassifier.open(PokesCommand.isa(data))) {
                 InstructionCache cache = new InstructionCache(t, c);
                 long addr = start;
@@ -63,7 +77,7 @@ final class TextCommand implements Callable<Integer> {
                     String sym = t.symbolize(addr, time).map(s -> " <" + s + ">").orElse("");
                     if (d instanceof Instruction i) {
                         out.printf("%16x%s: %-30s %s%n", addr, sym,
-                                t.bytes(addr, i.length(), time).toString(), i.text());
+                                t.bytes(addr, i.length(), time).toString(), CodeText.text(i, names));
                         addr += i.length();
                     } else if (t.bytes(addr, 1, time).noneKnown()) {
                         long gap = addr;
@@ -81,24 +95,20 @@ final class TextCommand implements Callable<Integer> {
         return ExitStatus.OK;
     }
 
-    private long hex(String s) {
+    private CodeAddress address(String s, CodeTimeline t, long time) {
         try {
-            return Long.parseUnsignedLong(s.startsWith("0x") ? s.substring(2) : s, 16);
-        } catch (NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), "not a hex address: " + s);
+            return CodeAddress.parse(s, t, time);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 
     private long parseTime(String s) {
         try {
-            int dot = s.indexOf('.');
-            if (dot < 0) {
-                return Long.parseUnsignedLong(s);
-            }
-            String frac = (s.substring(dot + 1) + "000000000").substring(0, 9);
-            return Long.parseUnsignedLong(s.substring(0, dot)) * 1_000_000_000L + Long.parseLong(frac);
+            return PerfTime.parse(s);
         } catch (NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), "not a perf time: " + s);
+            throw new ParameterException(spec.commandLine(), "not a perf time (ns, or seconds.fraction as perf"
+                    + " script prints it): " + s);
         }
     }
 }

@@ -338,13 +338,73 @@ class PokesCommandTest {
         String site = "ffffffff81000000-ffffffff81000005";
         CliRun hooked = CliRun.of("text", DIR.toString(), "--at", "0.000008300", site);
         assertEquals(0, hooked.status(), hooked.err());
-        assertTrue(hooked.out().contains("e8 fb ff 3f 3f") && hooked.out().contains("call 0xffffffffc0400000"),
+        assertTrue(hooked.out().contains("e8 fb ff 3f 3f") && hooked.out().contains("call ffffffffc0400000 <ftrace_trampoline>"),
                 hooked.out());
         CliRun before = CliRun.of("text", DIR.toString(), "--at", "8199", site);
         assertTrue(before.out().contains("0f 1f 44 00 00"), before.out());
         CliRun freed = CliRun.of("text", DIR.toString(), "--at", "9500", "ffffffffc0400000-ffffffffc0400010");
         assertTrue(freed.out().contains("no code known here"), freed.out());
         assertFalse(freed.out().contains("push"), freed.out());
+    }
+
+    /** perf script's time column of each poke, as printed: "0.000005:" or, with --ns, "0.000005000:". */
+    private static List<String> perfPokeTimes(Path file, boolean ns) throws Exception {
+        List<String> times = new ArrayList<>();
+        String out = ns ? run("perf", "script", "-i", file.toString(), "--show-text-poke-events", "--ns")
+                : run("perf", "script", "-i", file.toString(), "--show-text-poke-events");
+        Matcher m = Pattern.compile("(\\d+\\.\\d+:) PERF_RECORD_TEXT_POKE ([0-9a-f]+)").matcher(out);
+        while (m.find()) {
+            times.add(m.group(1) + " " + m.group(2));
+        }
+        return times;
+    }
+
+    /**
+     * {@code text} takes SYMBOL[+OFF] (resolved as kallsyms says) and a time as perf script prints
+     * it (with and without --ns): at the time perf prints for the kprobe's arming, the probed
+     * instruction is int3; at its disarming, objdump's first instruction of kprobed again.
+     */
+    @Test
+    void textTakesSymbolsAndPerfScriptTimes() throws Exception {
+        long kprobed = -1;
+        for (String line : Files.readAllLines(DIR.resolve("kcore_dir").resolve("kallsyms"))) {
+            String[] f = line.split(" ");
+            if (f[2].equals("kprobed")) {
+                kprobed = Long.parseUnsignedLong(f[0], 16);
+            }
+        }
+        Path kcore = DIR.resolve("kcore_dir").resolve("kcore");
+        java.util.TreeMap<Long, String> insns = objdump("objdump", "-d", "-M", "intel", kcore.toString());
+        String first = insns.get(kprobed);
+        for (boolean ns : new boolean[] {false, true}) {
+            List<String> times = perfPokeTimes(DIR.resolve("data"), ns);
+            String arm = null;
+            String disarm = null;
+            for (String t : times) {
+                if (t.endsWith(" " + Long.toHexString(kprobed))) {
+                    disarm = arm == null ? null : t.split(" ")[0];
+                    arm = arm == null ? t.split(" ")[0] : arm;
+                }
+            }
+            CliRun armed = CliRun.of("text", DIR.toString(), "--at", arm, "kprobed+0x0-kprobed+1");
+            assertEquals(0, armed.status(), armed.err());
+            assertEquals(String.format("%16x <kprobed>: %-30s int3", kprobed, "cc").strip(), armed.out().strip());
+            CliRun disarmed = CliRun.of("text", DIR.toString(), "--at", disarm, "kprobed");
+            String[] line = disarmed.out().split("\n")[0].split(": ", 2);
+            assertEquals(String.format("%16x <kprobed>", kprobed), line[0], disarmed.out());
+            assertSameInstruction(first, line[1].substring(30).strip(), disarmed.out());
+        }
+        // An offset lands where the kallsyms address plus the offset is, on objdump's instruction there.
+        long next = insns.higherKey(kprobed);
+        CliRun at = CliRun.of("text", DIR.toString(), "--at", "0", "kprobed+0x" + Long.toHexString(next - kprobed));
+        String[] line = at.out().split("\n")[0].split(": ", 2);
+        assertTrue(line[0].startsWith(Long.toHexString(next) + " "), at.out());
+        assertSameInstruction(insns.get(next), line[1].substring(30).strip(), at.out());
+        // Branch targets are named as objdump names them.
+        long jle = insns.entrySet().stream().filter(e -> e.getValue().startsWith("jle")).findFirst().orElseThrow().getKey();
+        CliRun branch = CliRun.of("text", DIR.toString(), "--at", "0", Long.toHexString(jle));
+        assertSameInstruction(insns.get(jle), branch.out().split("\n")[0].split(": ", 2)[1].substring(30).strip(),
+                branch.out());
     }
 
     @Test
@@ -356,7 +416,10 @@ class PokesCommandTest {
                 new String[] {"pokes", broken.toString()},
                 new String[] {"pokes", PIPE.toString(), "--image", "nothex:/dev/null"},
                 new String[] {"text", DIR.toString(), "--at", "soon", "ffffffff81000000"},
-                new String[] {"text", DIR.toString(), "--at", "1", "ffffffff81000010-ffffffff81000000"})) {
+                new String[] {"text", DIR.toString(), "--at", "1", "ffffffff81000010-ffffffff81000000"},
+                new String[] {"text", DIR.toString(), "--at", "1.0000000001", "kprobed"},
+                new String[] {"text", DIR.toString(), "--at", "1", "no_such_symbol+0x4"},
+                new String[] {"text", DIR.toString(), "--at", "1", "kprobed+zz"})) {
             CliRun r = CliRun.of(args);
             assertEquals(ExitStatus.BAD_INPUT, r.status(), String.join(" ", args) + "\n" + r.err());
             assertFalse(r.err().contains("\tat "), r.err());
