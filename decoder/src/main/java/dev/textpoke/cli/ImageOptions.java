@@ -2,6 +2,7 @@ package dev.textpoke.cli;
 
 import dev.textpoke.code.BaseImage;
 import dev.textpoke.code.image.ElfImages;
+import dev.textpoke.code.image.KallsymsTable;
 import dev.textpoke.code.image.KcoreDir;
 import dev.textpoke.code.image.PerfArchive;
 import dev.textpoke.code.image.RawImage;
@@ -13,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The base images of the code timeline: {@code --kcore}, {@code --vmlinux}, {@code --image}. */
+/**
+ * The base images of the code timeline: {@code --kcore}, {@code --vmlinux}, {@code --archive},
+ * {@code --image}, {@code --module} (with {@code --kallsyms}).
+ */
 final class ImageOptions {
     @Option(names = "--kcore", paramLabel = "DIR",
             description = "A kcore copy (perf record --kcore's kcore_dir: kcore, kallsyms, modules).")
@@ -32,6 +36,16 @@ final class ImageOptions {
     @Option(names = "--image", paramLabel = "ADDR:FILE",
             description = "Raw bytes loaded at a hex address (repeatable).")
     List<String> images = new ArrayList<>();
+
+    @Option(names = "--module", paramLabel = "KO[@ADDR]",
+            description = "A kernel module (.ko, .ko.xz, .ko.zst) with its text at a hex address, or where the"
+                    + " modules file beside --kallsyms says; its relocations are applied, resolved from"
+                    + " --kallsyms, and places that cannot be resolved are unknown (repeatable).")
+    List<String> modules = new ArrayList<>();
+
+    @Option(names = "--kallsyms", paramLabel = "FILE",
+            description = "A /proc/kallsyms copy (e.g. kcore_dir/kallsyms) for --module's relocations.")
+    Path kallsyms;
 
     /** The images asked for; with none, the kcore_dir beside the perf.data when there is one. */
     List<BaseImage> load(PerfData data) throws IOException {
@@ -52,9 +66,39 @@ final class ImageOptions {
                 throw new InputFormatException("--image " + spec, -1, e.getMessage());
             }
         }
+        for (String spec : modules) {
+            out.add(module(spec));
+        }
         if (out.isEmpty() && data.kcoreDir().isPresent()) {
             out.add(KcoreDir.load(data.kcoreDir().get()).image());
         }
         return out;
+    }
+
+    private BaseImage module(String spec) throws IOException {
+        int at = spec.lastIndexOf('@');
+        Path ko = Path.of(at < 0 ? spec : spec.substring(0, at));
+        // The kernel's name of a module: the file name without .ko*, dashes as underscores.
+        String name = ko.getFileName().toString().replaceFirst("\\.ko(\\.xz|\\.zst)?$", "").replace('-', '_');
+        KallsymsTable symbols = kallsyms == null ? null : KallsymsTable.load(kallsyms);
+        long address;
+        if (at >= 0) {
+            try {
+                address = Long.parseUnsignedLong(spec.substring(at + 1).replaceFirst("^0x", ""), 16);
+            } catch (NumberFormatException e) {
+                throw new InputFormatException("--module " + spec, -1, "not a hex address: " + spec.substring(at + 1));
+            }
+        } else {
+            Path list = kallsyms == null ? null : kallsyms.resolveSibling("modules");
+            if (list == null || !java.nio.file.Files.exists(list)) {
+                throw new InputFormatException("--module " + spec, -1,
+                        "no load address: give KO@ADDR, or --kallsyms with a modules file beside it");
+            }
+            address = KcoreDir.modules(list).stream().filter(m -> m.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new InputFormatException(list.toString(), -1, "no module " + name))
+                    .address();
+        }
+        return ElfImages.module(ko, address, symbols == null ? n -> java.util.OptionalLong.empty()
+                : n -> symbols.address(n, name));
     }
 }

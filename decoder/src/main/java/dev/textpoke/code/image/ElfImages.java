@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * Base images from ELF files: a vmlinux or a kcore copy (their loadable segments at their
@@ -62,13 +64,23 @@ public final class ElfImages {
      * A kernel module's text placed as the kernel's module loader places it: the allocated,
      * executable sections other than {@code .init*}, in section order, each aligned to its {@code
      * sh_addralign}, from {@code textAddress} (the address {@code /proc/modules} shows). Its symbols
-     * in those sections move with them. Relocations are not applied: bytes the loader relocates (call
-     * and data addresses) stay as in the file.
+     * in those sections move with them. Relocations are applied as far as the module itself tells
+     * (references between its text sections); every other relocated place is unknown (a gap).
      */
     public static BaseImage module(Path path, long textAddress) throws IOException {
+        return module(path, textAddress, name -> OptionalLong.empty());
+    }
+
+    /**
+     * {@link #module(Path, long)} with symbols outside the module's text resolved by {@code
+     * external} (kallsyms: undefined symbols, and the module's data through its named symbols);
+     * places whose relocation still cannot be computed are gaps, never wrong bytes.
+     */
+    public static BaseImage module(Path path, long textAddress, Function<String, OptionalLong> external)
+            throws IOException {
         try (ElfFile elf = ElfFile.open(path)) {
             long[] placed = new long[elf.sections().size()];
-            List<ImageSegment> segments = new ArrayList<>();
+            List<Section> text = new ArrayList<>();
             long offset = 0;
             for (Section s : elf.sections()) {
                 placed[s.index()] = -1;
@@ -78,10 +90,33 @@ public final class ElfImages {
                 long align = Math.max(1, s.addralign());
                 offset = (offset + align - 1) / align * align;
                 placed[s.index()] = offset;
-                if (s.hasFileBytes()) {
-                    segments.add(new ImageSegment(textAddress + offset, copy(elf.contents(s))));
-                }
+                text.add(s);
                 offset += s.size();
+            }
+            ModuleRelocations relocations = new ModuleRelocations(elf, placed, textAddress, external);
+            List<ImageSegment> segments = new ArrayList<>();
+            for (Section s : text) {
+                if (!s.hasFileBytes()) {
+                    continue;
+                }
+                byte[] bytes = copy(elf.contents(s)).toArray();
+                boolean[] unknown = new boolean[bytes.length];
+                relocations.apply(s, bytes, unknown);
+                // Known runs only: a place that could not be relocated is left out of the image.
+                for (int from = 0; from < bytes.length; ) {
+                    int to = from;
+                    while (to < bytes.length && !unknown[to]) {
+                        to++;
+                    }
+                    if (to > from) {
+                        segments.add(new ImageSegment(textAddress + placed[s.index()] + from,
+                                Bytes.copyOf(bytes, from, to - from)));
+                    }
+                    from = to;
+                    while (from < bytes.length && unknown[from]) {
+                        from++;
+                    }
+                }
             }
             return new BaseImage(elf.name(), segments, codeSymbols(elf, placed, textAddress));
         }
