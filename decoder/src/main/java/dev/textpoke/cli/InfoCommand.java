@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -98,8 +99,12 @@ final class InfoCommand implements Callable<Integer> {
                 .ifPresent(m -> out.println("# total memory  : " + m.kilobytes() + " kB"));
         feature(f, FeatureId.CMDLINE, Feature.CommandLine.class)
                 .ifPresent(c -> out.println("# cmdline       : " + String.join(" ", c.args())));
+        // Events without a name in the file get the one perf would make (tracepoints from the
+        // file-mode tracing data; a pipe's tracing data is a record, read by samples, not here).
+        Map<Long, String> tracepoints = f.has(FeatureId.TRACING_DATA)
+                ? TracepointNames.parse(f.raw(FeatureId.TRACING_DATA.id()).orElseThrow().toArray()) : Map.of();
         for (Event e : data.events().events()) {
-            StringBuilder sb = new StringBuilder("# event : name = ").append(e.displayName());
+            StringBuilder sb = new StringBuilder("# event : name = ").append(PerfEventName.of(e, tracepoints));
             sb.append(", id = { ");
             for (int i = 0; i < e.ids().size(); i++) {
                 sb.append(i > 0 ? ", " : "").append(Long.toUnsignedString(e.ids().get(i)));
