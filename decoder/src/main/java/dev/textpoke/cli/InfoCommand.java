@@ -7,9 +7,7 @@ import dev.textpoke.perf.feature.Feature;
 import dev.textpoke.perf.feature.FeatureId;
 import dev.textpoke.perf.feature.Features;
 import dev.textpoke.perf.file.FileHeader;
-import dev.textpoke.perf.record.RecordReader;
 import dev.textpoke.perf.record.RecordType;
-import dev.textpoke.perf.record.RecordView;
 import dev.textpoke.perf.sample.SampleLayout;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -50,26 +48,16 @@ final class InfoCommand implements Callable<Integer> {
             long[] span = {-1, -1};
             IOException damage = null;
             try {
-                for (int i = 0; i < data.inputCount(); i++) {
-                    try (RecordReader r = data.records(i)) {
-                        while (r.next()) {
-                            RecordView v = r.current();
-                            perType.merge(Integer.toUnsignedLong(v.type()), 1L, Long::sum);
-                            long t = data.events().timeOf(v.buffer(), v.start(), v.type(), v.size());
-                            if (t != SampleLayout.NONE && t != 0) {
-                                span[0] = span[0] == -1 || Long.compareUnsigned(t, span[0]) < 0 ? t : span[0];
-                                span[1] = span[1] == -1 || Long.compareUnsigned(t, span[1]) > 0 ? t : span[1];
-                            }
-                            if ((r.count() & 0xfff) == 0) {
-                                progress.update(r.position(), data.fileSize(), "bytes");
-                            }
-                        }
+                FileOrderWalk.run(data, progress, v -> {
+                    perType.merge(Integer.toUnsignedLong(v.type()), 1L, Long::sum);
+                    long t = data.events().timeOf(v.buffer(), v.start(), v.type(), v.size());
+                    if (t != SampleLayout.NONE && t != 0) {
+                        span[0] = span[0] == -1 || Long.compareUnsigned(t, span[0]) < 0 ? t : span[0];
+                        span[1] = span[1] == -1 || Long.compareUnsigned(t, span[1]) > 0 ? t : span[1];
                     }
-                }
+                });
             } catch (PerfFormatException e) {
                 damage = e;
-            } finally {
-                progress.done();
             }
             print(out, data, perType, span);
             out.flush();
