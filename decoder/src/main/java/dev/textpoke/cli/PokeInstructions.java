@@ -24,8 +24,11 @@ import java.util.function.LongFunction;
  * @param after the same over the new bytes, "" when the modification releases the text
  */
 record PokeInstructions(long start, String before, String after) {
-    /** Farther than this from its symbol, a poke is decoded from its own address. */
-    private static final long MAX_LEAD = 1 << 16;
+    /**
+     * Farther than this from its symbol, a poke is decoded from its own address: most kernel
+     * functions are shorter, and a listing of a million pokes must not decode whole images.
+     */
+    private static final long MAX_LEAD = 4096;
     /** Enough bytes after the poke to decode the last instruction it touches whole. */
     private static final int TAIL = 16;
 
