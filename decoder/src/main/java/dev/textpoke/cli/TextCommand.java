@@ -86,7 +86,13 @@ final class TextCommand implements Callable<Integer> {
                         }
                         out.printf("%16x: (no code known here at this time, %d bytes)%n", gap, addr - gap);
                     } else {
-                        out.printf("%16x%s: %-30s (bad)%n", addr, sym, t.bytes(addr, 1, time).toString());
+                        // Bytes that decode to nothing, or an instruction cut by a gap (a relocation
+                        // that could not be resolved, released text): say which.
+                        int known = t.bytes(addr, CodeTimeline.VERSION_SPAN, time).knownPrefix();
+                        out.printf("%16x%s: %-30s %s%n", addr, sym, t.bytes(addr, 1, time).toString(),
+                                known < CodeTimeline.VERSION_SPAN - 1
+                                        ? "(bad, or cut short: unknown bytes from " + Long.toHexString(addr + known) + ")"
+                                        : "(bad)");
                         addr++;
                     }
                 }

@@ -151,5 +151,9 @@ class ModuleRelocationsTest {
         // Up to schedule's place, the listing's bytes are ld's.
         assertTrue(want.toString().startsWith(listed.substring(0, listed.indexOf("?"))), listed + "\n" + want);
         assertTrue(listed.indexOf("?") > 8, listed.toString());
+        long schedulePlace = places.entrySet().stream().filter(e -> e.getValue().equals("schedule"))
+                .findFirst().orElseThrow().getKey();
+        assertTrue(r.out().contains("(no code known here at this time, 4 bytes)")
+                && r.out().contains("unknown bytes from " + Long.toHexString(text + schedulePlace)), r.out());
     }
 }
