@@ -44,7 +44,8 @@ final class ImageOptions {
     List<String> modules = new ArrayList<>();
 
     @Option(names = "--kallsyms", paramLabel = "FILE",
-            description = "A /proc/kallsyms copy (e.g. kcore_dir/kallsyms) for --module's relocations.")
+            description = "A /proc/kallsyms copy (e.g. kcore_dir/kallsyms) for --module's relocations, and its"
+                    + " text symbols for naming addresses.")
     Path kallsyms;
 
     /** The images asked for; with none, the kcore_dir beside the perf.data when there is one. */
@@ -68,6 +69,10 @@ final class ImageOptions {
         }
         for (String spec : modules) {
             out.add(module(spec));
+        }
+        if (kallsyms != null && kcore == null) {
+            // Names only (no bytes): the kernel's functions that module code calls and jumps to.
+            out.add(new BaseImage(kallsyms.toString(), List.of(), KcoreDir.kallsyms(kallsyms)));
         }
         if (out.isEmpty() && data.kcoreDir().isPresent()) {
             out.add(KcoreDir.load(data.kcoreDir().get()).image());

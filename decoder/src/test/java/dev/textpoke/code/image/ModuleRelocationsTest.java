@@ -151,6 +151,11 @@ class ModuleRelocationsTest {
         // Up to schedule's place, the listing's bytes are ld's.
         assertTrue(want.toString().startsWith(listed.substring(0, listed.indexOf("?"))), listed + "\n" + want);
         assertTrue(listed.indexOf("?") > 8, listed.toString());
+        // The kernel function the module jumps to is named from kallsyms, as objdump names it from ld's output.
+        String printk = java.util.Arrays.stream(run("objdump", "-d", "-M", "intel", linked.toString()).split("\n"))
+                .filter(l -> l.contains("<printk>")).findFirst().orElseThrow();
+        assertTrue(r.out().contains(printk.substring(printk.lastIndexOf('\t') + 1).replaceAll("\\s+", " ")),
+                printk + "\n" + r.out());
         long schedulePlace = places.entrySet().stream().filter(e -> e.getValue().equals("schedule"))
                 .findFirst().orElseThrow().getKey();
         assertTrue(r.out().contains("(no code known here at this time, 4 bytes)")
