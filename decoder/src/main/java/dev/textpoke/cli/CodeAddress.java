@@ -22,14 +22,14 @@ record CodeAddress(long address, long size) {
     private static final Pattern HEX = Pattern.compile("(?:0[xX])?[0-9a-fA-F]{1,16}");
     private static final Pattern SYMBOL = Pattern.compile("([^+/\\s]+)(?:\\+(?:0[xX])?([0-9a-fA-F]{1,16}))?(?:/.*)?");
 
-    /** Whether {@code s} reads as a hex address (a name that looks like hex is taken as an address). */
-    static boolean isHex(String s) {
-        return HEX.matcher(s).matches();
-    }
-
-    /** @throws IllegalArgumentException naming what is wrong: unknown or ambiguous symbol, bad syntax */
+    /**
+     * A name that also reads as hex ({@code add}, {@code dead}) is the symbol when there is one of
+     * that name, else the address; {@code 0x...} is always an address.
+     *
+     * @throws IllegalArgumentException naming what is wrong: unknown or ambiguous symbol, bad syntax
+     */
     static CodeAddress parse(String s, CodeTimeline t, long time) {
-        if (isHex(s)) {
+        if (HEX.matcher(s).matches() && (s.startsWith("0x") || s.startsWith("0X") || !named(s, t))) {
             return new CodeAddress(Long.parseUnsignedLong(s.replaceFirst("^0[xX]", ""), 16), 0);
         }
         Matcher m = SYMBOL.matcher(s);
@@ -66,5 +66,11 @@ record CodeAddress(long address, long size) {
             return new CodeAddress(sym.address(), sym.size());
         }
         return new CodeAddress(sym.address() + Long.parseUnsignedLong(m.group(2).toLowerCase(Locale.ROOT), 16), 0);
+    }
+
+    /** Whether a region or a base image symbol is called {@code name}. */
+    private static boolean named(String name, CodeTimeline t) {
+        return t.regions().stream().anyMatch(r -> r.name().equals(name)) || t.images().stream()
+                .anyMatch(i -> i.symbols().stream().anyMatch(sym -> sym.name().equals(name)));
     }
 }

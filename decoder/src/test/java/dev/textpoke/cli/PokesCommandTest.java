@@ -407,6 +407,19 @@ class PokesCommandTest {
                 branch.out());
     }
 
+    /** A symbol whose name reads as hex is the symbol; with 0x it is the address. */
+    @Test
+    void aHexLookingNameIsTheSymbolUnless0x() throws Exception {
+        Path kallsyms = tmp.resolve("kallsyms");
+        Files.writeString(kallsyms, "ffffffff81000070 T add\n");
+        CliRun named = CliRun.of("text", PIPE.toString(), "--at", "0", "--kallsyms", kallsyms.toString(), "add-add+0x2");
+        assertEquals(0, named.status(), named.err());
+        assertTrue(named.out().startsWith("ffffffff81000070"), named.out());
+        CliRun address = CliRun.of("text", PIPE.toString(), "--at", "0", "--kallsyms", kallsyms.toString(), "0xadd-0xae0");
+        assertEquals(0, address.status(), address.err());
+        assertTrue(address.out().strip().startsWith("add:"), address.out());
+    }
+
     @Test
     void badInputIsOneLineAndStatusTwo() throws Exception {
         Path broken = tmp.resolve("broken.data");
