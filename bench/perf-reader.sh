@@ -5,10 +5,11 @@
 #   bench/perf-reader.sh [--file PERF_DATA] [--seconds S] [--reps N]
 #
 # Without --file it records bench/out/perf-reader.data first: `perf record -a -g -F 50000` while
-# a CPU-bound workload (traces/record/workload.c) runs on every CPU, for S seconds (default 100,
-# which gives 500-1000 MB here; it stops with an error if the file is under 500 MB).
-# Then, N times (default 5), interleaved so that machine noise hits all three alike:
-#   textpoke samples -F time,tid,cpu,ip,period FILE
+# a CPU-bound workload (traces/record/workload.c) runs on every CPU, for S seconds (default 40,
+# which gave 530-800 MB here under varying load; it stops with an error if the file is under 500 MB).
+# Then, N times (default 3), interleaved so that machine noise hits all alike:
+#   textpoke samples -F time,tid,cpu,ip,period FILE     (the JVM's default heap sizing)
+#   the same with -Xmx256m                               (the heap capped: what RSS the reader needs)
 #   perf script      -F time,tid,cpu,ip,period -i FILE
 #   perf report -D   -i FILE
 # each with stdout to /dev/null and under /usr/bin/time -v. It prints a Markdown table of the
@@ -20,8 +21,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/bench/out"
 file=""
-seconds=100
-reps=5
+seconds=40
+reps=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --file) file="$2"; shift 2 ;;
@@ -62,12 +63,13 @@ mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
 cat "$file" >/dev/null # page cache warm for every tool alike
 
 fields=time,tid,cpu,ip,period
-tools=(textpoke perf-script perf-report-D)
+tools=(textpoke textpoke-256m perf-script perf-report-D)
 # textpoke runs as the launcher would run it, without the launcher's dependency and staleness
 # checks (done above), so that only the JVM and the reader are timed.
 command_of() {
   case "$1" in
     textpoke) cmd=(java ${TEXTPOKE_JAVA_OPTS:-} -jar "$root/decoder/target/textpoke.jar" samples -F "$fields" "$file") ;;
+    textpoke-256m) cmd=(java -Xmx256m ${TEXTPOKE_JAVA_OPTS:-} -jar "$root/decoder/target/textpoke.jar" samples -F "$fields" "$file") ;;
     perf-script) cmd=(env HOME="$perf_home" perf script -F "$fields" -i "$file") ;;
     perf-report-D) cmd=(env HOME="$perf_home" perf report -D -i "$file") ;;
   esac

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,21 +46,6 @@ static void *spinner_main(void *arg)
 	sp->cpu_ns = tp_thread_cpu_ns() - cpu0;
 	sp->wall_ns = tp_now_ns() - wall0;
 	return NULL;
-}
-
-static int cost_fail(struct tp_cost_result *res, int err, int sys_errno, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int cost_fail(struct tp_cost_result *res, int err, int sys_errno, const char *fmt, ...)
-{
-	va_list ap;
-
-	res->error = err;
-	res->sys_errno = sys_errno;
-	va_start(ap, fmt);
-	vsnprintf(res->detail, sizeof(res->detail), fmt, ap);
-	va_end(ap);
-	return err;
 }
 
 static const uint32_t method_barrier[tp_cost_methods] = {
@@ -112,12 +96,12 @@ static int run_point(const struct tp_cost_config *cfg, struct tp_cost_result *re
 		int e, r = tp_thread_start(&sp->thread, sp->cpu, (int)cfg->rt_priority, spinner_main,
 					   sp, &e);
 		if (r == -tp_sched) {
-			err = cost_fail(res, r, e, "cannot start a SCHED_RR spinner: %s (needs"
+			err = TP_FAIL(res, r, e, "cannot start a SCHED_RR spinner: %s (needs"
 					" CAP_SYS_NICE or RLIMIT_RTPRIO)", strerror(e));
 			break;
 		}
 		if (r) {
-			err = cost_fail(res, r, e, "cannot start a spinner on CPU %d: %s", sp->cpu,
+			err = TP_FAIL(res, r, e, "cannot start a spinner on CPU %d: %s", sp->cpu,
 					strerror(e));
 			break;
 		}
@@ -130,7 +114,7 @@ static int run_point(const struct tp_cost_config *cfg, struct tp_cost_result *re
 		err = measure(method_barrier[m], page, cfg->calls, cfg->warmup_calls, samples,
 			      &res->stat[p * tp_cost_methods + m]);
 		if (err)
-			cost_fail(res, err, errno, "%s failed during the measurement: %s",
+			TP_FAIL(res, err, errno, "%s failed during the measurement: %s",
 				  tp_barrier_name(method_barrier[m]), strerror(errno));
 	}
 	atomic_store(&stop, 1);
@@ -155,44 +139,44 @@ int tp_cost(const struct tp_cost_config *cfg, struct tp_cost_result *res)
 	tp_cost_result_init(res);
 	res->arch = TP_HOST_ARCH;
 	if (cfg->size != sizeof(*cfg))
-		return cost_fail(res, -tp_invalid, 0, "tp_cost_config has size %llu, the library's"
+		return TP_FAIL(res, -tp_invalid, 0, "tp_cost_config has size %llu, the library's"
 				 " has %zu", (unsigned long long)cfg->size, sizeof(*cfg));
 	if (cfg->calls == 0 || cfg->calls > TP_MAX_COST_CALLS)
-		return cost_fail(res, -tp_invalid, 0, "calls must be 1 to %u, not %u",
+		return TP_FAIL(res, -tp_invalid, 0, "calls must be 1 to %u, not %u",
 				 TP_MAX_COST_CALLS, cfg->calls);
 	if (cfg->points == 0 || cfg->points > TP_MAX_COST_POINTS)
-		return cost_fail(res, -tp_invalid, 0, "1 to %d thread counts, not %u",
+		return TP_FAIL(res, -tp_invalid, 0, "1 to %d thread counts, not %u",
 				 TP_MAX_COST_POINTS, cfg->points);
 	for (uint32_t p = 0; p < cfg->points; p++) {
 		if (cfg->threads[p] > TP_MAX_SPINNERS)
-			return cost_fail(res, -tp_invalid, 0, "at most %u threads, not %u",
+			return TP_FAIL(res, -tp_invalid, 0, "at most %u threads, not %u",
 					 TP_MAX_SPINNERS, cfg->threads[p]);
 		most = cfg->threads[p] > most ? cfg->threads[p] : most;
 	}
 	if (cfg->rt_priority > 99)
-		return cost_fail(res, -tp_invalid, 0, "rt_priority must be 0 to 99, not %u",
+		return TP_FAIL(res, -tp_invalid, 0, "rt_priority must be 0 to 99, not %u",
 				 cfg->rt_priority);
 	if (cfg->warmup_calls > TP_MAX_COST_CALLS)
-		return cost_fail(res, -tp_invalid, 0, "warmup_calls must be at most %u",
+		return TP_FAIL(res, -tp_invalid, 0, "warmup_calls must be at most %u",
 				 TP_MAX_COST_CALLS);
 	res->points = cfg->points;
 	memcpy(res->threads, cfg->threads, sizeof(res->threads));
 
 	ncpus = tp_usable_cpus(cfg->cpus, cpus, TP_MAX_SPINNERS + 1);
 	if (ncpus < 0)
-		return cost_fail(res, ncpus, errno, "sched_getaffinity: %s", strerror(errno));
+		return TP_FAIL(res, ncpus, errno, "sched_getaffinity: %s", strerror(errno));
 	res->cpus_used = (uint32_t)ncpus;
 	if (most > 0 && ncpus < 2)
-		return cost_fail(res, -tp_few_cpus, 0,
+		return TP_FAIL(res, -tp_few_cpus, 0,
 				 "%d usable CPU: spinning threads need CPUs other than the"
 				 " measuring one",
 				 ncpus);
 	if ((err = tp_pin(cpus[0])))
-		return cost_fail(res, err, errno, "cannot pin to CPU %d", cpus[0]);
+		return TP_FAIL(res, err, errno, "cannot pin to CPU %d", cpus[0]);
 	if (cfg->rt_priority) {
 		int e = set_realtime((int)cfg->rt_priority);
 		if (e != 0)
-			return cost_fail(res, -tp_sched, e,
+			return TP_FAIL(res, -tp_sched, e,
 					 "cannot run SCHED_RR: %s (needs CAP_SYS_NICE or RLIMIT_RTPRIO)",
 					 strerror(e));
 	}
@@ -216,7 +200,7 @@ int tp_cost(const struct tp_cost_config *cfg, struct tp_cost_result *res)
 	void *page = mmap(NULL, TP_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uint32_t *samples = malloc((size_t)cfg->calls * sizeof(uint32_t));
 	if (page == MAP_FAILED || !samples) {
-		err = cost_fail(res, -tp_nomem, errno, "cannot allocate the sample buffer");
+		err = TP_FAIL(res, -tp_nomem, errno, "cannot allocate the sample buffer");
 		goto out;
 	}
 	for (uint32_t p = 0; p < cfg->points && !err; p++)

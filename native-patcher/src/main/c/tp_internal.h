@@ -120,6 +120,15 @@ int tp_thread_start(pthread_t *thread, int cpu, int rt_priority, void *(*fn)(voi
 void tp_detail(char *detail, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Records an error (err, the errno behind it, a message) and returns err. */
+int tp_fail(int32_t *error, int32_t *sys_errno_field, char *detail, size_t detail_len, int err,
+	    int sys_errno, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* tp_fail into a result struct (tp_result, tp_cost_result: any with error, sys_errno and
+ * detail), so that a failing set-up step is one `return TP_FAIL(res, ...)`. */
+#define TP_FAIL(res, err, errno_value, ...)                                               \
+	tp_fail(&(res)->error, &(res)->sys_errno, (res)->detail, sizeof((res)->detail), (err), \
+		(errno_value), __VA_ARGS__)
+
 static inline void tp_cpu_relax(void)
 {
 #if defined(__x86_64__)

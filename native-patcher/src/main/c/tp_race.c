@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -480,63 +479,48 @@ static void plant(struct tp_run *run, uint32_t seq)
 
 /* --- set-up and tear-down --- */
 
-static int fail(struct tp_result *res, int err, int sys_errno, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(struct tp_result *res, int err, int sys_errno, const char *fmt, ...)
-{
-	va_list ap;
-
-	res->error = err;
-	res->sys_errno = sys_errno;
-	va_start(ap, fmt);
-	vsnprintf(res->detail, sizeof(res->detail), fmt, ap);
-	va_end(ap);
-	return err;
-}
-
 static int validate(const struct tp_config *cfg, struct tp_result *res)
 {
 	uint32_t arch = TP_HOST_ARCH;
 
 	if (cfg->size != sizeof(*cfg))
-		return fail(res, -tp_invalid, 0, "tp_config has size %llu, the library's has %zu",
+		return TP_FAIL(res, -tp_invalid, 0, "tp_config has size %llu, the library's has %zu",
 			    (unsigned long long)cfg->size, sizeof(*cfg));
 	if (!tp_protocol_supported(cfg->protocol, arch))
-		return fail(res, -tp_bad_protocol, 0, "protocol %s is not available on %s",
+		return TP_FAIL(res, -tp_bad_protocol, 0, "protocol %s is not available on %s",
 			    tp_protocol_name(cfg->protocol) ? tp_protocol_name(cfg->protocol)
 							    : "(unknown)",
 			    tp_arch_name(arch));
 	if (cfg->placement >= tp_place_count)
-		return fail(res, -tp_invalid, 0, "unknown placement %u", cfg->placement);
+		return TP_FAIL(res, -tp_invalid, 0, "unknown placement %u", cfg->placement);
 	if (arch == tp_arch_aarch64 && cfg->placement == tp_place_straddle)
-		return fail(res, -tp_bad_placement, 0,
+		return TP_FAIL(res, -tp_bad_placement, 0,
 			    "aarch64 instructions are 4-byte aligned words: no site can straddle a"
 			    " boundary (use placement aligned)");
 	if (arch == tp_arch_x86_64 && cfg->protocol == tp_proto_atomic &&
 	    cfg->placement != tp_place_aligned)
-		return fail(res, -tp_bad_placement, 0,
+		return TP_FAIL(res, -tp_bad_placement, 0,
 			    "atomic writes each site with one aligned store, which cannot cover a"
 			    " site that straddles an 8-byte boundary (use placement aligned)");
 	if (cfg->sites == 0 || cfg->sites > TP_MAX_SITES)
-		return fail(res, -tp_invalid, 0, "sites must be 1 to %d, not %u", TP_MAX_SITES,
+		return TP_FAIL(res, -tp_invalid, 0, "sites must be 1 to %d, not %u", TP_MAX_SITES,
 			    cfg->sites);
 	if (cfg->patches == 0 || cfg->patches >= TP_MAX_PATCHES)
-		return fail(res, -tp_invalid, 0, "patches must be 1 to %llu, not %llu",
+		return TP_FAIL(res, -tp_invalid, 0, "patches must be 1 to %llu, not %llu",
 			    TP_MAX_PATCHES - 1, (unsigned long long)cfg->patches);
 	if (cfg->threads > TP_MAX_THREADS)
-		return fail(res, -tp_invalid, 0, "threads must be at most %u, not %u",
+		return TP_FAIL(res, -tp_invalid, 0, "threads must be at most %u, not %u",
 			    TP_MAX_THREADS, cfg->threads);
 	if (cfg->plant >= tp_plant_count)
-		return fail(res, -tp_invalid, 0, "unknown plant %u", cfg->plant);
+		return TP_FAIL(res, -tp_invalid, 0, "unknown plant %u", cfg->plant);
 	if (cfg->plant == tp_plant_torn_tag && cfg->sites < 2)
-		return fail(res, -tp_invalid, 0, "the torn-tag plant needs two sites");
+		return TP_FAIL(res, -tp_invalid, 0, "the torn-tag plant needs two sites");
 	if (cfg->plant != tp_plant_none && cfg->protocol == tp_proto_mprotect)
-		return fail(res, -tp_invalid, 0, "plants need a code page that stays writable");
+		return TP_FAIL(res, -tp_invalid, 0, "plants need a code page that stays writable");
 	if (cfg->plant == tp_plant_trap_hold && cfg->protocol != tp_proto_int3 &&
 	    cfg->protocol != tp_proto_int3_sync && cfg->protocol != tp_proto_batch &&
 	    cfg->protocol != tp_proto_brk && cfg->protocol != tp_proto_brk_sync)
-		return fail(res, -tp_invalid, 0, "the trap-hold plant needs an INT3 or BRK protocol");
+		return TP_FAIL(res, -tp_invalid, 0, "the trap-hold plant needs an INT3 or BRK protocol");
 	return 0;
 }
 
@@ -550,12 +534,12 @@ static int map_region(struct tp_run *run, struct tp_result *res)
 			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (r->reservation == MAP_FAILED) {
 		r->reservation = NULL;
-		return fail(res, -tp_mapping, errno, "mmap of the code region: %s", strerror(errno));
+		return TP_FAIL(res, -tp_mapping, errno, "mmap of the code region: %s", strerror(errno));
 	}
 	r->code = r->reservation + TP_GUARD_LOW;
 	r->code_len = code;
 	if (mprotect(r->code, code, PROT_READ | PROT_WRITE) != 0)
-		return fail(res, -tp_mapping, errno, "mprotect of the code region: %s",
+		return TP_FAIL(res, -tp_mapping, errno, "mprotect of the code region: %s",
 			    strerror(errno));
 	tp_arch_fill(r->code, code);
 	for (uint32_t s = 0; s < run->nsites; s++) {
@@ -566,7 +550,7 @@ static int map_region(struct tp_run *run, struct tp_result *res)
 	run->code_prot = PROT_READ | PROT_EXEC |
 			 (run->protocol == tp_proto_mprotect ? 0 : PROT_WRITE);
 	if (mprotect(r->code, code, run->code_prot) != 0)
-		return fail(res, -tp_mapping, errno,
+		return TP_FAIL(res, -tp_mapping, errno,
 			    "mprotect of the code region to %s: %s (is W^X enforced?)",
 			    run->code_prot & PROT_WRITE ? "read-write-execute" : "read-execute",
 			    strerror(errno));
@@ -589,7 +573,7 @@ static int alloc_logs(struct tp_run *run, struct tp_result *res)
 	uint64_t per_exec = cap * run->nsites * sizeof(struct tp_log_entry);
 
 	if (per_exec * run->nexec > TP_MAX_LOG_BYTES)
-		return fail(res, -tp_too_big, 0,
+		return TP_FAIL(res, -tp_too_big, 0,
 			    "%llu patches with %u sites and %u threads need %llu MiB of execution"
 			    " log; the limit is %llu MiB: lower --patches, --sites or --threads",
 			    (unsigned long long)run->cfg->patches, run->nsites, run->nexec,
@@ -600,7 +584,7 @@ static int alloc_logs(struct tp_run *run, struct tp_result *res)
 		ex->log_mem_len = per_exec;
 		ex->log_mem = map_anon(per_exec);
 		if (!ex->log_mem)
-			return fail(res, -tp_nomem, errno, "cannot reserve %llu MiB of execution log",
+			return TP_FAIL(res, -tp_nomem, errno, "cannot reserve %llu MiB of execution log",
 				    (unsigned long long)(per_exec >> 20));
 		for (uint32_t s = 0; s < run->nsites; s++) {
 			ex->log[s].e = ex->log_mem + (size_t)s * cap;
@@ -612,7 +596,7 @@ static int alloc_logs(struct tp_run *run, struct tp_result *res)
 	run->barrier_cap = 3 * run->ops + 8;
 	run->barrier_ns = map_anon(run->barrier_cap * sizeof(uint32_t));
 	if (!run->op_masks || !run->op_ns || !run->barrier_ns)
-		return fail(res, -tp_nomem, errno, "cannot map the patch timeline");
+		return TP_FAIL(res, -tp_nomem, errno, "cannot map the patch timeline");
 	return 0;
 }
 
@@ -646,7 +630,7 @@ static int install_handlers(struct sigaction *old, struct tp_result *res)
 	sigemptyset(&sa.sa_mask);
 	for (int i = 0; i < 4; i++) {
 		if (sigaction(handled_signals[i], &sa, &old[i]) != 0)
-			return fail(res, -tp_signal, errno, "sigaction: %s", strerror(errno));
+			return TP_FAIL(res, -tp_signal, errno, "sigaction: %s", strerror(errno));
 	}
 	return 0;
 }
@@ -708,7 +692,7 @@ static int patch_loop(struct tp_run *run, struct tp_result *res)
 			plant(run, (uint32_t)j);
 		err = patch_op(run, mask, (uint32_t)j);
 		if (err) {
-			fail(res, err, run->sys_errno, "patch %llu failed: %s (%s)",
+			TP_FAIL(res, err, run->sys_errno, "patch %llu failed: %s (%s)",
 			     (unsigned long long)j, tp_errstr(err), strerror(run->sys_errno));
 			break;
 		}
@@ -750,7 +734,7 @@ static int start_executors(struct tp_run *run, const int *cpus, int ncpus, struc
 			for (uint32_t k = 0; k < i; k++)
 				pthread_join(run->exec[k].thread, NULL);
 			run->nexec = i;
-			return fail(res, r, e, "cannot start an executor on CPU %d: %s", ex->cpu,
+			return TP_FAIL(res, r, e, "cannot start an executor on CPU %d: %s", ex->cpu,
 				    strerror(e));
 		}
 	}
@@ -780,7 +764,7 @@ static int check_logs(struct tp_run *run, struct tp_result *res)
 			int err = tp_check(run->nsites, run->op_masks, res->ops, ex->log[s].e,
 					   ex->log[s].n, flags, per_site);
 			if (err)
-				return fail(res, -tp_internal, 0,
+				return TP_FAIL(res, -tp_internal, 0,
 					    "the execution log does not fit the timeline (%s)",
 					    tp_errstr(err));
 			res->log_entries += ex->log[s].n;
@@ -856,10 +840,10 @@ int tp_race(const struct tp_config *cfg, struct tp_result *res)
 
 	ncpus = tp_usable_cpus(cfg->cpus, cpus, TP_MAX_THREADS + 1);
 	if (ncpus < 0)
-		return fail(res, ncpus, errno, "sched_getaffinity: %s", strerror(errno));
+		return TP_FAIL(res, ncpus, errno, "sched_getaffinity: %s", strerror(errno));
 	res->cpus_used = (uint32_t)ncpus;
 	if (ncpus < 2)
-		return fail(res, -tp_few_cpus, 0,
+		return TP_FAIL(res, -tp_few_cpus, 0,
 			    "%d usable CPU%s%s: the patcher and its executors need a CPU each, so a"
 			    " race needs at least 2",
 			    ncpus, ncpus == 1 ? "" : "s",
@@ -874,11 +858,11 @@ int tp_race(const struct tp_config *cfg, struct tp_result *res)
 		return err;
 	}
 	if (!atomic_compare_exchange_strong(&active_run, &expected, &run))
-		return fail(res, -tp_busy, 0, "another race is running in this process");
+		return TP_FAIL(res, -tp_busy, 0, "another race is running in this process");
 
 	run.exec = map_anon(run.nexec * sizeof(*run.exec));
 	if (!run.exec) {
-		err = fail(res, -tp_nomem, errno, "cannot allocate executors");
+		err = TP_FAIL(res, -tp_nomem, errno, "cannot allocate executors");
 		goto out;
 	}
 	if ((err = map_region(&run, res)) || (err = alloc_logs(&run, res)))
@@ -886,7 +870,7 @@ int tp_race(const struct tp_config *cfg, struct tp_result *res)
 	if (cfg->plant != tp_plant_none)
 		run.plant_seq = res->plant_seq = plant_seq(&run);
 	if ((err = tp_pin(cpus[0])) != 0) {
-		err = fail(res, err, errno, "cannot pin the patcher to CPU %d", cpus[0]);
+		err = TP_FAIL(res, err, errno, "cannot pin the patcher to CPU %d", cpus[0]);
 		goto out;
 	}
 	if ((err = install_handlers(old, res)))

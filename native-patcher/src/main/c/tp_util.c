@@ -123,3 +123,16 @@ void tp_detail(char *detail, size_t len, const char *fmt, ...)
 	vsnprintf(detail, len, fmt, ap);
 	va_end(ap);
 }
+
+int tp_fail(int32_t *error, int32_t *sys_errno_field, char *detail, size_t detail_len, int err,
+	    int sys_errno, const char *fmt, ...)
+{
+	va_list ap;
+
+	*error = err;
+	*sys_errno_field = sys_errno;
+	va_start(ap, fmt);
+	vsnprintf(detail, detail_len, fmt, ap);
+	va_end(ap);
+	return err;
+}

@@ -1,9 +1,7 @@
 package dev.textpoke.cli;
 
 import dev.textpoke.perf.PerfData;
-import dev.textpoke.perf.record.RecordReader;
 import dev.textpoke.perf.record.RecordType;
-import dev.textpoke.perf.record.RecordView;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.TreeMap;
@@ -45,22 +43,13 @@ final class DumpCommand implements Callable<Integer> {
         try (PerfData data = PerfData.open(file)) {
             RecordPrinter printer = new RecordPrinter(data, json);
             try {
-                for (int i = 0; i < data.inputCount(); i++) {
-                    try (RecordReader r = data.records(i)) {
-                        while (r.next()) {
-                            RecordView v = r.current();
-                            perType.merge(Integer.toUnsignedLong(v.type()), 1L, Long::sum);
-                            if (!counts) {
-                                out.println(printer.line(v));
-                            }
-                            if ((r.count() & 0xfff) == 0) {
-                                progress.update(r.position(), data.fileSize(), "bytes");
-                            }
-                        }
+                FileOrderWalk.run(data, progress, v -> {
+                    perType.merge(Integer.toUnsignedLong(v.type()), 1L, Long::sum);
+                    if (!counts) {
+                        out.println(printer.line(v));
                     }
-                }
+                });
             } finally {
-                progress.done();
                 if (counts) {
                     printCounts(out, perType);
                 }

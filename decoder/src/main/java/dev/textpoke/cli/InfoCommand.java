@@ -7,15 +7,14 @@ import dev.textpoke.perf.feature.Feature;
 import dev.textpoke.perf.feature.FeatureId;
 import dev.textpoke.perf.feature.Features;
 import dev.textpoke.perf.file.FileHeader;
-import dev.textpoke.perf.record.RecordReader;
 import dev.textpoke.perf.record.RecordType;
-import dev.textpoke.perf.record.RecordView;
 import dev.textpoke.perf.sample.SampleLayout;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -49,26 +48,16 @@ final class InfoCommand implements Callable<Integer> {
             long[] span = {-1, -1};
             IOException damage = null;
             try {
-                for (int i = 0; i < data.inputCount(); i++) {
-                    try (RecordReader r = data.records(i)) {
-                        while (r.next()) {
-                            RecordView v = r.current();
-                            perType.merge(Integer.toUnsignedLong(v.type()), 1L, Long::sum);
-                            long t = data.events().timeOf(v.buffer(), v.start(), v.type(), v.size());
-                            if (t != SampleLayout.NONE && t != 0) {
-                                span[0] = span[0] == -1 || Long.compareUnsigned(t, span[0]) < 0 ? t : span[0];
-                                span[1] = span[1] == -1 || Long.compareUnsigned(t, span[1]) > 0 ? t : span[1];
-                            }
-                            if ((r.count() & 0xfff) == 0) {
-                                progress.update(r.position(), data.fileSize(), "bytes");
-                            }
-                        }
+                FileOrderWalk.run(data, progress, v -> {
+                    perType.merge(Integer.toUnsignedLong(v.type()), 1L, Long::sum);
+                    long t = data.events().timeOf(v.buffer(), v.start(), v.type(), v.size());
+                    if (t != SampleLayout.NONE && t != 0) {
+                        span[0] = span[0] == -1 || Long.compareUnsigned(t, span[0]) < 0 ? t : span[0];
+                        span[1] = span[1] == -1 || Long.compareUnsigned(t, span[1]) > 0 ? t : span[1];
                     }
-                }
+                });
             } catch (PerfFormatException e) {
                 damage = e;
-            } finally {
-                progress.done();
             }
             print(out, data, perType, span);
             out.flush();
@@ -98,8 +87,12 @@ final class InfoCommand implements Callable<Integer> {
                 .ifPresent(m -> out.println("# total memory  : " + m.kilobytes() + " kB"));
         feature(f, FeatureId.CMDLINE, Feature.CommandLine.class)
                 .ifPresent(c -> out.println("# cmdline       : " + String.join(" ", c.args())));
+        // Events without a name in the file get the one perf would make (tracepoints from the
+        // file-mode tracing data; a pipe's tracing data is a record, read by samples, not here).
+        Map<Long, String> tracepoints = f.has(FeatureId.TRACING_DATA)
+                ? TracepointNames.parse(f.raw(FeatureId.TRACING_DATA.id()).orElseThrow().toArray()) : Map.of();
         for (Event e : data.events().events()) {
-            StringBuilder sb = new StringBuilder("# event : name = ").append(e.displayName());
+            StringBuilder sb = new StringBuilder("# event : name = ").append(PerfEventName.of(e, tracepoints));
             sb.append(", id = { ");
             for (int i = 0; i < e.ids().size(); i++) {
                 sb.append(i > 0 ? ", " : "").append(Long.toUnsignedString(e.ids().get(i)));

@@ -5,6 +5,7 @@ import dev.textpoke.patcher.Placement;
 import dev.textpoke.patcher.Protocol;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -12,37 +13,39 @@ import picocli.CommandLine.TypeConversionException;
 final class PatcherConverters {
     private PatcherConverters() {}
 
-    static final class ProtocolConverter implements ITypeConverter<Protocol> {
-        @Override
-        public Protocol convert(String value) {
-            try {
-                return Protocol.ofLabel(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage() + " (expected naive, atomic, int3,"
-                        + " int3-sync, mprotect, batch, brk or brk-sync)");
-            }
-        }
-    }
+    /** A fixed patcher name; the message of an unknown one lists the names there are. */
+    private abstract static class LabelConverter<E> implements ITypeConverter<E> {
+        private final Function<String, E> ofLabel;
 
-    static final class ArchConverter implements ITypeConverter<Arch> {
+        LabelConverter(Function<String, E> ofLabel) {
+            this.ofLabel = ofLabel;
+        }
+
         @Override
-        public Arch convert(String value) {
+        public E convert(String value) {
             try {
-                return Arch.ofLabel(value);
+                return ofLabel.apply(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }
     }
 
-    static final class PlacementConverter implements ITypeConverter<Placement> {
-        @Override
-        public Placement convert(String value) {
-            try {
-                return Placement.ofLabel(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+    static final class ProtocolConverter extends LabelConverter<Protocol> {
+        ProtocolConverter() {
+            super(Protocol::ofLabel);
+        }
+    }
+
+    static final class ArchConverter extends LabelConverter<Arch> {
+        ArchConverter() {
+            super(Arch::ofLabel);
+        }
+    }
+
+    static final class PlacementConverter extends LabelConverter<Placement> {
+        PlacementConverter() {
+            super(Placement::ofLabel);
         }
     }
 

@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,9 +41,7 @@ final class PatcherRaceCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (options.repeat < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--repeat must be at least 1");
-        }
+        options.check(spec);
         try (Patcher patcher = Patcher.open()) {
             RaceSpec race = options.spec(protocol, options.arch(patcher.hostArch()));
             List<RaceResult> runs = new ArrayList<>();

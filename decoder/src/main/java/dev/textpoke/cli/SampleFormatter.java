@@ -1,9 +1,9 @@
 package dev.textpoke.cli;
 
-import dev.textpoke.io.U64s;
-import dev.textpoke.perf.attr.SampleFormat;
 import dev.textpoke.perf.record.BranchEntry;
-import dev.textpoke.perf.record.PerfRecord.Sample;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -27,9 +27,11 @@ final class SampleFormatter {
     private static final String[] BRANCH_NEW_TYPES = {"FAULT_ADDR", "FAULT_DATA", "FAULT_INST", "ARCH_1",
         "ARCH_2", "ARCH_3", "ARCH_4", "ARCH_5"};
     private static final int BR_EXTEND_ABI = 15;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final EnumSet<SampleField> fields;
     private final StringBuilder sb = new StringBuilder(256);
+    private char[] chars = new char[256];
     private int eventWidth;
     private final boolean hideCallGraph;
     private boolean printMissing;
@@ -46,7 +48,7 @@ final class SampleFormatter {
 
     /**
      * Print the fields asked for even where the samples lack them, with the values a sample has
-     * then (cpu -1, addr 0): perf script does so for files with AUX area data.
+     * then (cpu -1, addr 0), as perf script does for the events it does not check.
      */
     void printMissing() {
         printMissing = true;
@@ -57,12 +59,25 @@ final class SampleFormatter {
         return fields.contains(f) && (printMissing || f.needs() == 0 || (sampleType & f.needs()) != 0);
     }
 
-    /** The perf-script-like text of one delivered sample, with its line end(s). */
-    String text(Sample s, String comm, String event, long period) {
+    /** Writes the perf-script-like text of one delivered sample, with its line end(s). */
+    void text(Writer out, SampleFields s, String comm, String event, long period) {
+        build(s, comm, event, period);
+        int n = sb.length();
+        if (chars.length < n) {
+            chars = new char[Math.max(n, chars.length * 2)];
+        }
+        sb.getChars(0, n, chars, 0);
+        try {
+            out.write(chars, 0, n);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void build(SampleFields s, String comm, String event, long period) {
         sb.setLength(0);
-        long t = s.sampleType();
-        boolean chain = !hideCallGraph && shows(SampleField.IP, t) && s.has(SampleFormat.CALLCHAIN)
-                && s.callchain() != null;
+        long t = s.sampleType;
+        boolean chain = !hideCallGraph && shows(SampleField.IP, t) && s.hasChain;
         if (fields.contains(SampleField.COMM)) {
             if (chain) {
                 sb.append(comm);
@@ -74,31 +89,47 @@ final class SampleFormatter {
         boolean pid = shows(SampleField.PID, t);
         boolean tid = shows(SampleField.TID, t);
         if (pid && tid) {
-            pad(Integer.toString(s.pid()), 7);
+            decimal(s.pid, 7);
             sb.append('/');
-            String tids = Integer.toString(s.tid());
-            sb.append(tids);
-            sb.append(" ".repeat(Math.max(0, 7 - tids.length()))).append(' ');
+            int at = sb.length();
+            sb.append(s.tid);
+            for (int i = sb.length() - at; i < 7; i++) {
+                sb.append(' ');
+            }
+            sb.append(' ');
         } else if (pid || tid) {
-            pad(Integer.toString(pid ? s.pid() : s.tid()), 7);
+            decimal(pid ? s.pid : s.tid, 7);
             sb.append(' ');
         }
         if (shows(SampleField.CPU, t)) {
             // C's %03d: "[003]", "[-01]" for the -1 of samples without a CPU.
-            int cpu = s.cpu();
-            String digits = Integer.toString(Math.abs(cpu));
-            int width = cpu < 0 ? 2 : 3;
-            sb.append('[').append(cpu < 0 ? "-" : "").append("000", 0, Math.max(0, width - digits.length()))
-                    .append(digits).append("] ");
+            int cpu = s.cpu;
+            sb.append('[');
+            if (cpu < 0) {
+                sb.append('-');
+            }
+            int abs = Math.abs(cpu);
+            for (int p = cpu < 0 ? 10 : 100; p > 1 && abs < p; p /= 10) {
+                sb.append('0');
+            }
+            sb.append(abs).append("] ");
         }
         if (shows(SampleField.TIME, t)) {
-            long time = s.time();
-            pad(Long.toUnsignedString(Long.divideUnsigned(time, 1_000_000_000L)), 5);
-            String ns = Long.toUnsignedString(Long.remainderUnsigned(time, 1_000_000_000L));
-            sb.append('.').append("000000000", 0, 9 - ns.length()).append(ns).append(": ");
+            long time = s.time;
+            decimal(Long.divideUnsigned(time, 1_000_000_000L), 5);
+            sb.append('.');
+            long ns = Long.remainderUnsigned(time, 1_000_000_000L);
+            for (long p = 100_000_000L; p > 1 && ns < p; p /= 10) {
+                sb.append('0');
+            }
+            sb.append(ns).append(": ");
         }
         if (fields.contains(SampleField.PERIOD)) {
-            pad(Long.toUnsignedString(period), 10);
+            if (period < 0) {
+                pad(Long.toUnsignedString(period), 10);
+            } else {
+                decimal(period, 10);
+            }
             sb.append(' ');
         }
         if (fields.contains(SampleField.EVENT)) {
@@ -106,27 +137,26 @@ final class SampleFormatter {
             sb.append(": ");
         }
         if (shows(SampleField.ADDR, t)) {
-            pad(Long.toHexString(s.addr()), 16);
+            hex(s.addr, 16);
         }
         if (shows(SampleField.IP, t)) {
             if (chain) {
                 sb.append('\n');
-                U64s ips = s.callchain();
-                for (int i = 0; i < ips.size(); i++) {
-                    long ip = ips.get(i);
+                for (int i = 0; i < s.chainLength; i++) {
+                    long ip = s.chain[i];
                     if (Long.compareUnsigned(ip, CONTEXT_MAX) < 0) {
                         sb.append('\t');
-                        pad(Long.toHexString(ip), 16);
+                        hex(ip, 16);
                         sb.append('\n');
                     }
                 }
             } else {
                 sb.append(' ');
-                pad(Long.toHexString(s.ip()), 16);
+                hex(s.ip, 16);
             }
         }
-        if (fields.contains(SampleField.BRSTACK) && s.branchStack() != null) {
-            for (BranchEntry b : s.branchStack().entries()) {
+        if (fields.contains(SampleField.BRSTACK) && s.branches != null) {
+            for (BranchEntry b : s.branches.entries()) {
                 sb.append(" 0x").append(Long.toHexString(b.from())).append("/0x").append(Long.toHexString(b.to()))
                         .append('/').append(prediction(b)).append('/').append(b.inTransaction() ? 'X' : '-')
                         .append('/').append(b.abort() ? 'A' : '-').append('/').append(b.cycles())
@@ -134,12 +164,11 @@ final class SampleFormatter {
             }
         }
         sb.append('\n');
-        return sb.toString();
     }
 
     /** The same sample as one JSON object; the call chain is the raw one, context markers included. */
-    String json(Sample s, long offset, String comm, String event, long period) {
-        long t = s.sampleType();
+    String json(SampleFields s, long offset, String comm, String event, long period) {
+        long t = s.sampleType;
         JsonLine j = new JsonLine().put("offset", offset);
         if (fields.contains(SampleField.EVENT)) {
             j.put("event", event);
@@ -148,36 +177,36 @@ final class SampleFormatter {
             j.put("comm", comm);
         }
         if (shows(SampleField.PID, t)) {
-            j.put("pid", s.pid());
+            j.put("pid", s.pid);
         }
         if (shows(SampleField.TID, t)) {
-            j.put("tid", s.tid());
+            j.put("tid", s.tid);
         }
         if (shows(SampleField.CPU, t)) {
-            j.put("cpu", s.cpu());
+            j.put("cpu", s.cpu);
         }
         if (shows(SampleField.TIME, t)) {
-            j.putUnsigned("time", s.time());
+            j.putUnsigned("time", s.time);
         }
         if (fields.contains(SampleField.PERIOD)) {
             j.putUnsigned("period", period);
         }
         if (shows(SampleField.ADDR, t)) {
-            j.putHex("addr", s.addr());
+            j.putHex("addr", s.addr);
         }
         if (shows(SampleField.IP, t)) {
-            j.putHex("ip", s.ip());
-            if (s.has(SampleFormat.CALLCHAIN) && s.callchain() != null) {
-                List<String> chain = new ArrayList<>(s.callchain().size());
-                for (int i = 0; i < s.callchain().size(); i++) {
-                    chain.add("0x" + Long.toHexString(s.callchain().get(i)));
+            j.putHex("ip", s.ip);
+            if (s.hasChain) {
+                List<String> chain = new ArrayList<>(s.chainLength);
+                for (int i = 0; i < s.chainLength; i++) {
+                    chain.add("0x" + Long.toHexString(s.chain[i]));
                 }
                 j.put("callchain", chain);
             }
         }
-        if (fields.contains(SampleField.BRSTACK) && s.branchStack() != null) {
+        if (fields.contains(SampleField.BRSTACK) && s.branches != null) {
             List<Map<String, Object>> branches = new ArrayList<>();
-            for (BranchEntry b : s.branchStack().entries()) {
+            for (BranchEntry b : s.branches.entries()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("from", "0x" + Long.toHexString(b.from()));
                 m.put("to", "0x" + Long.toHexString(b.to()));
@@ -213,6 +242,29 @@ final class SampleFormatter {
             return n < BRANCH_NEW_TYPES.length ? BRANCH_NEW_TYPES[n] : "";
         }
         return type < BRANCH_TYPES.length ? BRANCH_TYPES[type] : "";
+    }
+
+    /** A number right-aligned in {@code width} (C's {@code %7d}), without an intermediate String. */
+    private void decimal(long v, int width) {
+        int digits = 1;
+        for (long x = v; x >= 10 || x <= -10; x /= 10) {
+            digits++;
+        }
+        for (int i = digits + (v < 0 ? 1 : 0); i < width; i++) {
+            sb.append(' ');
+        }
+        sb.append(v);
+    }
+
+    /** A u64 in lower-case hex right-aligned in {@code width} (C's {@code %16lx}). */
+    private void hex(long v, int width) {
+        int digits = Math.max(1, (64 - Long.numberOfLeadingZeros(v) + 3) / 4);
+        for (int i = digits; i < width; i++) {
+            sb.append(' ');
+        }
+        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+            sb.append(HEX[(int) (v >>> shift) & 0xf]);
+        }
     }
 
     private void pad(String s, int width) {

@@ -15,9 +15,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,6 +44,10 @@ final class SamplesCommand implements Callable<Integer> {
     private static final int TRACING_DATA = RecordType.HEADER_TRACING_DATA.id();
     /** Larger tracing data is not read for names (perf's are a few MB at most). */
     private static final long MAX_TRACING_DATA = 64L << 20;
+    /** {@code PERF_TYPE_MAX}, {@code PERF_TYPE_SOFTWARE}, {@code PERF_COUNT_SW_DUMMY} (uapi perf_event.h). */
+    private static final long PERF_TYPE_MAX = 6;
+    private static final long PERF_TYPE_SOFTWARE = 1;
+    private static final long PERF_COUNT_SW_DUMMY = 9;
 
     private final Map<Long, String> tracepoints = new HashMap<>();
 
@@ -81,9 +83,16 @@ final class SamplesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "samples");
         SampleFormatter formatter = new SampleFormatter(fields, hideCallGraph);
+        if (strict) {
+            // Fields asked for are printed even for samples that lack them, with the values such a
+            // sample has (cpu -1, addr 0), as perf script does for the events it does not check.
+            formatter.printMissing();
+        }
         ThreadComms comms = new ThreadComms();
         Map<Long, Long> lastRead = new HashMap<>();
-        Set<Event> checked = new HashSet<>();
+        // By index: Event is a record whose hash covers its attr and ids, too slow per sample.
+        java.util.BitSet checked = new java.util.BitSet();
+        SampleFields one = new SampleFields();
         try (PerfData data = PerfData.open(file); RecordSource records = data.ordered()) {
             RecordParser parser = new RecordParser(data.events());
             if (data.features().has(FeatureId.TRACING_DATA)) {
@@ -96,19 +105,20 @@ final class SamplesCommand implements Callable<Integer> {
                     RecordView v = records.current();
                     int type = v.type();
                     if (type == SAMPLE) {
-                        Sample s = (Sample) parser.parse(v);
                         Event e = parser.eventOf(v);
-                        if (checked.add(e)) {
-                            // perf script lets fields be asked for that the samples lack when the
-                            // file has AUX area data (it prints their defaults then).
+                        Sample parsed = null;
+                        if (e == null || !one.fromView(v, e)) {
+                            parsed = (Sample) parser.parse(v);
+                            one.from(parsed);
+                        }
+                        if (e != null && !checked.get(e.index())) {
+                            checked.set(e.index());
                             formatter.eventWidth(name(e).length());
-                            if (strict && !data.features().has(FeatureId.AUXTRACE)) {
+                            if (strict && !data.features().has(FeatureId.AUXTRACE) && checkedByPerf(e, data)) {
                                 check(e, fields);
-                            } else if (strict) {
-                                formatter.printMissing();
                             }
                         }
-                        deliver(out, formatter, s, e, v.offset(), comms, lastRead, data);
+                        deliver(out, formatter, one, parsed, e, v.offset(), comms, lastRead, data);
                     } else if (type == TRACING_DATA && v.payloadSize() > 0 && v.payloadSize() < MAX_TRACING_DATA
                             && data.fileSize() >= 0) {
                         // A pipe's tracing data follows its record (read from the file, not stdin).
@@ -136,14 +146,14 @@ final class SamplesCommand implements Callable<Integer> {
      * Prints the sample, or for a sample with READ values one sample per counter that moved
      * (session.c, {@code deliver_sample_value}: period = value - the counter's previous value).
      */
-    private void deliver(PrintWriter out, SampleFormatter f, Sample s, Event e, long offset, ThreadComms comms,
-            Map<Long, Long> lastRead, PerfData data) {
-        String comm = comms.of(s.tid());
-        if (!s.has(SampleFormat.READ) || s.read() == null) {
-            print(out, f, s, offset, comm, name(e), s.period());
+    private void deliver(PrintWriter out, SampleFormatter f, SampleFields s, Sample parsed, Event e, long offset,
+            ThreadComms comms, Map<Long, Long> lastRead, PerfData data) {
+        String comm = comms.of(s.tid);
+        if (parsed == null || !parsed.has(SampleFormat.READ) || parsed.read() == null) {
+            print(out, f, s, offset, comm, name(e), s.period);
             return;
         }
-        for (ReadValue r : s.read().values()) {
+        for (ReadValue r : parsed.read().values()) {
             Event counter = data.events().byId(r.id());
             if (counter == null) {
                 continue;
@@ -156,16 +166,36 @@ final class SamplesCommand implements Callable<Integer> {
         }
     }
 
-    private void print(PrintWriter out, SampleFormatter f, Sample s, long offset, String comm, String event, long period) {
+    private void print(PrintWriter out, SampleFormatter f, SampleFields s, long offset, String comm, String event,
+            long period) {
         if (json) {
             out.println(f.json(s, offset, comm, event, period));
         } else {
-            out.print(f.text(s, comm, event, period));
+            f.text(out, s, comm, event, period);
         }
     }
 
     private String name(Event e) {
         return PerfEventName.of(e, tracepoints);
+    }
+
+    /**
+     * Whether perf script checks this event's samples for the fields asked for: it checks only the
+     * first event of each type among hardware, software, tracepoint, raw and breakpoint events,
+     * not a dummy, and nothing in files with AUX area data (builtin-script.c,
+     * {@code perf_session__check_output_opt}, {@code process_attr}, {@code evsel__check_attr}).
+     */
+    private static boolean checkedByPerf(Event e, PerfData data) {
+        long type = e.attr().type();
+        if (type >= PERF_TYPE_MAX || (type == PERF_TYPE_SOFTWARE && e.attr().config() == PERF_COUNT_SW_DUMMY)) {
+            return false;
+        }
+        for (Event first : data.events().events()) {
+            if (first.attr().type() == type) {
+                return first == e || first.index() == e.index();
+            }
+        }
+        return true;
     }
 
     /** As perf script: a field asked for that the event's samples do not have is a usage error. */

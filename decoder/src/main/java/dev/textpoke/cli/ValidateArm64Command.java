@@ -33,9 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code textpoke validate-arm64}: checks arm64 code patches against the CMODX rules. */
 @Command(name = "validate-arm64", mixinStandardHelpOptions = true,
         description = {
-            "Checks arm64 code patches against the architecture's concurrent-modification rules (CMODX):",
-            "the jump-label and ftrace sites of arm64 vmlinux or module files (.ko, .ko.xz, .ko.zst),"
-                    + " or the patches listed in a file.",
+            "Checks arm64 code patches against the architecture's concurrent-modification rules (CMODX).",
+            "It reads the jump-label and ftrace sites of arm64 vmlinux or module files (.ko, .ko.xz,"
+                    + " .ko.zst), or the patches listed in a file.",
             "Each patch gets two answers: tear-safe (old and new word both in the old-or-new set, one aligned"
                     + " 32-bit store, B/BL target in range) and visibility (what synchronisation follows).",
             "Exit status: 0 all runtime patches tear-safe; 1 a runtime patch is not tear-safe;"

@@ -3,7 +3,7 @@ package dev.textpoke.patcher;
 import java.util.Locale;
 
 /** The architectures the native patcher runs on (enum tp_arch). */
-public enum Arch {
+public enum Arch implements NativeEnum {
     X86_64("x86-64", 0, "linux-x86-64"),
     AARCH64("aarch64", 1, "linux-aarch64");
 
@@ -18,11 +18,13 @@ public enum Arch {
     }
 
     /** The fixed name: {@code x86-64} or {@code aarch64}. */
+    @Override
     public String label() {
         return label;
     }
 
-    int code() {
+    @Override
+    public int code() {
         return code;
     }
 
@@ -41,21 +43,10 @@ public enum Arch {
     }
 
     public static Arch ofLabel(String label) {
-        for (Arch a : values()) {
-            if (a.label.equals(label)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown architecture '" + label
-                + "' (expected x86-64 or aarch64)");
+        return NativeEnum.ofLabel(Arch.class, label, "architecture");
     }
 
     static Arch ofCode(int code) {
-        for (Arch a : values()) {
-            if (a.code == code) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown tp_arch " + code);
+        return NativeEnum.ofCode(Arch.class, code, "tp_arch");
     }
 }

@@ -1,7 +1,7 @@
 package dev.textpoke.patcher;
 
 /** The barriers {@code patcher cost} times (enum tp_cost_method). */
-public enum CostMethod {
+public enum CostMethod implements NativeEnum {
     /** membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE). */
     SYNC_CORE("membarrier-sync-core", 0),
     /** membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED): a memory barrier, not core-serialising. */
@@ -19,11 +19,13 @@ public enum CostMethod {
         this.code = code;
     }
 
+    @Override
     public String label() {
         return label;
     }
 
-    int code() {
+    @Override
+    public int code() {
         return code;
     }
 }

@@ -1,7 +1,7 @@
 package dev.textpoke.patcher;
 
 /** What a protocol promises executors on an architecture (enum tp_guarantee). */
-public enum Guarantee {
+public enum Guarantee implements NativeEnum {
     /** Nothing: torn executions may happen (x86 leaves unserialised cross-modification model-specific). */
     NONE("none", 0),
     /** Never a torn instruction; old code may still run after the patch returned. */
@@ -17,8 +17,14 @@ public enum Guarantee {
         this.code = code;
     }
 
+    @Override
     public String label() {
         return label;
+    }
+
+    @Override
+    public int code() {
+        return code;
     }
 
     /** Whether executions with these counts break the promise. */
@@ -31,11 +37,6 @@ public enum Guarantee {
     }
 
     static Guarantee ofCode(int code) {
-        for (Guarantee g : values()) {
-            if (g.code == code) {
-                return g;
-            }
-        }
-        throw new IllegalArgumentException("unknown tp_guarantee " + code);
+        return NativeEnum.ofCode(Guarantee.class, code, "tp_guarantee");
     }
 }

@@ -1,7 +1,7 @@
 package dev.textpoke.patcher;
 
 /** Where patch sites sit relative to cache lines and 8-byte words (enum tp_placement). */
-public enum Placement {
+public enum Placement implements NativeEnum {
     /** Straddling sites and aligned controls alternate in one run. */
     MIXED("mixed", 0),
     /** x86: 5-byte sites across a 64-byte line and an 8-byte boundary, 2-byte across a line. */
@@ -17,30 +17,21 @@ public enum Placement {
         this.code = code;
     }
 
+    @Override
     public String label() {
         return label;
     }
 
-    int code() {
+    @Override
+    public int code() {
         return code;
     }
 
     public static Placement ofLabel(String label) {
-        for (Placement p : values()) {
-            if (p.label.equals(label)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown placement '" + label
-                + "' (expected mixed, straddle or aligned)");
+        return NativeEnum.ofLabel(Placement.class, label, "placement");
     }
 
     static Placement ofCode(int code) {
-        for (Placement p : values()) {
-            if (p.code == code) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown tp_placement " + code);
+        return NativeEnum.ofCode(Placement.class, code, "tp_placement");
     }
 }

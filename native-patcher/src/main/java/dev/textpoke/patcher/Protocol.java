@@ -6,7 +6,7 @@ import java.util.List;
  * The cross-modification protocols (enum tp_protocol). Their names are fixed: they appear in
  * commands, JSON and documentation.
  */
-public enum Protocol {
+public enum Protocol implements NativeEnum {
     /** Byte-wise plain stores of the new instruction. */
     NAIVE("naive", 0),
     /** One aligned store covering the site; arm64 adds the local cache maintenance. */
@@ -35,11 +35,13 @@ public enum Protocol {
         this.code = code;
     }
 
+    @Override
     public String label() {
         return label;
     }
 
-    int code() {
+    @Override
+    public int code() {
         return code;
     }
 
@@ -58,20 +60,10 @@ public enum Protocol {
     }
 
     public static Protocol ofLabel(String label) {
-        for (Protocol p : values()) {
-            if (p.label.equals(label)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown protocol '" + label + "'");
+        return NativeEnum.ofLabel(Protocol.class, label, "protocol");
     }
 
     static Protocol ofCode(int code) {
-        for (Protocol p : values()) {
-            if (p.code == code) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown tp_protocol " + code);
+        return NativeEnum.ofCode(Protocol.class, code, "tp_protocol");
     }
 }

@@ -5,24 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** patcher cost's measurement: what it must report, not how fast things are. */
-class CostTest {
-    private static Patcher patcher;
-
-    @BeforeAll
-    static void open() throws PatcherException {
-        patcher = Patcher.open();
-    }
-
-    @AfterAll
-    static void close() {
-        patcher.close();
-    }
-
+class CostTest extends WithPatcher {
     @Test
     void everyMethodIsTimedAtEveryThreadCount() throws PatcherException {
         CostResult r = patcher.cost(new CostSpec(Arch.X86_64, List.of(0, 1), 2000, 0, null, 0));

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -17,19 +15,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * qemu's TCG is not an arm64 core, so they say nothing about CMODX on hardware, but the BRK
  * handler, the signal frames and the membarrier calls are the real code paths.
  */
-class EmulatedAarch64Test {
-    private static Patcher patcher;
-
-    @BeforeAll
-    static void open() throws PatcherException {
-        patcher = Patcher.open();
-    }
-
-    @AfterAll
-    static void close() {
-        patcher.close();
-    }
-
+class EmulatedAarch64Test extends WithPatcher {
     private static RaceSpec spec(Protocol p) {
         return RaceSpec.of(p, Arch.AARCH64).withPatches(200_000).withMaxNanos(TimeUnit.SECONDS.toNanos(1));
     }

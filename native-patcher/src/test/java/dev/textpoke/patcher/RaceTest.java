@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,19 +16,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Each is capped at about a second of patching; the assertions are the invariants that hold
  * whatever the timing.
  */
-class RaceTest {
+class RaceTest extends WithPatcher {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
-    private static Patcher patcher;
 
     @BeforeAll
-    static void open() throws PatcherException {
-        patcher = Patcher.open();
+    static void x86Host() {
         assertEquals(Arch.X86_64, patcher.hostArch(), "these races are written for an x86-64 host");
-    }
-
-    @AfterAll
-    static void close() {
-        patcher.close();
     }
 
     static RaceSpec spec(Protocol p) {

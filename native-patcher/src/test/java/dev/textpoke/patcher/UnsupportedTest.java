@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,21 +12,9 @@ import org.junit.jupiter.api.Test;
  * produced for real, by a seccomp filter in the child (the driver's --deny-membarrier), as a
  * container runtime or an older kernel would produce them.
  */
-class UnsupportedTest {
+class UnsupportedTest extends WithPatcher {
     // enum membarrier_cmd (include/uapi/linux/membarrier.h)
     private static final int REGISTER_PRIVATE_EXPEDITED_SYNC_CORE = 1 << 6;
-    private static Patcher patcher;
-
-    @BeforeAll
-    static void open() throws PatcherException {
-        patcher = Patcher.open();
-    }
-
-    @AfterAll
-    static void close() {
-        patcher.close();
-    }
-
     private static PatcherException fails(RaceSpec spec) {
         return assertThrows(PatcherException.class, () -> patcher.race(spec, ProgressListener.NONE));
     }

@@ -73,7 +73,7 @@ class SampleFieldsOracleTest {
             external = TraceFiles.externals().stream().filter(e -> Files.exists(committedBrstack(e.path())))
                     .map(TraceFiles.External::path);
         }
-        return Stream.concat(TraceFiles.recordings().stream(), external);
+        return Stream.concat((PerfTool.offline() ? TraceFiles.recordings() : TraceFiles.allTraces()).stream(), external);
     }
 
     static Stream<Path> filesWithDumps() {

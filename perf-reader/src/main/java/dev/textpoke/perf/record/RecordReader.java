@@ -194,13 +194,12 @@ public final class RecordReader implements RecordSource {
                             + ", less than its 8-byte header");
         }
         if (end != Long.MAX_VALUE && at + size > end) {
-            throw truncated(at, "record of type " + Integer.toUnsignedString(type) + " and size "
+            throw truncated(at, RecordType.displayName(Integer.toUnsignedLong(type)) + " record of size "
                     + size + " runs past the end of the data at " + end);
         }
         if (!outer.ensure(size)) {
-            throw truncated(at, "the input ends inside a record of type "
-                    + Integer.toUnsignedString(type) + " and size " + size + " (" + outer.available()
-                    + " bytes there)");
+            throw truncated(at, "the input ends inside a " + RecordType.displayName(Integer.toUnsignedLong(type))
+                    + " record of size " + size + " (" + outer.available() + " bytes there)");
         }
         p = outer.position();
         view.set(b, p, type, misc, size, at, sequence++);

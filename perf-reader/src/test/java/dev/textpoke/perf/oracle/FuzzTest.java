@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.textpoke.perf.PerfFormatException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;

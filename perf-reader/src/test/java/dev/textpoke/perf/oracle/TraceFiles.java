@@ -50,6 +50,43 @@ public final class TraceFiles {
         }
     }
 
+    /**
+     * Every perf.data below {@code traces/}: the recordings and what other parts of textpoke
+     * generate there (TEXT_POKE scenarios...), files and perf.data directories alike.
+     */
+    public static List<Path> allTraces() {
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(traces())) {
+            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
+                if (found.stream().anyMatch(p::startsWith)) {
+                    continue; // inside a perf.data directory already listed
+                }
+                if (Files.isDirectory(p) && isPerfData(p.resolve("data"))) {
+                    found.add(p);
+                } else if (Files.isRegularFile(p) && !p.getParent().endsWith("data") && isPerfData(p)) {
+                    found.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
+    private static boolean isPerfData(Path p) throws IOException {
+        if (!Files.isRegularFile(p) || Files.size(p) < 16) {
+            return false;
+        }
+        byte[] magic = new byte[8];
+        try (var in = Files.newInputStream(p)) {
+            if (in.readNBytes(magic, 0, 8) != 8) {
+                return false;
+            }
+        }
+        String m = new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return m.equals("PERFILE2") || m.equals("2ELIFREP") || m.equals("PERFFILE");
+    }
+
     /** perf's committed output {@code traces/expected/NAME.SUFFIX} for a recording. */
     public static Path expected(Path recording, String suffix) {
         return traces().resolve("expected").resolve(recording.getFileName() + "." + suffix);
