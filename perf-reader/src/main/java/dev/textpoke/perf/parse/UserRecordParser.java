@@ -225,6 +225,7 @@ final class UserRecordParser {
         int start = b.position();
         int entry = METADATA_KEY + METADATA_VALUE;
         for (int nameLen : PROG_NAME_LENGTHS) {
+            b.seek(start);
             if (b.remaining() < nameLen + 8) {
                 continue;
             }
