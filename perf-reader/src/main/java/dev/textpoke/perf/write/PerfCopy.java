@@ -172,6 +172,11 @@ public final class PerfCopy {
     }
 
     private Bytes payload(RecordReader r, RecordView v) throws IOException {
+        if (v.payloadSize() > MAX_PAYLOAD) {
+            throw new PerfFormatException(PerfFormatException.Kind.LIMIT, in.source(), v.offset(),
+                    RecordType.displayName(v.type()) + " payload of " + v.payloadSize() + " bytes is more than the "
+                            + MAX_PAYLOAD + " a copy holds in memory");
+        }
         return pipeIn ? r.readPayload(MAX_PAYLOAD) : in.read(v.payloadOffset(), (int) v.payloadSize());
     }
 
