@@ -11,6 +11,7 @@ import dev.textpoke.perf.feature.Feature.BuildIdEntry;
 import dev.textpoke.perf.feature.Feature.CacheLevel;
 import dev.textpoke.perf.feature.Feature.Capability;
 import dev.textpoke.perf.feature.Feature.CpuId;
+import dev.textpoke.perf.record.CString;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,22 +28,39 @@ final class FeatureParser {
 
     private FeatureParser() {}
 
+    /** A parsed section: its value, and the bytes after it that the value does not hold. */
+    record Parsed(Feature feature, Bytes tail) {}
+
     /**
      * @param base        absolute offset of the first byte of {@code data}
      * @param nrCpusAvail NRCPUS's available count, when the file has it (CPU_TOPOLOGY needs it)
      */
-    static Feature parse(int id, Bytes data, ByteOrder order, String source, long base, LongSupplier nrCpusAvail)
+    static Parsed parse(int id, Bytes data, ByteOrder order, String source, long base, LongSupplier nrCpusAvail)
             throws PerfFormatException {
         ByteCursor c = ByteCursor.of(data.toArray(), order, source, base);
-        FeatureId f = FeatureId.of(id);
         try {
+            Feature f = value(id, data, c, nrCpusAvail);
+            return new Parsed(f, c.immutableBytes(c.remaining(), "feature tail"));
+        } catch (PerfFormatException e) {
+            throw e;
+        } catch (InputFormatException e) {
+            throw new PerfFormatException(Kind.BAD_FEATURE, source, e.offset(),
+                    FeatureId.displayName(id) + " feature: " + e.problem(), e);
+        }
+    }
+
+    private static Feature value(int id, Bytes data, ByteCursor c, LongSupplier nrCpusAvail)
+            throws InputFormatException {
+        FeatureId f = FeatureId.of(id);
+        {
             if (f == null) {
+                c.skip(c.remaining(), "feature");
                 return new Feature.Unknown(id, data);
             }
             return switch (f) {
                 // An empty section (old perf with nothing to say) is an empty string; perf prints "(null)".
                 case HOSTNAME, OSRELEASE, VERSION, ARCH, CPUDESC, CPUID ->
-                        new Feature.Text(id, c.hasRemaining() ? string(c) : "");
+                        new Feature.Text(id, c.hasRemaining() ? string(c) : (CString) null);
                 case CMDLINE -> new Feature.CommandLine(stringList(c));
                 case BUILD_ID -> buildIds(c);
                 case NRCPUS -> new Feature.NrCpus(c.u32("nr_cpus_available"), c.u32("nr_cpus_online"));
@@ -68,26 +86,27 @@ final class FeatureParser {
                         c.u64("wall clock ns"), c.u64("clockid time ns"));
                 case HYBRID_TOPOLOGY -> hybrid(c);
                 case PMU_CAPS -> pmuCaps(c);
-                case TRACING_DATA -> new Feature.TracingData(data);
-                case RESERVED -> new Feature.Unknown(id, data);
+                case TRACING_DATA -> {
+                    c.skip(c.remaining(), "tracing data");
+                    yield new Feature.TracingData(data);
+                }
+                case RESERVED -> {
+                    c.skip(c.remaining(), "feature");
+                    yield new Feature.Unknown(id, data);
+                }
             };
-        } catch (PerfFormatException e) {
-            throw e;
-        } catch (InputFormatException e) {
-            throw new PerfFormatException(Kind.BAD_FEATURE, source, e.offset(),
-                    FeatureId.displayName(id) + " feature: " + e.problem(), e);
         }
     }
 
     /** {@code perf_header_string}: u32 len, then len bytes holding a NUL-terminated string. */
-    static String string(ByteCursor c) throws InputFormatException {
+    static CString string(ByteCursor c) throws InputFormatException {
         int len = c.count32(1, "string length");
-        return c.fixedString(len, "string");
+        return new CString(c.immutableBytes(len, "string"));
     }
 
-    private static List<String> stringList(ByteCursor c) throws InputFormatException {
+    private static List<CString> stringList(ByteCursor c) throws InputFormatException {
         int nr = c.count32(4, "string count");
-        List<String> out = new ArrayList<>(nr);
+        List<CString> out = new ArrayList<>(nr);
         for (int i = 0; i < nr; i++) {
             out.add(string(c));
         }
@@ -111,7 +130,7 @@ final class FeatureParser {
         while (c.hasRemaining()) {
             long at = c.offset();
             ByteCursor h = c.slice(8, "build id record header");
-            h.u32("type");
+            long type = h.u32("type");
             int misc = h.u16("misc");
             int size = h.u16("size");
             if (size < head) {
@@ -121,9 +140,9 @@ final class FeatureParser {
             ByteCursor r = c.slice(size - 8, "build id record");
             int pid = withPid ? r.s32("pid") : -1;
             Bytes id = r.immutableBytes(BUILD_ID_ARRAY, "build id");
-            out.add(new BuildIdEntry(misc, pid, id, r.immutableBytes(r.remaining(), "file name")));
+            out.add(new BuildIdEntry(type, misc, pid, id, r.immutableBytes(r.remaining(), "file name")));
         }
-        return new Feature.BuildIds(out);
+        return new Feature.BuildIds(out, withPid);
     }
 
     /**
@@ -147,22 +166,23 @@ final class FeatureParser {
         for (int i = 0; i < nr; i++) {
             ByteCursor a = c.slice(attrSize, "event attr");
             EventAttr attr = EventAttr.read(a);
+            Bytes pad = a.immutableBytes(a.remaining(), "event attr padding");
             int nrIds = c.count32(8, "event id count");
-            String name = string(c);
+            CString name = string(c);
             List<Long> ids = new ArrayList<>(nrIds);
             for (int j = 0; j < nrIds; j++) {
                 ids.add(c.u64("event id"));
             }
-            out.add(new Feature.EventDescEntry(attr, name, ids));
+            out.add(new Feature.EventDescEntry(attr, pad, name, ids));
         }
-        return new Feature.EventDesc(out);
+        return new Feature.EventDesc(attrSize, out);
     }
 
     private static Feature cpuTopology(ByteCursor c, long nrCpusAvail) throws InputFormatException {
-        List<String> cores = stringList(c);
-        List<String> threads = stringList(c);
+        List<CString> cores = stringList(c);
+        List<CString> threads = stringList(c);
         List<CpuId> cpus = new ArrayList<>();
-        List<String> dies = List.of();
+        List<CString> dies = List.of();
         List<Long> dieIds = new ArrayList<>();
         long n = nrCpusAvail >= 0 ? nrCpusAvail : c.remaining() / 8;
         if (c.hasRemaining() && n > 0 && n <= c.remaining() / 8) {
@@ -210,13 +230,18 @@ final class FeatureParser {
         return new Feature.GroupDesc(out);
     }
 
+    /**
+     * perf's index is {@code 8 + 16 nr} bytes, never a multiple of 16; simpleperf writes the
+     * entries alone, which always is.
+     */
     private static Feature auxtrace(ByteCursor c) throws InputFormatException {
-        int nr = c.count64(16, "auxtrace index count");
+        boolean counted = c.remaining() % 16 != 0;
+        int nr = counted ? c.count64(16, "auxtrace index count") : c.remaining() / 16;
         List<Feature.AuxtraceIndexEntry> out = new ArrayList<>(nr);
         for (int i = 0; i < nr; i++) {
             out.add(new Feature.AuxtraceIndexEntry(c.u64("file offset"), c.u64("size")));
         }
-        return new Feature.AuxtraceIndex(out);
+        return new Feature.AuxtraceIndex(out, counted);
     }
 
     private static Feature cache(ByteCursor c) throws InputFormatException {
@@ -257,11 +282,7 @@ final class FeatureParser {
         int nr = c.count32(16, "program count");
         List<BpfProg> out = new ArrayList<>(nr);
         for (int i = 0; i < nr; i++) {
-            long infoLen = c.u32("info_len");
-            long dataLen = c.u32("data_len");
-            long arrays = c.u64("arrays");
-            out.add(new BpfProg(arrays, c.immutableBytes(infoLen, "bpf_prog_info"),
-                    c.immutableBytes(dataLen, "bpf_prog_info data")));
+            out.add(BpfProgParser.parse(c));
         }
         return new Feature.BpfProgInfo(out);
     }

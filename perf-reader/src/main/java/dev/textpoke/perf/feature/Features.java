@@ -29,7 +29,7 @@ public final class Features {
     private final ByteOrder order;
     private final SectionLoader loader;
     private final Map<Integer, Entry> entries = new LinkedHashMap<>();
-    private final Map<Integer, Feature> parsed = new LinkedHashMap<>();
+    private final Map<Integer, FeatureParser.Parsed> parsed = new LinkedHashMap<>();
     private final Map<Integer, Bytes> loaded = new LinkedHashMap<>();
 
     public Features(String source, ByteOrder order, SectionLoader loader) {
@@ -104,9 +104,24 @@ public final class Features {
      *     layout, at the offset of the first byte that does not
      */
     public Optional<Feature> get(int id) throws IOException {
-        Feature f = parsed.get(id);
-        if (f != null) {
-            return Optional.of(f);
+        return parsed(id).map(FeatureParser.Parsed::feature);
+    }
+
+    /**
+     * The bytes of the section after its typed value: empty, except for padding (a pipe's
+     * HEADER_FEATURE records aligned to 8 by newer perfs) and fields a newer perf appended.
+     * {@code get(id)} encoded, followed by these, is the section as written.
+     *
+     * @throws PerfFormatException as {@link #get(int)}
+     */
+    public Optional<Bytes> tail(int id) throws IOException {
+        return parsed(id).map(FeatureParser.Parsed::tail);
+    }
+
+    private Optional<FeatureParser.Parsed> parsed(int id) throws IOException {
+        FeatureParser.Parsed p = parsed.get(id);
+        if (p != null) {
+            return Optional.of(p);
         }
         Optional<Bytes> raw = raw(id);
         if (raw.isEmpty()) {
@@ -114,9 +129,9 @@ public final class Features {
         }
         Entry e = entries.get(id);
         long base = e.section != null ? e.section.offset() : e.offset;
-        f = FeatureParser.parse(id, raw.get(), order, source, base, this::nrCpusAvailable);
-        parsed.put(id, f);
-        return Optional.of(f);
+        p = FeatureParser.parse(id, raw.get(), order, source, base, this::nrCpusAvailable);
+        parsed.put(id, p);
+        return Optional.of(p);
     }
 
     public Optional<Feature> get(FeatureId id) throws IOException {

@@ -121,10 +121,13 @@ final class UserRecordParser {
             long vcpu = second ? b.u64("vcpu") : -1;
             entries.add(new PerfRecord.IdIndexEntry(first[i][0], first[i][1], first[i][2], first[i][3], mpid, vcpu));
         }
-        return new PerfRecord.IdIndex(h, entries, tail(b));
+        return new PerfRecord.IdIndex(h, entries, second, tail(b));
     }
 
-    /** Older writers stop after msg (no machine_pid, vcpu); the oldest have no time either. */
+    /**
+     * Older writers and fmt below 2 stop after msg's NUL (no machine_pid, vcpu), so msg takes up to
+     * 64 bytes; the oldest (fmt 0) have the message where time is, which stays as read.
+     */
     private static PerfRecord auxtraceError(ByteCursor b, RecordHeader h) throws InputFormatException {
         long type = b.u32("type");
         long code = b.u32("code");
@@ -135,8 +138,12 @@ final class UserRecordParser {
         long ip = b.u64("ip");
         long time = b.u64("time");
         CString msg = new CString(b.immutableBytes(Math.min(AUXTRACE_ERROR_MSG, b.remaining()), "msg"));
-        int machinePid = b.remaining() >= 8 ? b.s32("machine_pid") : -1;
-        int vcpu = b.remaining() >= 4 ? b.s32("vcpu") : -1;
+        Integer machinePid = null;
+        Integer vcpu = null;
+        if (b.remaining() >= 8) {
+            machinePid = b.s32("machine_pid");
+            vcpu = b.s32("vcpu");
+        }
         return new PerfRecord.AuxtraceError(h, type, code, cpu, pid, tid, fmt, ip, time, msg, machinePid, vcpu, tail(b));
     }
 
@@ -159,20 +166,16 @@ final class UserRecordParser {
                 if (longSize != 4 && longSize != 8) {
                     throw b.error("cpu mask long_size is " + longSize + ", not 4 or 8");
                 }
-                if (longSize == 8) {
-                    b.skip(4, "mask padding");
-                }
+                Bytes pad = longSize == 8 ? b.immutableBytes(4, "mask padding") : Bytes.EMPTY;
                 b.require((long) nr * longSize, "cpu mask");
                 List<Long> words = new ArrayList<>(nr);
                 for (int i = 0; i < nr; i++) {
                     words.add(longSize == 8 ? b.u64("mask") : b.u32("mask"));
                 }
-                return new CpuMapData.Mask(longSize, words);
+                return new CpuMapData.Mask(longSize, pad, words);
             }
             case CpuMapData.RANGE_CPUS -> {
-                int any = b.u8("any_cpu");
-                b.u8("pad");
-                return new CpuMapData.Range(any != 0, b.u16("start_cpu"), b.u16("end_cpu"));
+                return new CpuMapData.Range(b.u8("any_cpu"), b.u8("pad"), b.u16("start_cpu"), b.u16("end_cpu"));
             }
             default -> {
                 return new CpuMapData.Other(type, b.immutableBytes(b.remaining(), "cpu map"));
@@ -184,6 +187,7 @@ final class UserRecordParser {
         long type = b.u64("type");
         long id = b.u64("id");
         EventUpdateData data;
+        // Units and names are NUL-padded strings to the end; other forms may leave padding.
         if (type == EVENT_UPDATE_UNIT) {
             data = new EventUpdateData.Unit(rest(b));
         } else if (type == EVENT_UPDATE_NAME) {
@@ -195,7 +199,7 @@ final class UserRecordParser {
         } else {
             data = new EventUpdateData.Other(tail(b));
         }
-        return new PerfRecord.EventUpdate(h, type, id, data);
+        return new PerfRecord.EventUpdate(h, type, id, data, tail(b));
     }
 
     private static PerfRecord timeConv(ByteCursor b, RecordHeader h) throws InputFormatException {
@@ -203,12 +207,16 @@ final class UserRecordParser {
         long mult = b.u64("time_mult");
         long zero = b.u64("time_zero");
         if (b.remaining() < 16) {
-            return new PerfRecord.TimeConv(h, shift, mult, zero, false, 0, 0, 0, 0, tail(b));
+            return new PerfRecord.TimeConv(h, shift, mult, zero, false, 0, 0, null, null, tail(b));
         }
         long cycles = b.u64("time_cycles");
         long mask = b.u64("time_mask");
-        int capZero = b.remaining() >= 1 ? b.u8("cap_user_time_zero") : 0;
-        int capShort = b.remaining() >= 1 ? b.u8("cap_user_time_short") : 0;
+        Integer capZero = null;
+        Integer capShort = null;
+        if (b.remaining() >= 2) {
+            capZero = b.u8("cap_user_time_zero");
+            capShort = b.u8("cap_user_time_short");
+        }
         return new PerfRecord.TimeConv(h, shift, mult, zero, true, cycles, mask, capZero, capShort, tail(b));
     }
 
@@ -217,6 +225,7 @@ final class UserRecordParser {
         int start = b.position();
         int entry = METADATA_KEY + METADATA_VALUE;
         for (int nameLen : PROG_NAME_LENGTHS) {
+            b.seek(start);
             if (b.remaining() < nameLen + 8) {
                 continue;
             }

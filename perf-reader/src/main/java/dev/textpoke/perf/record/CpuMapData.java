@@ -22,9 +22,13 @@ public sealed interface CpuMapData {
         }
     }
 
-    /** {@code {u16 nr; u16 long_size; [pad to 8 when long_size is 8]; mask[nr]}}. */
-    record Mask(int longSize, List<Long> words) implements CpuMapData {
+    /**
+     * {@code {u16 nr; u16 long_size; [char __pad[4] when long_size is 8]; mask[nr]}}; {@code pad}
+     * holds those 4 bytes as written (empty for 32-bit words).
+     */
+    record Mask(int longSize, Bytes pad, List<Long> words) implements CpuMapData {
         public Mask {
+            pad = pad == null ? Bytes.EMPTY : pad;
             words = List.copyOf(words);
         }
 
@@ -43,8 +47,12 @@ public sealed interface CpuMapData {
         }
     }
 
-    /** {@code {u8 any_cpu; u8 pad; u16 start_cpu, end_cpu}}: every CPU in [start, end], plus "any". */
-    record Range(boolean anyCpu, int start, int end) implements CpuMapData {
+    /** {@code {u8 any_cpu; u8 __pad; u16 start_cpu, end_cpu}}: every CPU in [start, end], plus "any" when any_cpu is not 0. */
+    record Range(int anyCpu, int pad, int start, int end) implements CpuMapData {
+        public boolean any() {
+            return anyCpu != 0;
+        }
+
         @Override
         public List<Integer> cpus() {
             List<Integer> out = new java.util.ArrayList<>();

@@ -243,9 +243,11 @@ public sealed interface PerfRecord {
 
     /**
      * ID_INDEX: {@code u64 nr; {u64 id, idx, cpu, tid}[nr]}, and when the record is large enough a
-     * second array {@code {u64 machine_pid, vcpu}[nr]}.
+     * second array {@code {u64 machine_pid, vcpu}[nr]} ({@code hasMachineVcpu}: perf writes it only
+     * when some id belongs to a guest machine, {@code perf_event__synthesize_id_index}).
      */
-    record IdIndex(RecordHeader header, List<IdIndexEntry> entries, Bytes tail) implements PerfRecord {
+    record IdIndex(RecordHeader header, List<IdIndexEntry> entries, boolean hasMachineVcpu, Bytes tail)
+            implements PerfRecord {
         public IdIndex {
             entries = List.copyOf(entries);
         }
@@ -267,10 +269,14 @@ public sealed interface PerfRecord {
 
     /**
      * AUXTRACE_ERROR: {@code u32 type, code, cpu, pid, tid, fmt; u64 ip, time; char msg[64]; u32
-     * machine_pid, vcpu} (time from fmt 1, machine_pid and vcpu from fmt 2).
+     * machine_pid, vcpu} (time from fmt 1, machine_pid and vcpu from fmt 2). perf cuts the record
+     * after the message's NUL (8-aligned) unless it has machine_pid and vcpu, so {@code msg} holds up
+     * to 64 bytes as written, and {@code machinePid}, {@code vcpu} are null when the record ends
+     * before them.
      */
     record AuxtraceError(RecordHeader header, long errorType, long code, int cpu, int pid, int tid, long fmt,
-            @Hex long ip, long time, CString msg, int machinePid, int vcpu, Bytes tail) implements PerfRecord {}
+            @Hex long ip, long time, CString msg, Integer machinePid, Integer vcpu, Bytes tail)
+            implements PerfRecord {}
 
     /** THREAD_MAP: {@code u64 nr; {u64 pid; char comm[16]}[nr]}. */
     record ThreadMap(RecordHeader header, List<ThreadMapEntry> entries, Bytes tail) implements PerfRecord {
@@ -300,16 +306,21 @@ public sealed interface PerfRecord {
     /** STAT_ROUND: {@code u64 type, time}. */
     record StatRound(RecordHeader header, long roundType, long time, Bytes tail) implements PerfRecord {}
 
-    /** EVENT_UPDATE: {@code u64 type, id;} then a unit, scale, name or cpu map. */
-    record EventUpdate(RecordHeader header, long updateType, long id, EventUpdateData data) implements PerfRecord {}
+    /**
+     * EVENT_UPDATE: {@code u64 type, id;} then a unit, scale, name or cpu map; {@code tail} holds
+     * the bytes after a scale or cpu map (padding to 8).
+     */
+    record EventUpdate(RecordHeader header, long updateType, long id, EventUpdateData data, Bytes tail)
+            implements PerfRecord {}
 
     /**
      * TIME_CONV: {@code u64 time_shift, time_mult, time_zero} and, in newer files, {@code u64
      * time_cycles, time_mask; u8 cap_user_time_zero, cap_user_time_short; u8 reserved[6]}
-     * ({@code hasCycles} tells which).
+     * ({@code hasCycles} tells whether time_cycles and time_mask are there; the two caps are null
+     * when the record ends before them; {@code tail} holds the reserved bytes).
      */
     record TimeConv(RecordHeader header, long timeShift, long timeMult, long timeZero, boolean hasCycles,
-            long timeCycles, @Hex long timeMask, int capUserTimeZero, int capUserTimeShort, Bytes tail)
+            long timeCycles, @Hex long timeMask, Integer capUserTimeZero, Integer capUserTimeShort, Bytes tail)
             implements PerfRecord {}
 
     /** HEADER_FEATURE: {@code u64 feat_id;} then the feature section's bytes. */

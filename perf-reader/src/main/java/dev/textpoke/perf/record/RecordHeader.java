@@ -10,6 +10,14 @@ public record RecordHeader(int type, int misc, int size) {
     static final int OFF_MISC = 4;
     static final int OFF_SIZE = 6;
 
+    /**
+     * The header of a record built from values: the writer computes the size from the body, so it
+     * is 0 here.
+     */
+    public static RecordHeader of(RecordType type, int misc) {
+        return new RecordHeader(type.id(), misc, 0);
+    }
+
     /** {@code PERF_RECORD_MISC_CPUMODE_MASK}: bits 0-2 of misc. */
     public int cpumode() {
         return misc & 7;
