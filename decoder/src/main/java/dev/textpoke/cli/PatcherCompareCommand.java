@@ -34,7 +34,6 @@ final class PatcherCompareCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        options.check(spec);
         try (Patcher patcher = Patcher.open()) {
             Arch arch = options.arch(patcher.hostArch());
             boolean emulated = patcher.emulated(arch);

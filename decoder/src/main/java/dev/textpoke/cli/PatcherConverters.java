@@ -49,6 +49,23 @@ final class PatcherConverters {
         }
     }
 
+    /** A count of runs ({@code --repeat}): a whole number, at least 1. */
+    static final class RunCountConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int n;
+            try {
+                n = Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a whole number");
+            }
+            if (n < 1) {
+                throw new TypeConversionException("must be at least 1");
+            }
+            return n;
+        }
+    }
+
     /** "0,1,4-7" as a bit mask of CPU numbers (below 64, the library's limit). */
     static final class CpuListConverter implements ITypeConverter<Long> {
         @Override

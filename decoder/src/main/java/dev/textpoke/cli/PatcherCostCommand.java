@@ -55,6 +55,7 @@ final class PatcherCostCommand implements Callable<Integer> {
     boolean realtime;
 
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            converter = PatcherConverters.RunCountConverter.class,
             description = "Measure N times; the table then shows the spread of the runs' medians"
                     + " (default: ${DEFAULT-VALUE}).")
     int repeat;
@@ -67,9 +68,6 @@ final class PatcherCostCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Integer> points = threadCounts();
-        if (repeat < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--repeat must be at least 1");
-        }
         try (Patcher patcher = Patcher.open()) {
             Arch a = arch != null ? arch : patcher.hostArch();
             List<CostResult> runs = new ArrayList<>();

@@ -41,7 +41,6 @@ final class PatcherRaceCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        options.check(spec);
         try (Patcher patcher = Patcher.open()) {
             RaceSpec race = options.spec(protocol, options.arch(patcher.hostArch()));
             List<RaceResult> runs = new ArrayList<>();

@@ -5,9 +5,7 @@ import dev.textpoke.patcher.Placement;
 import dev.textpoke.patcher.Protocol;
 import dev.textpoke.patcher.RaceSpec;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /** Options shared by {@code patcher race} and {@code patcher compare}. */
 final class PatcherRaceOptions {
@@ -48,19 +46,13 @@ final class PatcherRaceOptions {
     String denyMembarrier;
 
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            converter = PatcherConverters.RunCountConverter.class,
             description = "Run each protocol N times; the table then shows totals and min/median/max"
                     + " over the runs (default: ${DEFAULT-VALUE}).")
     int repeat;
 
     @Option(names = "--json", description = "One JSON object per run.")
     boolean json;
-
-    /** The checks picocli's types cannot express; a usage error as picocli reports them. */
-    void check(CommandSpec spec) {
-        if (repeat < 1) {
-            throw new ParameterException(spec.commandLine(), "--repeat must be at least 1");
-        }
-    }
 
     Arch arch(Arch host) {
         return arch != null ? arch : host;

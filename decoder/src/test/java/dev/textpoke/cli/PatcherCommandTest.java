@@ -74,6 +74,18 @@ class PatcherCommandTest {
     }
 
     @Test
+    void repeatBelowOneIsAUsageErrorOfEveryCommand() {
+        for (String[] args : List.of(new String[] {"patcher", "race", "--protocol", "naive", "--repeat", "0"},
+                new String[] {"patcher", "compare", "--repeat", "0"},
+                new String[] {"patcher", "cost", "--repeat", "-1"})) {
+            CliRun r = CliRun.of(args);
+            assertEquals(ExitStatus.BAD_INPUT, r.status(), String.join(" ", args));
+            assertTrue(r.err().contains("--repeat") && r.err().contains("must be at least 1"), r.err());
+            assertTrue(r.out().isEmpty(), "nothing runs: " + r.out());
+        }
+    }
+
+    @Test
     void protocolOfTheOtherArchitectureIsOneLine() {
         assertOneLineError(CliRun.of("patcher", "race", "--protocol", "int3", "--arch", "aarch64"),
                 "does not exist on aarch64");
