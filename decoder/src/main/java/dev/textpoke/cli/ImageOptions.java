@@ -51,6 +51,7 @@ final class ImageOptions {
     /** The images asked for; with none, the kcore_dir beside the perf.data when there is one. */
     List<BaseImage> load(PerfData data) throws IOException {
         List<BaseImage> out = new ArrayList<>();
+        KallsymsTable symbols = kallsyms == null ? null : KallsymsTable.load(kallsyms);
         if (kcore != null) {
             out.add(KcoreDir.load(kcore).image());
         }
@@ -68,11 +69,11 @@ final class ImageOptions {
             }
         }
         for (String spec : modules) {
-            out.add(module(spec));
+            out.add(module(spec, symbols));
         }
         if (kallsyms != null && kcore == null) {
             // Names only (no bytes): the kernel's functions that module code calls and jumps to.
-            out.add(new BaseImage(kallsyms.toString(), List.of(), KcoreDir.kallsyms(kallsyms)));
+            out.add(new BaseImage(kallsyms.toString(), List.of(), symbols.textSymbols()));
         }
         if (out.isEmpty() && data.kcoreDir().isPresent()) {
             out.add(KcoreDir.load(data.kcoreDir().get()).image());
@@ -80,12 +81,12 @@ final class ImageOptions {
         return out;
     }
 
-    private BaseImage module(String spec) throws IOException {
+    /** @param symbols the --kallsyms file, or null */
+    private BaseImage module(String spec, KallsymsTable symbols) throws IOException {
         int at = spec.lastIndexOf('@');
         Path ko = Path.of(at < 0 ? spec : spec.substring(0, at));
         // The kernel's name of a module: the file name without .ko*, dashes as underscores.
         String name = ko.getFileName().toString().replaceFirst("\\.ko(\\.xz|\\.zst)?$", "").replace('-', '_');
-        KallsymsTable symbols = kallsyms == null ? null : KallsymsTable.load(kallsyms);
         long address;
         if (at >= 0) {
             try {

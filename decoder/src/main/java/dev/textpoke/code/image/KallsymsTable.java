@@ -1,20 +1,25 @@
 package dev.textpoke.code.image;
 
+import dev.textpoke.code.Symbol;
 import dev.textpoke.io.InputFormatException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * Every symbol of a {@code /proc/kallsyms} copy (text and data), by name, for resolving a module's
- * relocations: a module's own symbols ({@code [module]} in the fourth column) first, then a name
- * that is unique in the kernel and the other modules. A name given twice with different addresses
- * is ambiguous and resolves to nothing.
+ * A {@code /proc/kallsyms} copy ({@code address type name [module]} per line), read once for both
+ * of its uses: every symbol (text and data) by name, for resolving a module's relocations (a
+ * module's own symbols, {@code [module]} in the fourth column, first, then a name that is unique
+ * in the kernel and the other modules; a name given twice with different addresses is ambiguous
+ * and resolves to nothing); and the text symbols (types t, T, w, W), for naming addresses.
  */
 public final class KallsymsTable {
     /** Marks a name seen at two addresses. */
@@ -22,6 +27,7 @@ public final class KallsymsTable {
 
     private final Map<String, Long> kernel = new HashMap<>();
     private final Map<String, Map<String, Long>> modules = new HashMap<>();
+    private final List<Symbol> text = new ArrayList<>();
 
     private KallsymsTable() {}
 
@@ -44,6 +50,9 @@ public final class KallsymsTable {
                                 f[2], addr);
                     }
                     put(t.kernel, f[2], addr);
+                    if (f[1].length() == 1 && "tTwW".contains(f[1])) {
+                        t.text.add(new Symbol(f[2], addr, 0));
+                    }
                 } else if (!line.isBlank()) {
                     throw new InputFormatException(file.toString(), offset,
                             "not a kallsyms line (address type name [module]): " + line);
@@ -56,6 +65,11 @@ public final class KallsymsTable {
 
     private static void put(Map<String, Long> map, String name, long addr) {
         map.merge(name, addr, (a, b) -> a.longValue() == b.longValue() ? a : AMBIGUOUS);
+    }
+
+    /** The text symbols in file order; kallsyms gives no sizes. */
+    public List<Symbol> textSymbols() {
+        return Collections.unmodifiableList(text);
     }
 
     /** The address of {@code name} as module {@code module} would link it. */

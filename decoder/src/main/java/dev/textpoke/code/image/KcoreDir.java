@@ -42,22 +42,7 @@ public record KcoreDir(BaseImage image, List<LoadedModule> modules) {
      * kallsyms gives no sizes.
      */
     public static List<Symbol> kallsyms(Path file) throws IOException {
-        List<Symbol> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
-            String line;
-            long offset = 0;
-            while ((line = r.readLine()) != null) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length >= 3 && f[1].length() == 1 && "tTwW".contains(f[1])) {
-                    out.add(new Symbol(f[2], hex(f[0], file, offset), 0));
-                } else if (f.length < 3 && !line.isBlank()) {
-                    throw new InputFormatException(file.toString(), offset,
-                            "not a kallsyms line (address type name): " + line);
-                }
-                offset += line.length() + 1;
-            }
-        }
-        return out;
+        return KallsymsTable.load(file).textSymbols();
     }
 
     /** The lines of a {@code /proc/modules} copy. */
