@@ -1,12 +1,20 @@
 package dev.textpoke.cli;
 
+import dev.textpoke.cli.arm64.ValidateArm64Command;
+import dev.textpoke.cli.code.PokesCommand;
+import dev.textpoke.cli.code.TextCommand;
+import dev.textpoke.cli.patcher.PatcherCommand;
+import dev.textpoke.cli.perf.DumpCommand;
+import dev.textpoke.cli.perf.InfoCommand;
+import dev.textpoke.cli.perf.SamplesCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code textpoke} command line. Subcommands are listed here and live one per class in this
- * package; this package is the only place in textpoke that prints.
+ * The {@code textpoke} command line. Subcommands are listed here and live one per class in the
+ * package of their family ({@code cli.perf}, {@code cli.code}, ...); formatting is in {@code
+ * cli.format}. This package tree is the only place in textpoke that prints.
  *
  * <p>Exit status: 0 success; 1 the command ran and found what it reports as a failure (for
  * example an unsafe patch); 2 bad usage or bad input (a one-line message naming the file, the

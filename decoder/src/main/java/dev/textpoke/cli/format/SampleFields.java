@@ -1,0 +1,106 @@
+package dev.textpoke.cli.format;
+
+import dev.textpoke.perf.attr.SampleFormat;
+import dev.textpoke.perf.event.Event;
+import dev.textpoke.perf.record.BranchStack;
+import dev.textpoke.perf.record.PerfRecord.Sample;
+import dev.textpoke.perf.record.RecordView;
+import dev.textpoke.perf.sample.SampleLayout;
+import java.nio.ByteBuffer;
+
+/**
+ * The fields {@code textpoke samples} prints of one sample, in one reused holder, filled from a
+ * parsed {@link Sample} or, for the common layouts, read in place from the record (no objects per
+ * sample: on a -g recording most of the time went into making them).
+ */
+public final class SampleFields {
+    /** The fixed u64 fields ({@link SampleLayout#fixedSize()}). */
+    private static final long FIXED = SampleFormat.IDENTIFIER | SampleFormat.IP | SampleFormat.TID
+            | SampleFormat.TIME | SampleFormat.ADDR | SampleFormat.ID | SampleFormat.STREAM_ID | SampleFormat.CPU
+            | SampleFormat.PERIOD;
+    private static final int HEADER = 8;
+
+    long sampleType;
+    int pid;
+    public int tid;
+    int cpu;
+    long time;
+    long addr;
+    long ip;
+    public long period;
+    boolean hasChain;
+    long[] chain = new long[128];
+    int chainLength;
+    /** The branch stack; only from a parsed sample. */
+    BranchStack branches;
+
+    public void from(Sample s) {
+        sampleType = s.sampleType();
+        pid = s.pid();
+        tid = s.tid();
+        cpu = s.cpu();
+        time = s.time();
+        addr = s.addr();
+        ip = s.ip();
+        period = s.period();
+        hasChain = s.has(SampleFormat.CALLCHAIN) && s.callchain() != null;
+        chainLength = hasChain ? s.callchain().size() : 0;
+        if (chain.length < chainLength) {
+            chain = new long[chainLength];
+        }
+        for (int i = 0; i < chainLength; i++) {
+            chain[i] = s.callchain().get(i);
+        }
+        branches = s.has(SampleFormat.BRANCH_STACK) ? s.branchStack() : null;
+    }
+
+    /**
+     * Reads the sample in place when its layout is fixed fields plus at most a call chain and the
+     * record's size is exactly what they take; false otherwise (the caller then parses it, which
+     * also reports any damage).
+     */
+    public boolean fromView(RecordView v, Event e) {
+        SampleLayout l = e.layout();
+        long t = l.sampleType();
+        if ((t & ~(FIXED | SampleFormat.CALLCHAIN)) != 0) {
+            return false;
+        }
+        ByteBuffer b = v.buffer();
+        int start = v.start();
+        int size = v.size();
+        int fixedEnd = HEADER + l.fixedSize();
+        long nr = 0;
+        if ((t & SampleFormat.CALLCHAIN) != 0) {
+            if (size < fixedEnd + 8) {
+                return false;
+            }
+            nr = b.getLong(start + fixedEnd);
+            if (nr < 0 || nr > (size - fixedEnd - 8) / 8) {
+                return false;
+            }
+            if (size != fixedEnd + 8 + 8 * nr) {
+                return false;
+            }
+        } else if (size != fixedEnd) {
+            return false;
+        }
+        sampleType = t;
+        pid = l.pid(b, start, size);
+        tid = l.tid(b, start, size);
+        cpu = l.cpu(b, start, size);
+        time = l.sampleU64(b, start, size, SampleFormat.TIME, -1);
+        addr = l.sampleU64(b, start, size, SampleFormat.ADDR, 0);
+        ip = l.sampleU64(b, start, size, SampleFormat.IP, 0);
+        period = l.sampleU64(b, start, size, SampleFormat.PERIOD, e.attr().samplePeriod());
+        hasChain = (t & SampleFormat.CALLCHAIN) != 0;
+        chainLength = (int) nr;
+        if (chain.length < chainLength) {
+            chain = new long[chainLength];
+        }
+        for (int i = 0; i < chainLength; i++) {
+            chain[i] = b.getLong(start + fixedEnd + 8 + 8 * i);
+        }
+        branches = null;
+        return true;
+    }
+}

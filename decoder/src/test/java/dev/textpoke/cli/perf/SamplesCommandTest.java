@@ -1,0 +1,50 @@
+package dev.textpoke.cli.perf;
+
+import dev.textpoke.cli.ExitStatus;
+import dev.textpoke.cli.CliRun;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Usage of {@code textpoke samples}; what it prints is checked against perf field by field in
+ * {@code dev.textpoke.perf.oracle.SampleFieldsOracleTest}.
+ */
+class SamplesCommandTest {
+    private static final String CPU_CLOCK = Path.of(System.getProperty("textpoke.root", ".."))
+            .resolve("traces/recorded/cpu-clock.data").toString();
+
+    @Test
+    void aFieldTheSamplesLackIsAUsageErrorWithPerfsMessage() {
+        CliRun run = CliRun.of("samples", "-F", "comm,cpu", CPU_CLOCK);
+        assertEquals(ExitStatus.BAD_INPUT, run.status());
+        assertTrue(run.err().startsWith("Samples for 'cpu-clock' event do not have CPU attribute set."
+                + " Cannot print 'cpu' field."), run.err());
+    }
+
+    @Test
+    void anUnknownFieldIsAUsageError() {
+        CliRun run = CliRun.of("samples", "-F", "comm,sym", CPU_CLOCK);
+        assertEquals(ExitStatus.BAD_INPUT, run.status());
+        assertTrue(run.err().startsWith("unknown field 'sym'"), run.err());
+    }
+
+    @Test
+    void withoutFieldsItPrintsWhatTheSamplesHave() {
+        CliRun run = CliRun.of("samples", CPU_CLOCK);
+        assertEquals(ExitStatus.OK, run.status(), run.err());
+        String first = run.out().lines().findFirst().orElseThrow();
+        assertTrue(first.matches("^ *\\S+ +\\d+/\\d+ +\\d+\\.\\d{9}: +\\d+ cpu-clock: +[0-9a-f]+ *$"), first);
+    }
+
+    @Test
+    void jsonIsOneObjectPerSample() {
+        CliRun text = CliRun.of("samples", "-F", "tid,time,ip", CPU_CLOCK);
+        CliRun json = CliRun.of("samples", "--json", "-F", "tid,time,ip", CPU_CLOCK);
+        assertEquals(text.out().lines().count(), json.out().lines().count());
+        assertTrue(json.out().lines().allMatch(l -> l.startsWith("{\"offset\":") && l.contains("\"tid\":")
+                && l.contains("\"time\":") && l.contains("\"ip\":\"0x")), json.out());
+    }
+}
