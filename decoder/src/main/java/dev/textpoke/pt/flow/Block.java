@@ -16,6 +16,8 @@ import dev.textpoke.isa.Instruction;
 public final class Block {
     private final long start;
     private final Instruction[] instructions;
+    /** The bytes of the instructions, from {@code start}. */
+    private final byte[] bytes;
     private final BlockEnd end;
     private final long endAddress;
     private final long validFrom;
@@ -23,10 +25,11 @@ public final class Block {
     /** Another block with the same start and another validity interval (the cache's chain). */
     Block sibling;
 
-    Block(long start, Instruction[] instructions, BlockEnd end, long endAddress, long validFrom,
+    Block(long start, Instruction[] instructions, byte[] bytes, BlockEnd end, long endAddress, long validFrom,
             long validTo) {
         this.start = start;
         this.instructions = instructions;
+        this.bytes = bytes;
         this.end = end;
         this.endAddress = endAddress;
         this.validFrom = validFrom;
@@ -44,6 +47,24 @@ public final class Block {
 
     public Instruction instruction(int i) {
         return instructions[i];
+    }
+
+    /** The bytes of instruction {@code i}, as hex without spaces. */
+    public String hex(int i) {
+        Instruction insn = instructions[i];
+        int from = (int) (insn.address() - start);
+        StringBuilder sb = new StringBuilder(insn.length() * 2);
+        for (int k = from; k < from + insn.length(); k++) {
+            sb.append(Character.forDigit((bytes[k] >> 4) & 0xf, 16)).append(Character.forDigit(bytes[k] & 0xf, 16));
+        }
+        return sb.toString();
+    }
+
+    /** Copies the bytes of instruction {@code i} into {@code dest} at {@code off}; returns their count. */
+    public int copyBytes(int i, byte[] dest, int off) {
+        Instruction insn = instructions[i];
+        System.arraycopy(bytes, (int) (insn.address() - start), dest, off, insn.length());
+        return insn.length();
     }
 
     public BlockEnd end() {

@@ -4,6 +4,7 @@ import dev.textpoke.code.AppliedModification;
 import dev.textpoke.code.CodeTimeline;
 import dev.textpoke.code.Region;
 import dev.textpoke.code.Switch;
+import dev.textpoke.code.WindowSide;
 import dev.textpoke.isa.Decoded;
 import dev.textpoke.isa.Instruction;
 import dev.textpoke.isa.InstructionCache;
@@ -144,7 +145,10 @@ public final class BlockCache implements CodeBlocks {
             addr = insn.next();
         }
         long[] interval = stableInterval(ip, lastByte, time);
-        return new Block(ip, Arrays.copyOf(scratch, n), end, endAddress, interval[0], interval[1]);
+        Instruction[] insns = Arrays.copyOf(scratch, n);
+        byte[] bytes = new byte[n == 0 ? 0 : (int) (insns[n - 1].next() - ip)];
+        timeline.read(ip, time, WindowSide.NEW, bytes, 0, bytes.length);
+        return new Block(ip, insns, bytes, end, endAddress, interval[0], interval[1]);
     }
 
     private static BlockEnd endOf(Instruction insn) {

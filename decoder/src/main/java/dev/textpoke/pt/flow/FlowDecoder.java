@@ -85,6 +85,8 @@ public final class FlowDecoder {
     private final FlowSink out;
     private FlowSink sink;
     private final State s = new State();
+    /** The mode the decoder was in when the events ended (to resume with the next chunk). */
+    private Mode modeAtEnd = Mode.NO_IP;
     /** Candidate runs left in the current (outermost) speculation; -1 outside speculation. */
     private int budget = -1;
 
@@ -151,6 +153,24 @@ public final class FlowDecoder {
         }
     }
 
+    /**
+     * Goes on after {@link #run} returned at the end of one chunk of trace, once the events have the
+     * next: with the state as it was when the chunk continues the stream, else from scratch (the
+     * trace between them is lost).
+     */
+    public void resume(boolean continues) {
+        if (s.mode != Mode.END) {
+            return;
+        }
+        if (continues) {
+            s.mode = modeAtEnd;
+        } else {
+            s.stack.clear();
+            s.mode = Mode.NO_IP;
+            s.prevEventTime = Long.MIN_VALUE;
+        }
+    }
+
     /** Decodes to the end of the events. */
     public void run() {
         while (step()) {
@@ -184,6 +204,7 @@ public final class FlowDecoder {
     private void handle(EventType t) {
         switch (t) {
             case END -> {
+                modeAtEnd = s.mode;
                 s.mode = Mode.END;
                 return;
             }
