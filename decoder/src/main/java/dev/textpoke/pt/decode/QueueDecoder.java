@@ -28,6 +28,14 @@ public final class QueueDecoder {
     private final TraceSetup setup;
     private final CodeBlocks code;
     private final int chunkLimit;
+    private QueueChunks chunks;
+    private PacketClock clock;
+    private FileOffsets out;
+    private FlowSink sink;
+    private EventDecoder events;
+    private FlowDecoder flow;
+    private boolean ended;
+    private int gapIndex;
 
     public QueueDecoder(AuxQueues queues, AuxQueue queue, TraceSetup setup, CodeBlocks code) {
         this(queues, queue, setup, code, QueueChunks.DEFAULT_CHUNK);
@@ -41,35 +49,60 @@ public final class QueueDecoder {
         this.chunkLimit = chunkLimit;
     }
 
+    /** Decodes the whole queue into {@code sink}. */
     public void decode(FlowSink sink) throws IOException {
-        QueueChunks chunks = new QueueChunks(queues, queue, chunkLimit);
-        PacketClock clock = setup.clock();
-        FileOffsets out = new FileOffsets(sink);
-        EventDecoder events = null;
-        FlowDecoder flow = null;
-        TraceChunk chunk;
-        int gapIndex = 0;
-        while ((chunk = chunks.next()) != null) {
-            out.chunk = chunk;
-            if (events == null) {
-                clock.reposition(chunk.reference());
-                events = new EventDecoder(chunk.data(), 0, chunk.length(), clock);
-                flow = new FlowDecoder(events, code, setup.flowConfig(), out);
-            } else {
-                int firstBuffer = chunk.pieces().isEmpty() ? Integer.MAX_VALUE : chunk.pieces().get(0).buffer().index();
-                while (gapIndex < queue.gaps().size() && queue.gaps().get(gapIndex).buffer() <= firstBuffer) {
-                    AuxGap g = queue.gaps().get(gapIndex++);
-                    sink.issue(new DecodeIssue(PtError.LOST, chunk.fileOffset(0), g.time(),
-                            0, "trace lost before this piece (" + g.reason() + ", " + g.size() + " bytes)"));
-                }
-                if (!chunk.continues()) {
-                    clock.reposition(chunk.reference());
-                }
-                events.setBuffer(chunk.data(), 0, chunk.length());
-                flow.resume(chunk.continues());
-            }
-            flow.run();
+        start(sink);
+        while (step()) {
+            // chunk by chunk, block by block
         }
+    }
+
+    /** Starts a step-by-step decode into {@code sink} ({@link #step}). */
+    public void start(FlowSink sink) throws IOException {
+        chunks = new QueueChunks(queues, queue, chunkLimit);
+        clock = setup.clock();
+        out = new FileOffsets(sink);
+        this.sink = sink;
+        events = null;
+        flow = null;
+        ended = true;
+        gapIndex = 0;
+    }
+
+    /**
+     * Decodes a little further: one block or event, or the next chunk.
+     *
+     * @return false when the queue is done
+     */
+    public boolean step() throws IOException {
+        if (!ended) {
+            ended = !flow.step();
+            return true;
+        }
+        TraceChunk chunk = chunks.next();
+        if (chunk == null) {
+            return false;
+        }
+        out.chunk = chunk;
+        if (events == null) {
+            clock.reposition(chunk.reference());
+            events = new EventDecoder(chunk.data(), 0, chunk.length(), clock);
+            flow = new FlowDecoder(events, code, setup.flowConfig(), out);
+        } else {
+            int firstBuffer = chunk.pieces().isEmpty() ? Integer.MAX_VALUE : chunk.pieces().get(0).buffer().index();
+            while (gapIndex < queue.gaps().size() && queue.gaps().get(gapIndex).buffer() <= firstBuffer) {
+                AuxGap g = queue.gaps().get(gapIndex++);
+                sink.issue(new DecodeIssue(PtError.LOST, chunk.fileOffset(0), g.time(), 0,
+                        "trace lost before this piece (" + g.reason() + ", " + g.size() + " bytes)"));
+            }
+            if (!chunk.continues()) {
+                clock.reposition(chunk.reference());
+            }
+            events.setBuffer(chunk.data(), 0, chunk.length());
+            flow.resume(chunk.continues());
+        }
+        ended = false;
+        return true;
     }
 
     /** Turns chunk offsets into file offsets on the way to the real sink. */

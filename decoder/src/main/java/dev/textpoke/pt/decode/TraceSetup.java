@@ -19,6 +19,11 @@ public record TraceSetup(PtConfig config, long tscCtcRatioN, long tscCtcRatioD, 
                 info.tscConversion(), 256);
     }
 
+    /** The same with another TSC conversion (TIME_CONV's, which perf prefers when the file has one). */
+    public TraceSetup withTsc(TscConversion conversion) {
+        return new TraceSetup(config, tscCtcRatioN, tscCtcRatioD, maxNonTurboRatio, conversion, maxCandidates);
+    }
+
     /** A fresh clock for one queue. */
     public PacketClock clock() {
         return new PacketClock(config.mtcPeriod(), tscCtcRatioN, tscCtcRatioD, maxNonTurboRatio);

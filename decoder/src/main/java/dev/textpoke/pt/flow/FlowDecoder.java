@@ -181,9 +181,9 @@ public final class FlowDecoder {
     /**
      * One step: walks one block, or takes one event.
      *
-     * @return false at the end of the trace
+     * @return false at the end of the trace (of the current chunk)
      */
-    boolean step() {
+    public boolean step() {
         switch (s.mode) {
             case WALK_TNT, WALK_TIP, WALK_FUP, WALK_FUP_EVENT, WALK_PSB -> {
                 walkBlock();
