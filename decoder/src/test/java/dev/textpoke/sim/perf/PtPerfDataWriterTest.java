@@ -13,6 +13,9 @@ import dev.textpoke.pt.perf.IntelPtData;
 import dev.textpoke.pt.perf.PtConfig;
 import dev.textpoke.pt.perf.SidebandEvent;
 import dev.textpoke.pt.perf.TscConversion;
+import dev.textpoke.pt.packet.IpCompression;
+import dev.textpoke.pt.packet.PacketEncoder;
+import dev.textpoke.pt.packet.PacketType;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * perf 6.1 decodes the Intel PT of perf.data directories the writer makes, without PT hardware:
- * the instructions it prints are the ones the hand-encoded packets imply over a gcc-built kernel
+ * the instructions it prints are the ones the packets ({@link PacketEncoder}) imply over a gcc-built kernel
  * (addresses from nm, bytes from objdump), at the times the TSC packets give (perf's formula
  * redone in exact integer math), with a TEXT_POKE applied between two runs of the same code.
  * textpoke's reader reads every value back.
@@ -44,10 +47,18 @@ class PtPerfDataWriterTest {
         kernel = TestKernel.build(tmp);
     }
 
-    /** PSB+ with a TSC, then tracing enabled at {@code ip}. */
-    static HandPackets start(long tsc, long ip) {
-        return new HandPackets().psb().tsc(tsc).psbend().mode64().tipPge(ip);
+    /** PSB+ with a TSC, then tracing enabled at {@code ip} in 64-bit mode. */
+    static PacketEncoder start(long tsc, long ip) {
+        return new PacketEncoder().psb().tsc(tsc).psbend().modeExec(64, false).tipPge(ip);
     }
+
+    /** Tracing disabled at the next branch (TIP.PGD, IP suppressed), and the bytes. */
+    static Bytes end(PacketEncoder e) {
+        return Bytes.wrapOwned(e.ip(PacketType.TIP_PGD, IpCompression.SUPPRESSED, 0).toByteArray());
+    }
+
+    /** T, T, N, T: loop3's three jnz and leaf's compressed ret, oldest in the highest bit. */
+    static final long TTNT = 0b1101;
 
     static long ns(long tsc) {
         // perf's tsc_to_perf_time is floor(tsc * mult / 2^shift) + time_zero, mod 2^64.
@@ -59,7 +70,7 @@ class PtPerfDataWriterTest {
     void perfDecodesTheInstructionsThePacketsImply() throws Exception {
         // loop3: mov; dec; jnz (taken, taken, not taken); call leaf; nop; ret (compressed: a taken
         // bit); ret out of the traced region (TIP.PGD).
-        Bytes trace = start(TSC0, kernel.at("loop3")).tnt(true, true, false, true).tipPgd().bytes();
+        Bytes trace = end(start(TSC0, kernel.at("loop3")).tnt(TTNT, 4));
         PtRecording rec = PtRecording.builder(kernel.kcore()).cpus(2)
                 .stream(AuxStream.ofCpu(1, trace, ns(TSC0) + 5_000))
                 .sideband(new SidebandEvent.ItraceStart(ns(TSC0) - 1_000, 1, 0, 0, -1))
@@ -92,8 +103,8 @@ class PtPerfDataWriterTest {
         long rel = slow - (site + 5);
         Bytes jmp = Bytes.of((byte) 0xe9, (byte) rel, (byte) (rel >> 8), (byte) (rel >> 16), (byte) (rel >> 24));
         long run2 = TSC0 + 48_000;
-        Bytes trace = Bytes.wrapOwned(concat(start(TSC0, kernel.at("patched")).tipPgd().bytes(),
-                start(run2, kernel.at("patched")).tipPgd().bytes()));
+        Bytes trace = Bytes.wrapOwned(concat(end(start(TSC0, kernel.at("patched"))),
+                end(start(run2, kernel.at("patched")))));
         long pokeTime = ns(TSC0 + 24_000);
         PtRecording rec = PtRecording.builder(kernel.kcore()).cpus(2)
                 .stream(AuxStream.ofCpu(0, trace, ns(run2) + 5_000))
@@ -125,8 +136,8 @@ class PtPerfDataWriterTest {
 
     @Test
     void theReaderReadsBackWhatWasWritten() throws Exception {
-        Bytes cpu0 = start(TSC0, kernel.at("loop3")).tnt(true, true, false, true).tipPgd().bytes();
-        Bytes cpu1 = start(TSC0 + 100, kernel.at("leaf")).tipPgd().bytes();
+        Bytes cpu0 = end(start(TSC0, kernel.at("loop3")).tnt(TTNT, 4));
+        Bytes cpu1 = end(start(TSC0 + 100, kernel.at("leaf")));
         PtConfig config = PtConfig.PERF_DEFAULT.withReturnCompression(false).withTiming(true, true, 6, true, 2);
         List<SidebandEvent> sideband = List.of(
                 new SidebandEvent.Comm(0, 0, 0, 0, "swapper", false, -1),
@@ -188,7 +199,7 @@ class PtPerfDataWriterTest {
 
     @Test
     void perfCountsTheRecordsTextpokeCounts() throws Exception {
-        Bytes trace = start(TSC0, kernel.at("loop3")).tnt(true, true, false, true).tipPgd().bytes();
+        Bytes trace = end(start(TSC0, kernel.at("loop3")).tnt(TTNT, 4));
         PtRecording rec = PtRecording.builder(kernel.kcore()).cpus(2)
                 .stream(AuxStream.cut(1, trace, 8, end -> ns(TSC0) + end))
                 .sideband(new SidebandEvent.ItraceStart(ns(TSC0) - 1_000, 1, 0, 0, -1))
