@@ -34,14 +34,33 @@ public sealed interface SidebandEvent permits SidebandEvent.Mmap, SidebandEvent.
      */
     record Mmap(long time, int cpu, int pid, int tid, long addr, long len, long pgoff, String filename, boolean mmap2,
             int cpumode, boolean data, long prot, long flags, long maj, long min, long ino, Bytes buildId,
-            long recordOffset) implements SidebandEvent {}
+            long recordOffset) implements SidebandEvent {
+        /** PROT_READ | PROT_EXEC, and MAP_PRIVATE: how a program's code is mapped. */
+        public static final long PROT_RX = 0x5;
+        public static final long MAP_PRIVATE = 0x2;
+
+        /**
+         * An MMAP2 of user code, as the kernel writes it when {@code pid}/{@code tid} maps
+         * {@code filename}'s bytes from {@code pgoff} at {@code addr} (no file identity: perf then
+         * reads the file at its path).
+         */
+        public static Mmap userCode(long time, int cpu, int pid, int tid, long addr, long len, long pgoff,
+                String filename) {
+            return new Mmap(time, cpu, pid, tid, addr, len, pgoff, filename, true, 2, false, PROT_RX, MAP_PRIVATE, 0,
+                    0, 0, Bytes.EMPTY, -1);
+        }
+    }
 
     /**
      * COMM: thread {@code tid} of {@code pid} is now called {@code name} ({@code exec}: because it
      * exec'd). perf sets the thread's comm; {@code --show-task-events} prints it.
      */
     record Comm(long time, int cpu, int pid, int tid, String name, boolean exec, long recordOffset)
-            implements SidebandEvent {}
+            implements SidebandEvent {
+        public static Comm of(long time, int cpu, int pid, int tid, String name) {
+            return new Comm(time, cpu, pid, tid, name, false, -1);
+        }
+    }
 
     /** FORK: a new thread; perf clones the parent's maps into it. */
     record Fork(long time, int cpu, int pid, int ppid, int tid, int ptid, long recordOffset) implements SidebandEvent {}
@@ -58,7 +77,15 @@ public sealed interface SidebandEvent permits SidebandEvent.Mmap, SidebandEvent.
      * perf adds (removes) a kernel map with one symbol; {@code --show-bpf-events} prints it.
      */
     record Ksymbol(long time, int cpu, long addr, long len, int ksymType, boolean unregister, String name,
-            long recordOffset) implements SidebandEvent {}
+            long recordOffset) implements SidebandEvent {
+        public static final int TYPE_BPF = 1;
+        public static final int TYPE_OOL = 2;
+
+        public static Ksymbol of(long time, int cpu, long addr, long len, int ksymType, boolean unregister,
+                String name) {
+            return new Ksymbol(time, cpu, addr, len, ksymType, unregister, name, -1);
+        }
+    }
 
     /**
      * BPF_EVENT: a BPF program loaded (type 1) or unloaded (2). perf reads its JIT image from the
@@ -74,14 +101,22 @@ public sealed interface SidebandEvent permits SidebandEvent.Mmap, SidebandEvent.
      * into its copy of the kernel; {@code --show-text-poke-events} prints it.
      */
     record TextPoke(long time, int cpu, long addr, Bytes oldBytes, Bytes newBytes, long recordOffset)
-            implements SidebandEvent {}
+            implements SidebandEvent {
+        public static TextPoke of(long time, int cpu, long addr, Bytes oldBytes, Bytes newBytes) {
+            return new TextPoke(time, cpu, addr, oldBytes, newBytes, -1);
+        }
+    }
 
     /**
      * ITRACE_START: tracing started on a CPU for thread {@code tid} of {@code pid} (the record's
      * body, not its sample_id). In per-CPU mode perf makes it the CPU's current thread ({@code
      * intel_pt_process_itrace_start}).
      */
-    record ItraceStart(long time, int cpu, int pid, int tid, long recordOffset) implements SidebandEvent {}
+    record ItraceStart(long time, int cpu, int pid, int tid, long recordOffset) implements SidebandEvent {
+        public static ItraceStart of(long time, int cpu, int pid, int tid) {
+            return new ItraceStart(time, cpu, pid, tid, -1);
+        }
+    }
 
     /**
      * SWITCH (a task's own, {@code cpuWide} false) or SWITCH_CPU_WIDE: a context switch on {@code
@@ -91,7 +126,20 @@ public sealed interface SidebandEvent permits SidebandEvent.Mmap, SidebandEvent.
      * sets the CPU's current thread from it; {@code --show-switch-events} prints it.
      */
     record Switch(long time, int cpu, int pid, int tid, boolean out, boolean preempt, boolean cpuWide,
-            int nextPrevPid, int nextPrevTid, long recordOffset) implements SidebandEvent {}
+            int nextPrevPid, int nextPrevTid, long recordOffset) implements SidebandEvent {
+        /**
+         * A CPU-wide switch out of {@code pid}/{@code tid} to {@code nextPid}/{@code nextTid}, as
+         * {@code perf record -a} gets them ({@code preempt}: the task was still runnable).
+         */
+        public static Switch out(long time, int cpu, int pid, int tid, int nextPid, int nextTid, boolean preempt) {
+            return new Switch(time, cpu, pid, tid, true, preempt, true, nextPid, nextTid, -1);
+        }
+
+        /** A CPU-wide switch into {@code pid}/{@code tid} from {@code prevPid}/{@code prevTid}. */
+        public static Switch in(long time, int cpu, int pid, int tid, int prevPid, int prevTid) {
+            return new Switch(time, cpu, pid, tid, false, false, true, prevPid, prevTid, -1);
+        }
+    }
 
     /**
      * LOST: the kernel dropped {@code lost} records of event {@code id} (its ring buffer was full):
