@@ -21,9 +21,6 @@ import dev.textpoke.pt.flow.FlowSink;
 import dev.textpoke.pt.flow.TeeSink;
 import dev.textpoke.pt.perf.AuxQueue;
 import dev.textpoke.pt.perf.IntelPtData;
-import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
-import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -148,7 +145,7 @@ public final class DecodeCommand implements Callable<Integer> {
                         t.start();
                     }
                 }
-                OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+                OutputStream out = new WriterOutput(spec.commandLine().getOut());
                 LineMerger.merge(sources, out);
                 out.flush();
             } finally {
