@@ -470,16 +470,40 @@ public final class FlowDecoder {
                 sink.branch(BranchKind.RETURN, b.endAddress(), to, s.now);
                 s.ip = to;
             }
-            case INDIRECT_JUMP, INDIRECT_CALL, FAR_TRANSFER -> {
-                emit(b, n - 1);
-                mismatch(b.endAddress(), PtError.BAD_QUERY, "an indirect branch where the trace has a TNT bit");
-            }
+            case INDIRECT_JUMP, INDIRECT_CALL, FAR_TRANSFER -> deferredTip(b);
             case TRAP -> {
                 emit(b, n - 1);
                 mismatch(b.endAddress(), PtError.BAD_QUERY, b.last().mnemonic() + " reached where the trace has a TNT bit");
             }
             case UNDECODABLE -> undecodable(b);
         }
+    }
+
+    /**
+     * An indirect branch while TNT bits are still in hand: its TIP may come after the TNT packet
+     * that holds the bits of later branches (SDM Vol. 3C, "Deferred TIPs"; perf's {@code
+     * intel_pt_walk_tnt}). The next event must be that TIP; then the bits go on.
+     */
+    private void deferredTip(Block b) {
+        EventType t = events.next();
+        if (t != EventType.TIP || events.ipSuppressed()) {
+            emit(b, b.count() - 1);
+            mismatch(b.endAddress(), PtError.BAD_QUERY, "an indirect branch where the trace has a TNT bit");
+            handle(t);
+            return;
+        }
+        emit(b, b.count());
+        Instruction last = b.last();
+        BranchKind kind = switch (b.end()) {
+            case INDIRECT_CALL -> BranchKind.CALL;
+            case FAR_TRANSFER -> farKind(last);
+            default -> BranchKind.JMP;
+        };
+        if (b.end() == BlockEnd.INDIRECT_CALL) {
+            s.stack.push(b.next());
+        }
+        sink.branch(kind, last.address(), events.ip(), s.now);
+        s.ip = events.ip();
     }
 
     private boolean nextBit() {
