@@ -14,8 +14,11 @@ import dev.textpoke.isa.InstructionClassifier;
 import dev.textpoke.isa.Isa;
 import dev.textpoke.perf.PerfData;
 import dev.textpoke.pt.decode.DecodeCounts;
+import dev.textpoke.pt.decode.DecodeUnit;
+import dev.textpoke.pt.decode.QueueChunks;
 import dev.textpoke.pt.decode.QueueDecoder;
 import dev.textpoke.pt.decode.TraceSetup;
+import dev.textpoke.pt.decode.UnitPlanner;
 import dev.textpoke.pt.flow.BlockCache;
 import dev.textpoke.pt.flow.FlowSink;
 import dev.textpoke.pt.flow.TeeSink;
@@ -125,12 +128,22 @@ public final class DecodeCommand implements Callable<Integer> {
             List<DecodeCounts> counts = new ArrayList<>();
             List<QueueLines> sources = new ArrayList<>();
             List<InstructionClassifier> classifiers = new ArrayList<>();
+            List<QueueDecoder> decoders = new ArrayList<>();
             try {
                 for (AuxQueue q : queues) {
                     InstructionClassifier c = InstructionClassifier.open(Isa.X86_64);
                     classifiers.add(c);
                     BlockCache blocks = new BlockCache(timeline, new InstructionCache(timeline, c));
-                    QueueDecoder decoder = new QueueDecoder(pt.queues(), q, setup, blocks);
+                    List<DecodeUnit> units = new ArrayList<>();
+                    for (DecodeUnit u : UnitPlanner.plan(pt.queues(), q, setup, UnitPlanner.DEFAULT_UNIT,
+                            QueueChunks.DEFAULT_CHUNK)) {
+                        // Units wholly outside --time are not decoded at all.
+                        if (u.endTime() >= range[0] && u.startTime() <= range[1]) {
+                            units.add(u);
+                        }
+                    }
+                    QueueDecoder decoder = new QueueDecoder(units, setup, blocks);
+                    decoders.add(decoder);
                     DecodeCounts n = new DecodeCounts();
                     counts.add(n);
                     QueueLines lines = threadCount > 1
@@ -153,6 +166,9 @@ public final class DecodeCommand implements Callable<Integer> {
                     if (l instanceof ThreadedLines t) {
                         t.stop();
                     }
+                }
+                for (QueueDecoder d : decoders) {
+                    d.close();
                 }
                 classifiers.forEach(InstructionClassifier::close);
             }

@@ -56,6 +56,9 @@ public final class EventDecoder {
     private boolean psbHasIp;
     private PtError errorKind;
 
+    // The clock as it was just before the last PSB (where a unit of work can start).
+    private PacketClock.State psbClock;
+
     // Lookahead cache.
     private long lookaheadFrom = -1;
     private long lookaheadTime;
@@ -242,6 +245,7 @@ public final class EventDecoder {
      */
     private EventType psbPlus() {
         long psbOffset = packets.offset();
+        psbClock = clock.state();
         lastIp.reset();
         psbHasIp = false;
         pending = Binding.NONE;
@@ -408,6 +412,11 @@ public final class EventDecoder {
     /** The execution mode bits of the last MODE.Exec (bit 0 CS.L: 64-bit). */
     public int execMode() {
         return execMode;
+    }
+
+    /** PSB: the clock just before the PSB packet, from which a decode starting at the PSB continues. */
+    public PacketClock.State psbClock() {
+        return psbClock;
     }
 
     /** The last CR3 from a PIP. */

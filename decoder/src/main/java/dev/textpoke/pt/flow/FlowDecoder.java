@@ -87,6 +87,8 @@ public final class FlowDecoder {
     private final State s = new State();
     /** The mode the decoder was in when the events ended (to resume with the next chunk). */
     private Mode modeAtEnd = Mode.NO_IP;
+    /** Offset of the PSB after whose PSB+ the decoding stops (the next unit's start), or -1. */
+    private long stopAt = -1;
     /** Candidate runs left in the current (outermost) speculation; -1 outside speculation. */
     private int budget = -1;
 
@@ -122,6 +124,8 @@ public final class FlowDecoder {
         /** The next block fetch takes the old code without considering a switch (a candidate's choice). */
         boolean declineOnce;
         int blocksWithoutPacket;
+        /** The PSB+ where the unit ends has been handled: stop at the next event. */
+        boolean stopPending;
         final ReturnStack stack = new ReturnStack();
         final EventDecoder.Snapshot events = new EventDecoder.Snapshot();
 
@@ -143,6 +147,7 @@ public final class FlowDecoder {
             now = o.now;
             declineOnce = o.declineOnce;
             blocksWithoutPacket = o.blocksWithoutPacket;
+            stopPending = o.stopPending;
             stack.copyFrom(o.stack);
         }
 
@@ -151,6 +156,14 @@ public final class FlowDecoder {
             return mode == o.mode && ip == o.ip && tntBits == o.tntBits && tntLeft == o.tntLeft
                     && target == o.target && fupIp == o.fupIp && stack.sameAs(o.stack);
         }
+    }
+
+    /**
+     * Stops decoding once the PSB+ at {@code offset} (in the events' buffer) has been handled and
+     * the flow has walked to its IP: where the next unit of work starts ({@code DecodeUnit}).
+     */
+    public void stopAfterPsbAt(long offset) {
+        stopAt = offset;
     }
 
     /**
@@ -193,6 +206,11 @@ public final class FlowDecoder {
                 return false;
             }
             default -> {
+                if (s.stopPending) {
+                    modeAtEnd = s.mode;
+                    s.mode = Mode.END;
+                    return false;
+                }
                 handle(events.next());
                 return s.mode != Mode.END;
             }
@@ -202,6 +220,16 @@ public final class FlowDecoder {
     // ---- events -------------------------------------------------------------------------------
 
     private void handle(EventType t) {
+        if (stopAt >= 0 && t != EventType.END && events.offset() >= stopAt) {
+            if (t == EventType.PSB && events.offset() == stopAt) {
+                s.stopPending = true;
+            } else {
+                // Past the next unit's start (a resynchronisation skipped its PSB): that unit decodes it.
+                modeAtEnd = s.mode;
+                s.mode = Mode.END;
+                return;
+            }
+        }
         switch (t) {
             case END -> {
                 modeAtEnd = s.mode;
