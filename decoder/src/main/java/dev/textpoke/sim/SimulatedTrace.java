@@ -26,6 +26,9 @@ import dev.textpoke.sim.patch.MemoryWrite;
 import dev.textpoke.sim.patch.PatchPlan;
 import dev.textpoke.sim.patch.Poke;
 import dev.textpoke.sim.program.Program;
+import dev.textpoke.sim.pt.PtModel;
+import dev.textpoke.sim.pt.PtModelConfig;
+import dev.textpoke.sim.pt.PtStream;
 import dev.textpoke.sim.truth.GroundTruth;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -59,9 +62,12 @@ public final class SimulatedTrace {
     private final InsnTable insns;
     private final GroundTruth groundTruth;
     private final List<HaltReason> halts;
+    private final PtModelConfig ptConfig;
+    private final List<PtStream> pt;
 
     private SimulatedTrace(Builder b, CodeTimeline memory, List<MemoryWrite> writes, List<Poke> pokes,
-            List<Interrupt> interrupts, InsnTable insns, GroundTruth truth, List<HaltReason> halts) {
+            List<Interrupt> interrupts, InsnTable insns, GroundTruth truth, List<HaltReason> halts,
+            List<PtStream> pt) {
         this.program = b.program;
         this.cpus = b.cpus;
         this.seed = b.seed;
@@ -73,6 +79,8 @@ public final class SimulatedTrace {
         this.insns = insns;
         this.groundTruth = truth;
         this.halts = halts;
+        this.ptConfig = b.pt;
+        this.pt = pt;
     }
 
     public static Builder builder() {
@@ -135,6 +143,24 @@ public final class SimulatedTrace {
         return halts;
     }
 
+    /** The Intel PT configuration the run was traced with, or null when it was not traced. */
+    public PtModelConfig ptConfig() {
+        return ptConfig;
+    }
+
+    /** Each CPU's Intel PT trace, by CPU number; empty when the run was not traced. */
+    public List<PtStream> pt() {
+        return pt;
+    }
+
+    /** CPU {@code cpu}'s Intel PT trace. */
+    public PtStream pt(int cpu) {
+        if (pt.isEmpty()) {
+            throw new IllegalStateException("the run was not traced with Intel PT");
+        }
+        return pt.get(cpu);
+    }
+
     /**
      * What a decoder that applies every TEXT_POKE at its time knows of the code: the image and
      * the announced modifications as switch points (no {@code int3} phases).
@@ -174,6 +200,8 @@ public final class SimulatedTrace {
         private long maxInstructions = Long.MAX_VALUE;
         private boolean groundTruth = true;
         private boolean allowFaults;
+        private PtModelConfig pt;
+        private boolean logAllPackets;
         private final List<ExecutionListener> listeners = new ArrayList<>();
 
         private Builder() {}
@@ -292,6 +320,18 @@ public final class SimulatedTrace {
             return this;
         }
 
+        /** Traces every CPU with the Intel PT model. */
+        public Builder pt(PtModelConfig config) {
+            pt = Objects.requireNonNull(config);
+            return this;
+        }
+
+        /** Whether the PT model logs every packet, not only timing packets, PSBs and OVFs (default no). */
+        public Builder logAllPackets(boolean on) {
+            logAllPackets = on;
+            return this;
+        }
+
         public Builder listener(ExecutionListener l) {
             listeners.add(Objects.requireNonNull(l));
             return this;
@@ -335,6 +375,10 @@ public final class SimulatedTrace {
             if (truth != null) {
                 all.add(truth);
             }
+            PtModel model = pt == null ? null : new PtModel(pt, logAllPackets);
+            if (model != null) {
+                all.add(model);
+            }
             all.addAll(listeners);
             long end = duration >= 0 ? clock.startTsc() + duration : endTsc;
             List<HaltReason> halts;
@@ -372,8 +416,14 @@ public final class SimulatedTrace {
                     }
                 }
             }
+            List<PtStream> streams = new ArrayList<>();
+            if (model != null) {
+                for (int c = 0; c < cpus; c++) {
+                    streams.add(model.stream(c));
+                }
+            }
             return new SimulatedTrace(this, memory, List.copyOf(allWrites), List.copyOf(allPokes),
-                    List.copyOf(allInterrupts), table, truth, List.copyOf(halts));
+                    List.copyOf(allInterrupts), table, truth, List.copyOf(halts), List.copyOf(streams));
         }
     }
 }
