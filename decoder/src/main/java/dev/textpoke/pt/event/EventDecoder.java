@@ -443,6 +443,11 @@ public final class EventDecoder {
         int txBits;
         long cr3;
         PacketClock clock;
+
+        /** Where the events continue in the buffer: equal for decoders at the same point of the trace. */
+        public long nextOffset() {
+            return nextOffset;
+        }
     }
 
     public void save(Snapshot s) {
