@@ -200,6 +200,34 @@ public final class AuxQueues implements Closeable {
             pieces.computeIfAbsent((int) r.idx(), k -> new ArrayList<>()).add(new Piece(r, input, recordOffset));
         }
 
+        /**
+         * After damage (a cut file): a piece whose bytes run past the end of its input keeps the
+         * bytes there are; one with none is dropped.
+         */
+        void clipToInputs() {
+            for (List<Piece> list : pieces.values()) {
+                for (int i = list.size() - 1; i >= 0; i--) {
+                    Piece p = list.get(i);
+                    long have;
+                    try {
+                        Path path = p.input().startsWith("(") ? null : Path.of(p.input());
+                        have = path == null || !Files.isRegularFile(path) ? p.r().size()
+                                : Math.max(0, Files.size(path) - p.r().payloadOffset());
+                    } catch (IOException e) {
+                        have = p.r().size();
+                    }
+                    if (have == 0) {
+                        list.remove(i);
+                    } else if (have < p.r().size()) {
+                        PerfRecord.Auxtrace r = p.r();
+                        list.set(i, new Piece(new PerfRecord.Auxtrace(r.header(), have, r.offset(), r.reference(), r.idx(),
+                                r.tid(), r.cpu(), r.reserved(), r.payloadOffset(), r.tail()), p.input(), p.recordOffset()));
+                    }
+                }
+            }
+            pieces.values().removeIf(List::isEmpty);
+        }
+
         void aux(PerfRecord.Aux r, long time, int cpu, int pid, int tid, long id, long recordOffset) {
             aux.add(new Unplaced(time, cpu, pid, tid, id, r, recordOffset));
         }
