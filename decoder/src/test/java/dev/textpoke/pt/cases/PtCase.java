@@ -67,6 +67,7 @@ public record PtCase(String name, Path file, List<String> lines, List<String> ha
         List<Directive> directives = new ArrayList<>();
         List<String> packets = new ArrayList<>();
         List<String> flow = new ArrayList<>();
+        boolean noFlow = false;
         for (int i = 0; i < lines.size(); i++) {
             String l = lines.get(i).strip();
             if (l.startsWith(";@pt ")) {
@@ -77,11 +78,16 @@ public record PtCase(String name, Path file, List<String> lines, List<String> ha
                 packets.add(l.substring(9).strip());
             } else if (l.startsWith(";>flow ")) {
                 flow.add(l.substring(7).strip());
+            } else if (l.equals(";>flow-none")) {
+                noFlow = true;
             } else if (l.startsWith(";@") || l.startsWith(";>")) {
                 throw new IOException(file + ":" + (i + 1) + ": unknown directive " + l);
             }
         }
         String name = file.getFileName().toString().replaceFirst("\\.ptcase$", "");
+        if (noFlow != flow.isEmpty()) {
+            throw new IOException(file + ": a case has ;>flow lines or says ;>flow-none");
+        }
         return new PtCase(name, file, lines, options, directives, packets, flow);
     }
 
