@@ -46,6 +46,31 @@ class PtCasesTest {
         }
     }
 
+    /**
+     * The harness's counting loops (for benchmarks) count what its printing loop prints: every
+     * case's instructions, through pt_insn_next and through pt_blk_next.
+     */
+    @Test
+    void countingLoopsCountTheInstructionsOfEveryCase() throws Exception {
+        long total = 0;
+        for (PtCase c : PtCase.all()) {
+            PtCase.Built b = c.build(tmp);
+            List<String> flow = new LibiptFlow(harness).flow(b);
+            long insns = flow.stream().filter(l -> l.startsWith("insn ")).count();
+            long errors = flow.stream().filter(l -> l.startsWith("error ")).count();
+            List<String> args = new ArrayList<>(c.harnessOptions());
+            args.add(b.traceFile().toString());
+            args.add(b.imageArgument());
+            String[] ic = harness.run("insn-count", args).get(0).split(" ");
+            String[] bc = harness.run("blk-count", args).get(0).split(" ");
+            assertEquals(insns, Long.parseLong(ic[1]), c.name() + " insn-count");
+            assertEquals(errors, Long.parseLong(ic[5]), c.name() + " insn-count errors");
+            assertEquals(insns, Long.parseLong(bc[1]), c.name() + " blk-count");
+            total += insns;
+        }
+        assertTrue(total >= 150, "instructions in all cases: " + total);
+    }
+
     @TestFactory
     Stream<DynamicTest> everyCase() {
         return PtCase.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), c.file().toUri(), () -> run(c)));
