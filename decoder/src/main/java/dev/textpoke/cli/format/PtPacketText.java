@@ -67,8 +67,8 @@ public final class PtPacketText {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    /** perf's description of the current packet. */
-    static String description(PacketDecoder d, byte[] buf, int begin) {
+    /** perf's description of the current packet ({@code buf[begin...]} is the decoded buffer). */
+    public static String description(PacketDecoder d, byte[] buf, int begin) {
         int at = begin + (int) d.offset();
         return switch (d.type()) {
             case PAD -> "PAD";
