@@ -14,6 +14,15 @@ import java.util.function.IntToLongFunction;
  * @param tid the traced thread in per-thread mode, -1 in per-CPU mode
  */
 public record AuxStream(int cpu, int pid, int tid, List<AuxChunk> chunks) {
+    /**
+     * The size every chunk but the last is a multiple of. perf record pads each AUXTRACE's bytes
+     * to 8 with zeros ({@code PERF_AUXTRACE_RECORD_ALIGNMENT}) and perf decodes a queue's pieces
+     * as one stream, so padding after a chunk that ends inside a packet would land inside the
+     * packet. Intel PT's AUX transactions are multiples of 8 (quipper's Skylake ones of 16), so
+     * perf's padding only ever ends a stream.
+     */
+    public static final int ALIGNMENT = 8;
+
     public AuxStream {
         chunks = List.copyOf(chunks);
         if (chunks.isEmpty()) {
@@ -21,6 +30,12 @@ public record AuxStream(int cpu, int pid, int tid, List<AuxChunk> chunks) {
         }
         if ((cpu < 0) == (tid < 0)) {
             throw new IllegalArgumentException("a stream is a CPU's (per-CPU mode) or a thread's (per-thread mode)");
+        }
+        for (int i = 0; i + 1 < chunks.size(); i++) {
+            if (chunks.get(i).data().length() % ALIGNMENT != 0) {
+                throw new IllegalArgumentException("chunk " + i + " of " + chunks.get(i).data().length()
+                        + " bytes is followed by another: it must be a multiple of " + ALIGNMENT + " bytes");
+            }
         }
     }
 
@@ -30,13 +45,16 @@ public record AuxStream(int cpu, int pid, int tid, List<AuxChunk> chunks) {
     }
 
     /**
-     * One CPU's trace cut into chunks of {@code chunkSize} bytes (the last may be shorter), as an
-     * AUX area of that size wraps: chunk {@code i} is reported at {@code timeAtEnd.applyAsLong(end)},
-     * where {@code end} is the offset in {@code trace} after its last byte.
+     * One CPU's trace cut into chunks of {@code chunkSize} bytes (a multiple of {@link #ALIGNMENT};
+     * the last chunk may be shorter), as an AUX area of that size wraps: a chunk is reported at
+     * {@code timeAtEnd.applyAsLong(end)}, where {@code end} is the offset in {@code trace} after its
+     * last byte. Packets may straddle chunks, as they straddle a wrapping AUX area; perf 6.1 (on
+     * 64 bits) does not join such a packet and resyncs at the next PSB, so for a file perf must
+     * decode whole, cut between packets (build the chunks and use the constructor).
      */
     public static AuxStream cut(int cpu, Bytes trace, int chunkSize, IntToLongFunction timeAtEnd) {
-        if (chunkSize <= 0) {
-            throw new IllegalArgumentException("chunk size " + chunkSize);
+        if (chunkSize <= 0 || chunkSize % ALIGNMENT != 0) {
+            throw new IllegalArgumentException("chunk size " + chunkSize + " is not a positive multiple of " + ALIGNMENT);
         }
         List<AuxChunk> chunks = new ArrayList<>();
         for (int at = 0; at < trace.length(); at += chunkSize) {
