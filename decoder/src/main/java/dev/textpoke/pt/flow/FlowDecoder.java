@@ -577,23 +577,12 @@ public final class FlowDecoder {
                 mismatch(b.endAddress(), PtError.BAD_QUERY, "a conditional branch where the trace has a TIP");
                 return;
             }
-            // An uncompressed RET leaves the call stack as it is: the hardware compresses a RET only
-            // when its target is the top entry, and pops only then (libipt pops only compressed
-            // returns too; perf pops at every RET, and loses the caller's entry after a return that
-            // was not to it, such as from an ftrace trampoline entered through the int3 handler).
-            case RETURN -> {
-                kind = BranchKind.RETURN;
-                if (candidates != null && config.returnCompression() && !s.stack.isEmpty()
-                        && !s.targetSuppressed && s.stack.peek() == s.target) {
-                    // The hardware compresses a RET to the address its CALL pushed: a TIP for one means
-                    // this reading's calls are not the ones that ran. Evidence against a candidate only:
-                    // outside speculation the decoder does not second-guess the hardware's stack.
-                    emit(b, n - 1);
-                    mismatch(b.endAddress(), PtError.BAD_RETCOMP,
-                            "an uncompressed RET to the address on top of the call stack");
-                    return;
-                }
-            }
+            // An uncompressed RET leaves the call stack as it is, as libipt does: the SDM does not say
+            // what the hardware's own stack does then, only that a RET to its top is compressed, so
+            // an uncompressed one is no evidence either way. perf pops at every RET, and loses the
+            // caller's entry after a return that was not to it, such as from an ftrace trampoline
+            // entered through the int3 handler.
+            case RETURN -> kind = BranchKind.RETURN;
             case INDIRECT_JUMP -> kind = BranchKind.JMP;
             case INDIRECT_CALL -> {
                 kind = BranchKind.CALL;
