@@ -48,15 +48,20 @@ import java.util.SplittableRandom;
  * at the first boundary after each crystal edge that flips CTC bit N (N = mtc_period); a gap of
  * more than 256 MTC periods (an idle CPU) gives TSC and TMA instead. A CBR on every frequency
  * change. CYC (cycle-accurate mode): before a CYC-eligible packet (TNT, TIP, TIP.PGE, TIP.PGD,
- * FUP) when at least the threshold of core cycles passed since the last CYC, with that count; a
- * TNT's CYC is taken at its first branch (a TNT's CYC times its first branch, as the SDM's
- * "Cycle Packet Semantics" and perf's decoder read it).</li>
+ * FUP, MTC, TSC) when at least the threshold of core cycles passed since the last CYC, with that
+ * count; a TNT's CYC is taken at its first branch (a TNT's CYC times its first branch, as the SDM's
+ * "Cycle Packet Semantics" and perf's decoder read it); an MTC's CYC counts up to its crystal edge,
+ * which falls inside the instruction in progress (perf resets its cycle reference at an MTC or TSC
+ * that follows a CYC, {@code intel_pt_calc_mtc_timestamp}).</li>
  * <li><b>Overflows</b> ({@link Overflow}): packets lost from the first boundary at the overflow's
  * time, pending TNT bits included; then OVF, and a FUP with the current IP when in traced code.</li>
  * </ul>
  *
  * <p>Every packet's offset, type and emission TSC go to a {@link PacketLog} (all packets, or
- * the timing ones, PSBs and OVFs only). The hot path allocates nothing but the encoder's growth.
+ * the timing ones, PSBs and OVFs only): the start of the instruction whose boundary emitted it (a
+ * TNT and its CYC: the first of its branches), or for an MTC and its CYC the crystal edge, inside
+ * the instruction in progress. Emission times never decrease along the stream. The hot path
+ * allocates nothing but the encoder's growth.
  */
 public final class PtModel implements ExecutionListener {
     private static final int CHECKPOINT = 4096;
@@ -107,6 +112,9 @@ public final class PtModel implements ExecutionListener {
         int psbAt;
         long startTsc;
         long lastTsc;
+        /** The previous boundary: its TSC and core cycles, for timing an MTC between two boundaries. */
+        long prevTsc;
+        long prevCycles;
         long[] cpOffsets = new long[64];
         long[] cpTscs = new long[64];
         int cpCount;
@@ -175,6 +183,8 @@ public final class PtModel implements ExecutionListener {
         s.startTsc = tsc;
         s.lastTsc = tsc;
         s.lastCyc = machine.cycles(cpu);
+        s.prevTsc = tsc;
+        s.prevCycles = s.lastCyc;
         long tick = crystal.ctc(tsc);
         s.nextMtcTick = CrystalClock.nextMtcTick(tick, mtcPeriod);
         s.nextMtcTsc = mtcOn ? crystal.edgeTsc(s.nextMtcTick) : Long.MAX_VALUE;
@@ -323,6 +333,8 @@ public final class PtModel implements ExecutionListener {
         if (s.enc.size() >= s.nextCheckpoint) {
             checkpoint(s, tsc, false);
         }
+        s.prevTsc = tsc;
+        s.prevCycles = machine.cycles(s.id);
         return true;
     }
 
@@ -353,9 +365,18 @@ public final class PtModel implements ExecutionListener {
         } else {
             while (s.nextMtcTick <= due) {
                 flush(s);
+                long edge = crystal.edgeTsc(s.nextMtcTick);
+                if (cycOn) {
+                    // The MTC goes out at its crystal edge, inside the instruction that began at the
+                    // previous boundary; a CYC up to that moment precedes it (perf resets its cycle
+                    // reference at an MTC right after a CYC, intel_pt_calc_mtc_timestamp).
+                    long atEdge = s.prevCycles + (edge - s.prevTsc) * machine.coreRatio(s.id)
+                            / machine.clock().maxNonTurboRatio();
+                    cycAt(s, edge, Math.min(Math.max(atEdge, s.lastCyc), machine.cycles(s.id)));
+                }
                 int at = s.enc.size();
                 s.enc.mtc((int) ((s.nextMtcTick >>> mtcPeriod) & 0xff));
-                log(s, at, PacketType.MTC, tsc, crystal.edgeTsc(s.nextMtcTick), true);
+                log(s, at, PacketType.MTC, edge, edge, true);
                 s.nextMtcTick += 1L << mtcPeriod;
             }
         }
@@ -364,6 +385,8 @@ public final class PtModel implements ExecutionListener {
     }
 
     private void timestamp(State s, long tsc) {
+        // A CYC up to this boundary right before the TSC, so that cycle counts after it start here.
+        cyc(s, tsc);
         int at = s.enc.size();
         s.enc.tsc(tsc);
         log(s, at, PacketType.TSC, tsc, tsc, true);
@@ -475,15 +498,19 @@ public final class PtModel implements ExecutionListener {
 
     /** A CYC before a CYC-eligible packet when the threshold has passed. */
     private void cyc(State s, long tsc) {
-        if (!cycOn) {
-            return;
+        if (cycOn) {
+            cycAt(s, tsc, machine.cycles(s.id));
         }
-        long c = machine.cycles(s.id) - s.lastCyc;
+    }
+
+    /** A CYC counting up to core cycle {@code now}, when the threshold has passed. */
+    private void cycAt(State s, long tsc, long now) {
+        long c = now - s.lastCyc;
         if (c >= cycThreshold) {
             int at = s.enc.size();
             s.enc.cyc(c);
             log(s, at, PacketType.CYC, tsc, c, true);
-            s.lastCyc += c;
+            s.lastCyc = now;
         }
     }
 
