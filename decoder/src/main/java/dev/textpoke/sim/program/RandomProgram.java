@@ -107,6 +107,12 @@ public final class RandomProgram {
         Label syscallEntry = a.label("entry_SYSCALL_64");
         boolean user = cfg.userFunctions() > 0;
 
+        // _stext: never executed (as startup code before the first function), so that perf's kcore
+        // map names the functions after it by their own symbols.
+        a.function("_stext");
+        a.bytes(new byte[] {(byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc,
+            (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc,
+            (byte) 0xcc, (byte) 0xcc});
         // Idle loops, one per CPU.
         List<Label> loops = new ArrayList<>();
         for (int c = 0; c < cfg.cpus(); c++) {
