@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The end-to-end path against perf 6.1: a program runs on the simulated machine, the PT model
  * traces it, the run is written as a perf.data directory with its kcore copy, and {@code perf
  * script --itrace=i0ns} decodes exactly the instructions each CPU executed, in order, with their
- * bytes and symbols; its timestamps are the last timing packet's, never after the instruction.
+ * bytes; its timestamps are the last timing packet's, never after the instruction. Kernel code
+ * comes from the kcore copy, user code from the file its MMAP2 names.
  */
 class PerfDecodeTest {
     @TempDir
@@ -72,6 +73,12 @@ class PerfDecodeTest {
         c.add(new Case("user CPUs entering the kernel by syscall, //k",
                 base(RandomProgram.generate(RandomProgramConfig.defaults().withSites(0, 0, 0, 0).withCpus(2, 1), 6), k, 6)
                         .interrupts(interrupts(2, 6)).run()));
+        RandomProgramConfig users = RandomProgramConfig.defaults().withSites(0, 0, 0, 0).withCpus(2, 2);
+        c.add(new Case("user code through its MMAP2'd file, //u",
+                base(RandomProgram.generate(users, 7), PtModelConfig.defaults(CplFilter.USER), 7)
+                        .interrupts(interrupts(2, 7)).run()));
+        c.add(new Case("user and kernel, //", base(RandomProgram.generate(users.withCpus(3, 2), 8),
+                PtModelConfig.defaults(CplFilter.BOTH), 8).interrupts(interrupts(3, 8)).run()));
         return c;
     }
 
@@ -90,7 +97,7 @@ class PerfDecodeTest {
                 assertTrue(m.isEmpty(), c.name() + ": " + m.map(Mismatch::toString).orElse("") + "\n" + s.other());
                 List<Executed> truth = t.groundTruth().instructions(cpu, filter);
                 List<PerfScript.Insn> decoded = s.cpu(cpu);
-                assertTrue(truth.size() > 1000, c.name() + ": cpu " + cpu + " ran " + truth.size());
+                assertTrue(truth.size() > 200, c.name() + ": cpu " + cpu + " ran " + truth.size());
                 // perf stamps an instruction with the last timing packet it read: it lags by at most
                 // twice the largest gap between two MTC or TSC values (a straight run decoded before
                 // the next packet is read may run past the next edge).
@@ -116,7 +123,13 @@ class PerfDecodeTest {
                     PerfScript.Insn d = decoded.get(i);
                     assertEquals(e.insn().bytes().spacedHex(), d.bytes(), c.name() + " bytes of " + e);
                     long ns = export.perfTime(e.tsc());
-                    assertTrue(d.time() <= ns, c.name() + ": perf's time " + d.time() + " after the instruction's " + ns);
+                    // perf estimates the time of a return from the kernel and of the user code after
+                    // it (2 cycles per instruction since the last timing packet,
+                    // intel_pt_estimate_timestamp): there, and only there, it may run ahead.
+                    boolean toUser = e.insn().op() == dev.textpoke.sim.code.Op.IRET
+                            || e.insn().op() == dev.textpoke.sim.code.Op.SYSRET;
+                    long ahead = filter == CplFilter.BOTH && (e.user() || toUser) ? 1_000 : 0;
+                    assertTrue(d.time() <= ns + ahead, c.name() + ": perf's time " + d.time() + " after the instruction's " + ns);
                 }
             }
         }
