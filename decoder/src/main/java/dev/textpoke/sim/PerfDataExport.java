@@ -10,8 +10,11 @@ import dev.textpoke.pt.perf.TscConversion;
 import dev.textpoke.sim.exec.CplFilter;
 import dev.textpoke.sim.patch.Poke;
 import dev.textpoke.sim.program.Program;
+import dev.textpoke.pt.packet.PacketType;
+import dev.textpoke.sim.pt.PacketLog;
 import dev.textpoke.sim.pt.PtModelConfig;
 import dev.textpoke.sim.pt.PtStream;
+import dev.textpoke.sim.perf.AuxChunk;
 import dev.textpoke.sim.perf.AuxStream;
 import dev.textpoke.sim.perf.PtPerfDataWriter;
 import dev.textpoke.sim.perf.PtRecording;
@@ -27,8 +30,8 @@ import java.util.List;
  * {@link PtPerfDataWriter}'s). The kernel part of the program is the kcore copy and kallsyms; user
  * code, when traced, is a file beside the data ({@code DIR/program/user.bin}) mapped with MMAP2 by
  * one process whose threads run the user CPUs; every announced {@link Poke} is a TEXT_POKE on the
- * CPU that made it; each CPU's trace is cut into AUX chunks reported when their last byte was
- * written.
+ * CPU that made it; each CPU's trace is cut into AUX chunks at PSBs, reported when their last byte
+ * was written.
  *
  * <p>perf time is the TSC through the kernel's conversion for the TSC's frequency ({@link
  * TscConversion#forFrequency}); {@link #perfTime} converts as perf does.
@@ -44,7 +47,7 @@ public final class PerfDataExport {
     private final TscConversion tsc;
 
     /**
-     * @param chunkBytes AUX chunk size (an AUX area's wakeup), at least 64
+     * @param chunkBytes AUX chunk size (an AUX area's wakeup), at least 64; chunks end at PSBs
      */
     public PerfDataExport(SimulatedTrace trace, int chunkBytes) {
         if (trace.pt().isEmpty()) {
@@ -116,9 +119,47 @@ public final class PerfDataExport {
             if (s.bytes().isEmpty()) {
                 continue;
             }
-            b.stream(AuxStream.cut(cpu, s.bytes(), chunkBytes, end -> perfTime(s.tscAtOffset(end))));
+            b.stream(new AuxStream(cpu, -1, -1, chunks(s)));
         }
         return b.build();
+    }
+
+    /**
+     * The stream cut into AUX chunks of about {@code chunkBytes}, each starting at a PSB: the PT
+     * driver stops and restarts tracing around each AUX transaction, and a trace restarted with
+     * an empty packet byte count begins with PSB+ (SDM Vol. 3C, "Enabling and Disabling Packet
+     * Generation with TraceEn"). Each chunk is reported when its last byte was written.
+     */
+    private List<AuxChunk> chunks(PtStream s) {
+        List<Integer> psbs = new ArrayList<>();
+        PacketLog log = s.packets();
+        for (int i = 0; i < log.size(); i++) {
+            if (log.type(i) == PacketType.PSB) {
+                psbs.add(log.offset(i));
+            }
+        }
+        int length = s.bytes().length();
+        List<AuxChunk> chunks = new ArrayList<>();
+        int start = 0;
+        int k = 0;
+        while (start < length) {
+            // The last PSB no further than chunkBytes on, or else the first one after.
+            int end = length;
+            while (k < psbs.size() && psbs.get(k) <= start) {
+                k++;
+            }
+            int j = k;
+            while (j < psbs.size() && psbs.get(j) - start <= chunkBytes) {
+                end = psbs.get(j);
+                j++;
+            }
+            if (end == length && j < psbs.size() && length - start > chunkBytes) {
+                end = psbs.get(j);
+            }
+            chunks.add(AuxChunk.of(s.bytes().slice(start, end), perfTime(s.tscAtOffset(end))));
+            start = end;
+        }
+        return chunks;
     }
 
     /**

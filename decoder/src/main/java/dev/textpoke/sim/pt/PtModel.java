@@ -26,11 +26,15 @@ import java.util.SplittableRandom;
  * <li><b>Flow.</b> A conditional branch adds a TNT bit; a direct jump or call adds nothing; an
  * indirect jump or call gives a TIP with the target; a RET is compressed into a TNT bit 1 when
  * return compression is on and its target is the return address pushed by the corresponding CALL
- * (the top of the model's call stack, which pops), else it gives a TIP (the stack is left alone,
- * as perf's and libipt's decoders leave theirs). The call stack holds {@code returnStackDepth}
- * entries (libipt's 64), the oldest dropping out, and is cleared at each PSB (perf clears its own
- * there, {@code intel_pt_psb}) and at an overflow. TNT packets hold up to 6 outcomes (47 with
- * {@code longTnt}) and are flushed when full and before any other packet.</li>
+ * (the top of the model's call stack, which pops), else it gives a TIP and the model forgets its
+ * stack. That last rule is the model's choice where the SDM leaves the hardware's internal stack
+ * unspecified and the decoders disagree (perf pops at an uncompressed RET, libipt does not): with
+ * it the model's stack is always the top of both decoders' stacks, so every compressed RET decodes
+ * the same in both. The call stack holds {@code returnStackDepth} entries (libipt's 64), the oldest
+ * dropping out; calls to the next instruction are not pushed (decoders skip them); it is cleared at
+ * each PSB (perf clears its own there, {@code intel_pt_psb}) and at an overflow. TNT packets hold
+ * up to 6 outcomes (47 with {@code longTnt}) and are flushed when full and before any other
+ * packet.</li>
  * <li><b>Asynchronous branches</b> (interrupt, exception, INT3, INT n): FUP with the source the
  * executor names (next IP for interrupts, current IP for exceptions and traps) and TIP with the
  * handler.</li>
@@ -217,7 +221,14 @@ public final class PtModel implements ExecutionListener {
         }
         switch (insn.op()) {
             case JCC -> tnt(s, tsc, (outcome & Outcome.TAKEN) != 0);
-            case CALL -> push(s, insn.next());
+            case CALL -> {
+                // A call to the next instruction (position-independent code's idiom) does not
+                // return: decoders do not push it (libipt pt_insn_proceed, perf
+                // intel_pt_walk_insn), and neither does the model.
+                if (insn.target() != insn.next()) {
+                    push(s, insn.next());
+                }
+            }
             case CALL_INDIRECT -> {
                 tip(s, tsc, nextIp);
                 push(s, insn.next());
@@ -229,6 +240,11 @@ public final class PtModel implements ExecutionListener {
                     s.stackSize--;
                     tnt(s, tsc, true);
                 } else {
+                    // Decoders differ on an uncompressed return: perf pops its stack at every
+                    // RET (intel_pt_walk_insn), libipt only at a compressed one (pt_insn_proceed).
+                    // Forgetting the stack keeps every later compressed RET decodable by both:
+                    // the model's stack stays the top of each decoder's.
+                    s.stackSize = 0;
                     tip(s, tsc, nextIp);
                 }
             }
