@@ -44,5 +44,8 @@ public enum PtError {
     /** An event the layer had to drop ({@code pte_event_ignored}). */
     EVENT_IGNORED,
     /** Packets were lost: the CPU's internal buffer overflowed ({@code pte_overflow}). */
-    OVERFLOW
+    OVERFLOW,
+    /** Trace the recording does not have: the AUX area was full (AUX TRUNCATED), bytes were lost
+     * (PARTIAL), or perf did not copy them; not in libipt, which sees one buffer at a time. */
+    LOST
 }
