@@ -28,8 +28,9 @@ import java.util.List;
  * A traced {@link SimulatedTrace} as a perf.data directory that perf 6.1 decodes: what {@code perf
  * record -e intel_pt//k --kcore -a} would have written on the simulated machine (the packaging is
  * {@link PtPerfDataWriter}'s). The kernel part of the program is the kcore copy and kallsyms; user
- * code, when traced, is a file beside the data ({@code DIR/program/user.bin}) mapped with MMAP2 by
- * one process whose threads run the user CPUs; every announced {@link Poke} is a TEXT_POKE on the
+ * code is a file in the directory ({@code DIR/program/user.bin}) mapped with MMAP2 as {@code
+ * /program/user.bin} by one process whose threads run the user CPUs (perf finds it with {@code
+ * --symfs DIR}); every announced {@link Poke} is a TEXT_POKE on the
  * CPU that made it; each CPU's trace is cut into AUX chunks at PSBs, reported when their last byte
  * was written.
  *
@@ -39,8 +40,14 @@ import java.util.List;
 public final class PerfDataExport {
     /** The process that runs user code, and its threads: {@code USER_PID + cpu}. */
     public static final int USER_PID = 1000;
-    /** The user code's file name inside the perf.data directory. */
+    /** The user code's file inside the perf.data directory. */
     public static final String USER_FILE = "program/user.bin";
+    /**
+     * The name the MMAP2 record gives the user code: {@code /program/user.bin}, found by perf with
+     * {@code --symfs DIR} (perf prefixes DSO names with the symfs directory), so that the
+     * perf.data does not depend on where it lies.
+     */
+    public static final String USER_FILE_NAME = "/" + USER_FILE;
 
     private final SimulatedTrace trace;
     private final int chunkBytes;
@@ -75,8 +82,8 @@ public final class PerfDataExport {
         return tsc;
     }
 
-    /** The recording, with the user code file at {@code userFile} (only referenced, not written). */
-    public PtRecording recording(Path userFile) {
+    /** The recording, the user code named {@link #USER_FILE_NAME}. */
+    public PtRecording recording() {
         Program p = trace.program();
         PtModelConfig cfg = trace.ptConfig();
         List<ImageSegment> kernelSegments = p.kernelSegments();
@@ -96,7 +103,7 @@ public final class PerfDataExport {
             long fileOffset = 0;
             for (ImageSegment s : p.userSegments()) {
                 sideband.add(SidebandEvent.Mmap.userCode(start - 2_000, 0, USER_PID, USER_PID, s.address(),
-                        pageUp(s.bytes().length()), fileOffset, userFile.toAbsolutePath().toString()));
+                        pageUp(s.bytes().length()), fileOffset, USER_FILE_NAME));
                 fileOffset += pageUp(s.bytes().length());
             }
         }
@@ -169,7 +176,7 @@ public final class PerfDataExport {
      */
     public void write(Path dir) throws IOException {
         Path userFile = dir.resolve(USER_FILE);
-        PtRecording rec = recording(userFile);
+        PtRecording rec = recording();
         PtPerfDataWriter.writeDirectory(rec, dir);
         if (!trace.program().userSegments().isEmpty()) {
             Files.createDirectories(userFile.getParent());
