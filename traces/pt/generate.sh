@@ -14,7 +14,9 @@ sim() {
 }
 if [ "${1:-}" = big ]; then
   dir="${2:?usage: traces/pt/generate.sh big DIR}"
-  sim "$dir" --seed 100 --cpus 2 --functions 200 --jump-labels 16 --ftrace 40 --kprobes 8 --flips 400 --duration 2400000000 --interrupts 20000 --cyc
+  # The traces are held in memory until written: about 600 MB at the peak.
+  export TEXTPOKE_JAVA_OPTS="${TEXTPOKE_JAVA_OPTS:--Xmx1g}"
+  sim "$dir" --seed 100 --cpus 2 --functions 200 --jump-labels 16 --ftrace 40 --kprobes 8 --flips 150 --duration 800000000 --interrupts 7000 --cyc
   exit 0
 fi
 cd traces/pt

@@ -62,7 +62,8 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * <p>Every packet's offset, type and emission TSC go to a {@link PacketLog} (all packets, or
- * the timing ones, PSBs and OVFs only): the start of the instruction whose boundary emitted it (a
+ * only PSB+, TSC, TMA, MTC, CBR and OVF: a CYC accompanies nearly every branch packet, too many
+ * for a big trace's log): the start of the instruction whose boundary emitted it (a
  * TNT and its CYC: the first of its branches), or for an MTC and its CYC the crystal edge, inside
  * the instruction in progress. Emission times never decrease along the stream. The hot path
  * allocates nothing but the encoder's growth.
@@ -133,12 +134,12 @@ public final class PtModel implements ExecutionListener {
         }
     }
 
-    /** A model that logs the timing packets, PSBs and OVFs. */
+    /** A model that logs PSB+, TSC, TMA, MTC, CBR and OVF packets. */
     public PtModel(PtModelConfig cfg) {
         this(cfg, false);
     }
 
-    /** @param logAll log every packet (for tests), not only timing packets, PSBs and OVFs */
+    /** @param logAll log every packet (for tests), not only PSB+, TSC, TMA, MTC, CBR and OVF */
     public PtModel(PtModelConfig cfg, boolean logAll) {
         this.cfg = cfg;
         this.logAll = logAll;
@@ -497,7 +498,7 @@ public final class PtModel implements ExecutionListener {
         if (s.tntCyc > 0) {
             int at = s.enc.size();
             s.enc.cyc(s.tntCyc);
-            log(s, at, PacketType.CYC, s.tntTsc, s.tntCyc, true);
+            log(s, at, PacketType.CYC, s.tntTsc, s.tntCyc, false);
             s.tntCyc = 0;
         }
         int at = s.enc.size();
@@ -525,7 +526,7 @@ public final class PtModel implements ExecutionListener {
         if (c >= cycThreshold) {
             int at = s.enc.size();
             s.enc.cyc(c);
-            log(s, at, PacketType.CYC, tsc, c, true);
+            log(s, at, PacketType.CYC, tsc, c, false);
             s.lastCyc = now;
         }
     }

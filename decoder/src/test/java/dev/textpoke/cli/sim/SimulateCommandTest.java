@@ -177,13 +177,13 @@ class SimulateCommandTest {
         assertEquals(total, r.out().stream().filter(l -> l.contains(" insn: ")).count());
     }
 
-    /** The benchmark trace's command, run for a 1/10,000 of its simulated time. */
+    /** The benchmark trace's command, run for 1/10,000 of its simulated time. */
     @Test
     void theBigTracesCommandRunsShortened() throws Exception {
         List<String> big = new ArrayList<>(allCommands().get("\"$dir\""));
         int d = big.indexOf("--duration");
-        assertEquals("2400000000", big.get(d + 1));
-        big.set(d + 1, "240000");
+        assertEquals("800000000", big.get(d + 1));
+        big.set(d + 1, "80000");
         int i = big.indexOf("--interrupts");
         big.set(i + 1, "2");
         Path out = tmp.resolve("big");
