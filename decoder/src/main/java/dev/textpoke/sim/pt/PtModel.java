@@ -360,6 +360,9 @@ public final class PtModel implements ExecutionListener {
         int at = s.enc.size();
         s.enc.ovf();
         log(s, at, PacketType.OVF, tsc, tsc, true);
+        // Decoders forget the last IP at an overflow (libipt pt_last_ip_init in its OVF handling,
+        // perf intel_pt_overflow): the IP after it is compressed against zero, as after a PSB.
+        s.enc.lastIp().reset();
         boolean fup = s.packetEn && ip != -1;
         s.lost.add(new PtStream.LostRange(s.overflowStart, tsc, fup ? ip : -1));
         // Time moved on without MTCs: resynchronise with TSC and TMA, then MTCs from here.
