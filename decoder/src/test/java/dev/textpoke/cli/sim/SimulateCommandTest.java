@@ -177,6 +177,33 @@ class SimulateCommandTest {
         assertEquals(total, r.out().stream().filter(l -> l.contains(" insn: ")).count());
     }
 
+    /** The command lines docs/simulator.md shows, run as written (from the repository root), in order. */
+    @Test
+    void theDocsCommandsRunAsShown() throws Exception {
+        List<String> lines = Files.readAllLines(TraceFiles.root().resolve("docs/simulator.md")).stream()
+                .filter(l -> l.startsWith("    ./textpoke ") || l.startsWith("    PERF_CONFIG=/dev/null perf "))
+                .map(String::trim).toList();
+        assertEquals(2, lines.size(), lines.toString());
+        Path out = Path.of("/tmp/textpoke-sim.data");
+        assertTrue(lines.get(0).contains(out.toString()));
+        if (Files.exists(out)) {
+            try (Stream<Path> files = Files.walk(out)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        List<String> sim = new ArrayList<>(List.of(lines.get(0).split("\\s+")));
+        sim.remove(0);
+        CliRun r = CliRun.of(sim.toArray(String[]::new));
+        assertEquals(0, r.status(), r.err());
+        long ran = r.out().lines().filter(l -> l.startsWith("cpu "))
+                .mapToLong(l -> Long.parseLong(l.split(" ")[2])).sum();
+        List<String> perfArgs = new ArrayList<>(List.of(lines.get(1).split("\\s+")));
+        perfArgs.subList(0, 2).clear();
+        PerfTool.Result p = perf.run(perfArgs.toArray(String[]::new));
+        assertEquals(0, p.status(), p.err());
+        assertEquals(ran, p.out().stream().filter(l -> l.contains(" insn: ")).count());
+    }
+
     /** The benchmark trace's command, run for 1/10,000 of its simulated time. */
     @Test
     void theBigTracesCommandRunsShortened() throws Exception {
