@@ -184,6 +184,9 @@ class SimulateCommandTest {
                 .filter(l -> l.startsWith("    ./textpoke ") || l.startsWith("    PERF_CONFIG=/dev/null perf "))
                 .map(String::trim).toList();
         assertEquals(2, lines.size(), lines.toString());
+        // README.md shows the same simulate command, so this runs it too.
+        assertTrue(Files.readAllLines(TraceFiles.root().resolve("README.md")).stream()
+                .filter(l -> l.startsWith("    ./textpoke simulate")).allMatch(l -> l.trim().equals(lines.get(0))));
         Path out = Path.of("/tmp/textpoke-sim.data");
         assertTrue(lines.get(0).contains(out.toString()));
         if (Files.exists(out)) {
