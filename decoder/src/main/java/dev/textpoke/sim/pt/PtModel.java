@@ -97,6 +97,7 @@ public final class PtModel implements ExecutionListener {
         final long[] stack;
         final SplittableRandom rnd;
         final Overflow[] overflows;
+        final IpCompression[] valid = new IpCompression[CHOICES.length];
         int nextOverflow;
         boolean overflowing;
         long overflowStart;
@@ -207,9 +208,10 @@ public final class PtModel implements ExecutionListener {
         State s = cpus[cpu];
         boolean toUser = (outcome & Outcome.TO_USER) != 0;
         if (!boundary(s, tsc, insn.address())) {
-            if (insn.op().ordinal() >= dev.textpoke.sim.code.Op.SYSCALL.ordinal()
-                    && insn.op().ordinal() <= dev.textpoke.sim.code.Op.IRET.ordinal()) {
-                s.packetEn = traced(toUser);
+            // Packets are lost, but PacketEn still follows the CPL.
+            switch (insn.op()) {
+                case SYSCALL, SYSRET, IRET -> s.packetEn = traced(toUser);
+                default -> { }
             }
             return;
         }
@@ -538,14 +540,13 @@ public final class PtModel implements ExecutionListener {
         long last = s.enc.lastIp().ip();
         IpCompression ipc;
         if (cfg.ipChoice() == IpChoice.RANDOM) {
-            int valid = 0;
-            IpCompression[] ok = new IpCompression[CHOICES.length];
+            int n = 0;
             for (IpCompression c : CHOICES) {
                 if (LastIp.expand(last, c, ip) == ip) {
-                    ok[valid++] = c;
+                    s.valid[n++] = c;
                 }
             }
-            ipc = ok[s.rnd.nextInt(valid)];
+            ipc = s.valid[s.rnd.nextInt(n)];
         } else {
             ipc = LastIp.smallest(last, ip);
         }
