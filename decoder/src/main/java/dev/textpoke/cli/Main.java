@@ -1,6 +1,8 @@
 package dev.textpoke.cli;
 
 import dev.textpoke.cli.arm64.ValidateArm64Command;
+import dev.textpoke.cli.branches.BranchesCommand;
+import dev.textpoke.cli.branches.ProfileCommand;
 import dev.textpoke.cli.code.PokesCommand;
 import dev.textpoke.cli.code.TextCommand;
 import dev.textpoke.cli.patcher.PatcherCommand;
@@ -35,6 +37,8 @@ import picocli.CommandLine.Command;
             PatcherCommand.class,
             PokesCommand.class,
             TextCommand.class,
+            BranchesCommand.class,
+            ProfileCommand.class,
         })
 public final class Main implements Runnable {
 

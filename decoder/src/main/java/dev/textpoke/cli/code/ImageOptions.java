@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
 
 /**
  * The base images of the code timeline: {@code --kcore}, {@code --vmlinux}, {@code --archive},
- * {@code --image}, {@code --module} (with {@code --kallsyms}).
+ * {@code --image}, {@code --module} (with {@code --kallsyms}). A mixin of every command that reads
+ * kernel code (the {@code code} and {@code branches} families).
  */
-final class ImageOptions {
+public final class ImageOptions {
     @Option(names = "--kcore", paramLabel = "DIR",
             description = "A kcore copy (perf record --kcore's kcore_dir: kcore, kallsyms, modules).")
     Path kcore;
@@ -48,8 +49,20 @@ final class ImageOptions {
                     + " text symbols for naming addresses.")
     Path kallsyms;
 
+    /**
+     * The kcore copy in use: {@code --kcore}, or with no image option the {@code kcore_dir} beside
+     * the perf.data.
+     */
+    public java.util.Optional<Path> kcoreDir(PerfData data) {
+        if (kcore != null) {
+            return java.util.Optional.of(kcore);
+        }
+        boolean none = vmlinux == null && archive == null && images.isEmpty() && modules.isEmpty() && kallsyms == null;
+        return none ? data.kcoreDir() : java.util.Optional.empty();
+    }
+
     /** The images asked for; with none, the kcore_dir beside the perf.data when there is one. */
-    List<BaseImage> load(PerfData data) throws IOException {
+    public List<BaseImage> load(PerfData data) throws IOException {
         List<BaseImage> out = new ArrayList<>();
         KallsymsTable symbols = kallsyms == null ? null : KallsymsTable.load(kallsyms);
         if (kcore != null) {
