@@ -172,12 +172,12 @@ public final class RangeWalker {
     private Walk walk(long start, long end, long time, WindowSide side) {
         scratch.clear();
         WalkStatus failure = null;
-        if (Long.compareUnsigned(end, start) < 0) {
+        if ((start < 0) != (end < 0)) {
+            failure = WalkStatus.PRIVILEGE_CHANGE;
+        } else if (Long.compareUnsigned(end, start) < 0) {
             failure = WalkStatus.BACKWARDS;
         } else if (Long.compareUnsigned(end - start, MAX_RANGE) > 0) {
             failure = WalkStatus.TOO_LONG;
-        } else if ((start < 0) != (end < 0)) {
-            failure = WalkStatus.PRIVILEGE_CHANGE;
         } else {
             // Linear, as perf walks a block: on past a taken branch (remembering the first), so that a
             // walk that fails still shows what a reader of this version sees.
