@@ -25,8 +25,8 @@ public final class Binaries implements BranchStackReader.Sideband {
     private Mapping kernel;
     private final TreeMap<Long, Mapping> modules = new TreeMap<>(Long::compareUnsigned);
     private final Map<Integer, TreeMap<Long, Mapping>> processes = new HashMap<>();
-    /** Per process and file: the load bias (start of the lowest-offset mapping less its offset). */
-    private final Map<Integer, Map<String, Long>> bias = new HashMap<>();
+    /** Per process and file: {@code {start, pgoff}} of its mapping with the lowest offset. */
+    private final Map<Integer, Map<String, long[]>> bias = new HashMap<>();
     private final Map<String, Binary> interned = new HashMap<>();
     /** Build ids that MMAP2 records carry (perf record --buildid-mmap). */
     private final Map<String, String> mmapBuildIds = new HashMap<>();
@@ -83,11 +83,13 @@ public final class Binaries implements BranchStackReader.Sideband {
             }
             return;
         }
-        Map<String, Long> biases = bias.computeIfAbsent(pid, p -> new HashMap<>());
-        long b = addr - pgoff;
-        Long old = biases.get(file);
-        if (old == null || pgoff == 0) {
-            biases.put(file, b);
+        // The load bias: the mapping of the lowest file offset (the lowest such mapping), less
+        // that offset. simpleperf writes pgoff 0 for every mapping, so ties go to the lowest address.
+        Map<String, long[]> biases = bias.computeIfAbsent(pid, p -> new HashMap<>());
+        long[] first = biases.get(file);
+        if (first == null || Long.compareUnsigned(pgoff, first[1]) < 0
+                || (pgoff == first[1] && Long.compareUnsigned(addr, first[0]) < 0)) {
+            biases.put(file, new long[] {addr, pgoff});
         }
         if (!exec) {
             return;
@@ -95,7 +97,8 @@ public final class Binaries implements BranchStackReader.Sideband {
         if (buildId != null && !buildIds.containsKey(file)) {
             mmapBuildIds.put(file, buildId);
         }
-        long base = biases.get(file);
+        long[] f = biases.get(file);
+        long base = f[0] - f[1];
         TreeMap<Long, Mapping> maps = processes.computeIfAbsent(pid, p -> new TreeMap<>(Long::compareUnsigned));
         // A new mapping replaces what it overlaps (mmap over an old range).
         Map.Entry<Long, Mapping> e;
