@@ -18,8 +18,9 @@ import java.util.List;
  * kernel image: {@code kcore}, an ELF core file whose PT_LOADs hold the image's segments at their
  * addresses ({@code /proc/kcore}'s layout, which perf reads with {@code dso__load_kcore});
  * {@code kallsyms}, the image's symbols as {@code /proc/kallsyms} lists them, with {@code _text}
- * at the start of the text and {@code _etext} at its end (perf relocates the kernel map by
- * {@code _text}); and an empty {@code modules}.
+ * at the start of the text (its lowest symbol: a segment may start with the ELF headers) and
+ * {@code _etext} at its end (perf relocates the kernel map by {@code _text}); and an empty {@code
+ * modules}.
  */
 public final class KcoreCopy {
     private static final int EHDR = 64;
@@ -38,7 +39,7 @@ public final class KcoreCopy {
      * Writes {@code dir/kcore}, {@code dir/kallsyms} and {@code dir/modules}.
      *
      * @param aarch64 whether the ELF says AArch64 rather than x86-64
-     * @return the address of {@code _text}: the first segment's
+     * @return the address of {@code _text}
      */
     public static long write(Path dir, BaseImage image, boolean aarch64) throws IOException {
         Files.createDirectories(dir);
@@ -48,7 +49,7 @@ public final class KcoreCopy {
             throw new IllegalArgumentException("a kcore copy needs at least one segment");
         }
         writeElf(dir.resolve("kcore"), segments, aarch64);
-        long text = segments.get(0).address();
+        long text = textStart(image);
         ImageSegment last = segments.get(segments.size() - 1);
         long etext = last.address() + last.bytes().length();
         StringBuilder k = new StringBuilder();
@@ -67,6 +68,20 @@ public final class KcoreCopy {
         Files.writeString(dir.resolve("kallsyms"), k.toString());
         Files.writeString(dir.resolve("modules"), "");
         return text;
+    }
+
+    /** Where the kernel's text starts: its lowest symbol, or its first segment when it has none. */
+    public static long textStart(BaseImage image) {
+        long text = -1;
+        for (Symbol s : image.symbols()) {
+            if (text == -1 || Long.compareUnsigned(s.address(), text) < 0) {
+                text = s.address();
+            }
+        }
+        if (text != -1) {
+            return text;
+        }
+        return image.segments().stream().map(ImageSegment::address).min(Long::compareUnsigned).orElseThrow();
     }
 
     private static void line(StringBuilder k, long addr, char type, String name) {
