@@ -91,9 +91,11 @@ public final class BranchText {
                 byEntry[r.entry()] = r.result();
             }
         }
-        long t = s.hasTime() ? s.time() : Long.MAX_VALUE;
+        long sampleTime = s.hasTime() ? s.time() : Long.MAX_VALUE;
         for (int i = 0; i < b.size(); i++) {
             Branch e = b.get(i);
+            // Named as the code was when the branch ran (a trampoline may be gone by the sample).
+            long t = byEntry[i] != null && byEntry[i].status().possible() ? byEntry[i].walk().readTime() : sampleTime;
             sb.append("\t#").append(i).append(i < 10 ? "  " : " ");
             hex(sb, e.from());
             symbol(sb, e.from(), t);
