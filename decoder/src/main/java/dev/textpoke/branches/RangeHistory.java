@@ -27,6 +27,15 @@ final class RangeHistory {
     final Walk[] walks;
     /** The results of occurrences with one content, by status: they need no object each. */
     final RangeResult[] single = new RangeResult[WalkStatus.values().length];
+    /**
+     * The last results of occurrences with several contents, by what decides them (the states of
+     * the bounds and of the sample, the branch's target, the kind): a range run a million times
+     * between the same two flips is decided once.
+     */
+    private final long[] memoKey = new long[4 * MEMO];
+    private final RangeResult[] memo = new RangeResult[MEMO];
+    private int memoNext;
+    private static final int MEMO = 4;
 
     private RangeHistory(long start, long end, long[] times, int[] newContent, int[][] statesOf, long[] contentTime,
             WindowSide[] contentSide) {
@@ -97,6 +106,27 @@ final class RangeHistory {
         }
         return new RangeHistory(start, end, times, newContent, Arrays.copyOf(statesOf, contents),
                 Arrays.copyOf(contentTime, contents), Arrays.copyOf(contentSide, contents));
+    }
+
+    RangeResult memo(int from, int until, int atSample, long to, RangeKind kind) {
+        for (int i = 0; i < MEMO; i++) {
+            RangeResult r = memo[i];
+            if (r != null && memoKey[4 * i] == from && memoKey[4 * i + 1] == until && memoKey[4 * i + 2] == atSample
+                    && memoKey[4 * i + 3] == (to ^ kind.ordinal())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    void remember(int from, int until, int atSample, long to, RangeKind kind, RangeResult r) {
+        int i = memoNext;
+        memoNext = (memoNext + 1) % MEMO;
+        memoKey[4 * i] = from;
+        memoKey[4 * i + 1] = until;
+        memoKey[4 * i + 2] = atSample;
+        memoKey[4 * i + 3] = to ^ kind.ordinal();
+        memo[i] = r;
     }
 
     int contents() {

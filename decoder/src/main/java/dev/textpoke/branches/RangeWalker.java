@@ -63,7 +63,18 @@ public final class RangeWalker {
         }
         int from = h.stateAt(lo);
         int until = h.stateAt(hi);
-        Walk atSample = walkOf(h, h.newContent[h.stateAt(sampleTime)]);
+        int sampleState = h.stateAt(sampleTime);
+        RangeResult known = h.memo(from, until, sampleState, to, kind);
+        if (known != null) {
+            return known;
+        }
+        RangeResult r = decide(h, from, until, sampleState, to, kind);
+        h.remember(from, until, sampleState, to, kind, r);
+        return r;
+    }
+
+    private RangeResult decide(RangeHistory h, int from, int until, int sampleState, long to, RangeKind kind) {
+        Walk atSample = walkOf(h, h.newContent[sampleState]);
         // The different walks among the contents possible in [lo, hi]. Versions without code (a
         // region not there yet, or gone) are no versions of the code, unless there is nothing else.
         Walk[] pool = new Walk[h.contents()];

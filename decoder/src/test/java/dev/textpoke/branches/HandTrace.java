@@ -27,7 +27,7 @@ import java.util.Map;
  * its bytes come from a naive replay of the pokes over the image ({@link #bytes}), which shares
  * nothing with the code timeline.
  */
-final class HandTrace {
+class HandTrace {
     static final long TEXT = 0xffffffff81000000L;
     static final long TRAMPOLINE = 0xffffffffc0400000L;
     static final Bytes NOP5 = Bytes.ofHex("0f1f440000");
@@ -65,7 +65,20 @@ final class HandTrace {
 
     private void br(long from, long to) {
         now += 10;
-        executed.add(new Branch(from, to, now));
+        onBranch(new Branch(from, to, now));
+    }
+
+    /** Keeps the branch; a streaming run (the benchmark's) writes it out instead. */
+    protected void onBranch(Branch b) {
+        executed.add(b);
+    }
+
+    protected void onPoke(Poke p) {
+        pokes.add(p);
+    }
+
+    protected void onKsym(Ksym k) {
+        ksyms.add(k);
     }
 
     /** One turn of start_kernel's loop, each site as it is now. */
@@ -110,7 +123,7 @@ final class HandTrace {
 
     private HandTrace poke(long addr, Bytes old, Bytes replacement) {
         now += 5;
-        pokes.add(new Poke(now, addr, old, replacement));
+        onPoke(new Poke(now, addr, old, replacement));
         return this;
     }
 
@@ -131,7 +144,7 @@ final class HandTrace {
     /** The ftrace trampoline announced and filled, and do_sys_open's site calling it. */
     HandTrace ftraceOn() {
         now += 5;
-        ksyms.add(new Ksym(now, TRAMPOLINE, 0x100, "ftrace_trampoline", false));
+        onKsym(new Ksym(now, TRAMPOLINE, 0x100, "ftrace_trampoline", false));
         poke(TRAMPOLINE, Bytes.EMPTY, TRAMPOLINE_CODE);
         ftraceOn = true;
         long rel = TRAMPOLINE - (k(0) + 5);
@@ -145,7 +158,7 @@ final class HandTrace {
         ftraceOn = false;
         poke(TRAMPOLINE, TRAMPOLINE_CODE, Bytes.EMPTY);
         now += 5;
-        ksyms.add(new Ksym(now, TRAMPOLINE, 0x100, "ftrace_trampoline", true));
+        onKsym(new Ksym(now, TRAMPOLINE, 0x100, "ftrace_trampoline", true));
         return this;
     }
 
@@ -181,6 +194,16 @@ final class HandTrace {
         return this;
     }
 
+    /** The entries of a sample as the kernel writes them: predicted, with their cycles. */
+    static List<BranchEntry> entries(List<Branch> newestFirst) {
+        List<BranchEntry> entries = new ArrayList<>(newestFirst.size());
+        for (int i = 0; i < newestFirst.size(); i++) {
+            Branch b = newestFirst.get(i);
+            entries.add(new BranchEntry(b.from(), b.to(), 2L | (long) cycles(newestFirst, i) << 4));
+        }
+        return entries;
+    }
+
     /**
      * The cycles of entry {@code i} of a stack: its time less the next older one's (1 GHz, so
      * nanoseconds are cycles), and 7 for the oldest.
@@ -212,13 +235,7 @@ final class HandTrace {
                     w.ksymbol(s.time(), 0, s.addr(), s.len(), 2, s.unregister(), s.name());
                 } else {
                     Sample s = (Sample) it.what();
-                    List<BranchEntry> entries = new ArrayList<>();
-                    for (int i = 0; i < s.newestFirst().size(); i++) {
-                        Branch b = s.newestFirst().get(i);
-                        // predicted, and the cycles since the entry before
-                        entries.add(new BranchEntry(b.from(), b.to(), 2L | (long) cycles(s.newestFirst(), i) << 4));
-                    }
-                    w.sample(s.time(), s.cpu(), 0, 0, s.ip(), -1, entries);
+                    w.sample(s.time(), s.cpu(), 0, 0, s.ip(), -1, entries(s.newestFirst()));
                 }
             }
         }

@@ -50,18 +50,31 @@ final class BranchSession implements AutoCloseable {
         this.binaries = binaries;
     }
 
+    /**
+     * Reads the file twice: once for the code timeline (every TEXT_POKE and KSYMBOL, in file order),
+     * then for the samples, so a pipe-mode stream must be a file, not standard input.
+     */
     static BranchSession open(String file, ImageOptions images, StackTiming timing) throws IOException {
-        PerfData data = PerfData.open(file);
-        try {
-            CodeTimeline timeline = PerfTimeline.build(data, images.load(data));
-            Isa isa = PokesCommand.isa(data);
-            Binaries binaries = new Binaries(buildIds(data));
-            Optional<Path> kcore = images.kcoreDir(data);
+        if (PerfData.STDIN.equals(file)) {
+            throw new IllegalArgumentException("the branch stacks need the code modifications of the whole"
+                    + " input first: give a file, not standard input");
+        }
+        CodeTimeline timeline;
+        Isa isa;
+        Binaries binaries;
+        try (PerfData first = PerfData.open(file)) {
+            timeline = PerfTimeline.build(first, images.load(first), false);
+            isa = PokesCommand.isa(first);
+            binaries = new Binaries(buildIds(first));
+            Optional<Path> kcore = images.kcoreDir(first);
             if (kcore.isPresent()) {
                 kernelLayout(kcore.get(), timeline, binaries);
             }
+        }
+        PerfData data = PerfData.open(file);
+        try {
             return new BranchSession(data, timeline, InstructionClassifier.open(isa), timing, binaries);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             data.close();
             throw e;
         }

@@ -65,7 +65,8 @@ public final class BranchesCommand implements Callable<Integer> {
         Progress progress = Progress.onTerminal(err, "branches");
         BranchSummary summary = new BranchSummary();
         int damaged = 0;
-        StringBuilder sb = new StringBuilder(1 << 16);
+        TextOut buf = new TextOut(out);
+        StringBuilder sb = buf.sb();
         try (BranchSession session = open();
                 BranchStackReader reader = session.reader(BranchStackReader.Order.FILE)) {
             BranchText text = new BranchText(session.timeline);
@@ -76,8 +77,7 @@ public final class BranchesCommand implements Callable<Integer> {
                     if (item instanceof DamagedStack d) {
                         summary.damaged();
                         damaged++;
-                        flush(out, sb);
-                        out.flush();
+                        buf.flushAll();
                         err.println("textpoke branches: damaged branch stack in sample " + d.index() + ": "
                                 + d.problem().getMessage());
                         if (json && !summaryOnly) {
@@ -107,17 +107,14 @@ public final class BranchesCommand implements Callable<Integer> {
                             text.branches(sb, w);
                         }
                     }
-                    if (sb.length() > (1 << 15)) {
-                        flush(out, sb);
-                    }
+                    buf.maybeFlush();
                     if ((s.index() & 0x3fff) == 0) {
                         progress.update(s.offset(), session.data.fileSize(), "bytes");
                     }
                 }
             } finally {
                 progress.done();
-                flush(out, sb);
-                out.flush();
+                buf.flushAll();
             }
         }
         if (summaryOnly) {
@@ -125,7 +122,7 @@ public final class BranchesCommand implements Callable<Integer> {
                 out.println(BranchJson.summary(summary));
             } else {
                 BranchText.summary(sb, summary);
-                flush(out, sb);
+                buf.flush();
             }
             out.flush();
         }
@@ -144,8 +141,4 @@ public final class BranchesCommand implements Callable<Integer> {
         return e == null ? "(unknown event)" : PerfEventName.of(e);
     }
 
-    static void flush(PrintWriter out, StringBuilder sb) {
-        out.append(sb);
-        sb.setLength(0);
-    }
 }

@@ -86,7 +86,8 @@ public final class ProfileCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = Progress.onTerminal(err, "profile");
         int damaged = 0;
-        StringBuilder sb = new StringBuilder(1 << 16);
+        TextOut buf = new TextOut(out);
+        StringBuilder sb = buf.sb();
         BranchSession session;
         try {
             session = BranchSession.open(file, images, timing.timing());
@@ -104,8 +105,7 @@ public final class ProfileCommand implements Callable<Integer> {
                 while ((item = reader.next()) != null) {
                     if (item instanceof DamagedStack d) {
                         damaged++;
-                        BranchesCommand.flush(out, sb);
-                        out.flush();
+                        buf.flushAll();
                         err.println("textpoke profile: damaged branch stack in sample " + d.index() + ": "
                                 + d.problem().getMessage());
                         continue;
@@ -115,9 +115,7 @@ public final class ProfileCommand implements Callable<Integer> {
                         profile.add(w);
                     } else {
                         text.append(sb, w);
-                        if (sb.length() > (1 << 15)) {
-                            BranchesCommand.flush(out, sb);
-                        }
+                        buf.maybeFlush();
                     }
                     if ((++n & 0x3fff) == 0) {
                         progress.update(item.offset(), session.data.fileSize(), "bytes");
@@ -125,15 +123,13 @@ public final class ProfileCommand implements Callable<Integer> {
                 }
             } finally {
                 progress.done();
-                BranchesCommand.flush(out, sb);
-                out.flush();
+                buf.flushAll();
             }
             if (format == Format.autofdo) {
                 List<AutoFdoProfile.Counts> binaries = profile.binaries().stream()
                         .filter(c -> only == null || only.matcher(c.binary().path()).find()).toList();
                 AutoFdoText.append(sb, binaries, mode);
-                BranchesCommand.flush(out, sb);
-                out.flush();
+                buf.flushAll();
                 if (profile.dropped() > 0) {
                     err.println("textpoke profile: " + profile.dropped() + " ranges left out: no version of their"
                             + " code explains them");

@@ -25,8 +25,8 @@ import java.util.Map;
  * newest first, with the kind of branch the code at their source says and the flags the hardware
  * recorded, or with {@code --insns} the instructions of every range, oldest first, laid out as
  * {@code perf script -F brstackinsn} lays them out, with their disassembly, and a {@code #} line
- * before each range whose code a modification changed, that no version of the code explains, or
- * whose code is not known. Not thread-safe.
+ * before each range that ran in other code than its sample's time had, that several versions of
+ * the code explain, that none explains, or whose code is not known. Not thread-safe.
  */
 public final class BranchText {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -199,7 +199,9 @@ public final class BranchText {
                         totalCycles += e.cycles();
                         sb.append(' ').append(e.cycles()).append(" cycles [").append(totalCycles).append(']');
                         if (r.kind() == RangeKind.BETWEEN) {
-                            sb.append(' ').append(String.format("%.2f", (double) insn / e.cycles())).append(" IPC");
+                            sb.append(' ');
+                            BrstackinsnText.ipc(sb, insn, e.cycles());
+                            sb.append(" IPC");
                         }
                     }
                 }
@@ -211,10 +213,15 @@ public final class BranchText {
         }
     }
 
-    /** A {@code #} line before a range that is not simply the code of its sample's time. */
+    /**
+     * A {@code #} line before a range whose instructions are not simply those of its sample's time:
+     * corrected (another version ran), ambiguous, explained by no version, or of unknown code. A
+     * range whose code changed within its time bounds but which only the sample's version explains
+     * gets none (the summary and JSON count it as crossing).
+     */
     private static void note(StringBuilder sb, WalkedRange r, BranchSample s) {
         RangeResult x = r.result();
-        boolean plain = x.status().possible() && !x.crossing() && !x.corrected();
+        boolean plain = x.status().possible() && !x.corrected() && !x.ambiguous();
         if (plain) {
             return;
         }

@@ -35,6 +35,66 @@ public final class BrstackinsnText {
     private final InstructionCache cache;
     private final CodeTimeline timeline;
     private final byte[] one = new byte[16];
+    private final java.util.Map<Walk, Rendered> rendered = new java.util.IdentityHashMap<>();
+    private static final int KEPT = 1 << 16;
+
+    /**
+     * A walk's lines, made once (walks are shared by every occurrence of a range): each
+     * instruction's plain line, its line as a block's jump up to the {@code #}, its symbol and
+     * symbol line.
+     */
+    private static final class Rendered {
+        final String[] plain;
+        final String[] jump;
+        final WalkSymbols.Sym[] sym;
+        final String[] symLine;
+
+        Rendered(Walk w, WalkSymbols.Sym[] syms) {
+            int n = w.size();
+            plain = new String[n];
+            jump = new String[n];
+            symLine = new String[n];
+            sym = syms;
+            StringBuilder b = new StringBuilder(80);
+            for (int i = 0; i < n; i++) {
+                b.setLength(0);
+                BrstackinsnText.plain(b, w, i);
+                plain[i] = b.toString();
+                b.setLength(0);
+                b.append('\t');
+                hex16(b, w.instruction(i).address());
+                b.append('\t');
+                int at = b.length();
+                b.append("insn: ");
+                for (int k = 0; k < w.instruction(i).length(); k++) {
+                    int v = w.byteAt(i, k);
+                    b.append(HEX[v >> 4]).append(HEX[v & 15]).append(' ');
+                }
+                while (b.length() - at < 30) {
+                    b.append(' ');
+                }
+                b.append("\t#");
+                jump[i] = b.toString();
+                if (syms[i] != null) {
+                    b.setLength(0);
+                    WalkSymbols.line(b, syms[i], w.instruction(i).address());
+                    symLine[i] = b.toString();
+                }
+            }
+        }
+    }
+
+    private Rendered render(Walk w) {
+        Rendered r = rendered.get(w);
+        if (r == null) {
+            if (rendered.size() >= KEPT) {
+                rendered.clear();
+            }
+            r = new Rendered(w, symbols.of(w));
+            rendered.put(w, r);
+        }
+        return r;
+    }
 
     /** @param cache decodes the sample's ip when its final block cannot be walked (perf prints it alone) */
     public BrstackinsnText(CodeTimeline timeline, InstructionCache cache) {
@@ -55,11 +115,10 @@ public final class BrstackinsnText {
         for (WalkedRange r : w.ranges()) {
             Walk walk = r.result().walk();
             WalkStatus status = r.result().status();
-            WalkSymbols.Sym[] syms = symbols.of(walk);
             switch (r.kind()) {
                 case OLDEST_BRANCH -> {
                     if (walk.size() > 0) {
-                        sym(sb, st, syms[0], walk.start());
+                        sym(sb, st, render(walk).sym[0], walk.start());
                         jump(sb, st, walk, 0, b.get(r.entry()), 0);
                     } else if (status == WalkStatus.UNDECODABLE) {
                         jumpBad(sb, st, r.start(), b.get(r.entry()));
@@ -69,17 +128,23 @@ public final class BrstackinsnText {
                     if (walk.size() == 0 && status != WalkStatus.UNDECODABLE) {
                         continue; // perf cannot fetch the block: nothing
                     }
+                    Rendered x = render(walk);
                     int insn = 0;
                     boolean jumped = false;
+                    long end = r.end();
                     for (int i = 0; i < walk.size(); i++) {
-                        Instruction x = walk.instruction(i);
-                        sym(sb, st, syms[i], x.address());
-                        if (x.address() == r.end()) {
-                            jump(sb, st, walk, i, b.get(r.entry()), ++insn);
+                        WalkSymbols.Sym sym = x.sym[i];
+                        if (sym != null && sym != st.last && !sym.equals(st.last)) {
+                            sb.append(x.symLine[i]);
+                            st.last = sym;
+                        }
+                        if (walk.instruction(i).address() == end) {
+                            sb.append(x.jump[i]);
+                            flags(sb, st, b.get(r.entry()), ++insn);
                             jumped = true;
                             break;
                         }
-                        plain(sb, walk, i);
+                        sb.append(x.plain[i]);
                         insn++;
                     }
                     if (!jumped && walk.failure() == WalkStatus.UNDECODABLE) {
@@ -94,14 +159,13 @@ public final class BrstackinsnText {
                         sb.append("\tmismatch of LBR data and executable\n");
                     }
                 }
-                case FINAL -> finalBlock(sb, st, r, walk, syms, s);
+                case FINAL -> finalBlock(sb, st, r, walk, s);
             }
         }
         sb.append('\n');
     }
 
-    private void finalBlock(StringBuilder sb, State st, WalkedRange r, Walk walk, WalkSymbols.Sym[] syms,
-            BranchSample s) {
+    private void finalBlock(StringBuilder sb, State st, WalkedRange r, Walk walk, BranchSample s) {
         long ip = s.ip();
         WalkStatus status = r.result().status();
         sym(sb, st, symbols.at(r.start(), walk.readTime()), r.start());
@@ -123,8 +187,9 @@ public final class BrstackinsnText {
             }
             return;
         }
+        Rendered lines = render(walk);
         for (int i = 0; i < walk.size(); i++) {
-            plain(sb, walk, i);
+            sb.append(lines.plain[i]);
             Instruction x = walk.instruction(i);
             if (x.branchClass() != BranchClass.NONE && x.address() != ip) {
                 sb.append("\t... not reaching sample ...\n");
@@ -144,7 +209,7 @@ public final class BrstackinsnText {
     }
 
     private static void sym(StringBuilder sb, State st, WalkSymbols.Sym s, long addr) {
-        if (s == null || s.equals(st.last)) {
+        if (s == null || s == st.last || s.equals(st.last)) {
             return;
         }
         WalkSymbols.line(sb, s, addr);
@@ -171,35 +236,26 @@ public final class BrstackinsnText {
         }
     }
 
-    private static void jump(StringBuilder sb, State st, Walk w, int i, Branch e, int insn) {
-        sb.append('\t');
-        hex16(sb, w.instruction(i).address());
-        sb.append('\t');
-        int at = sb.length();
-        sb.append("insn: ");
-        int n = w.instruction(i).length();
-        for (int k = 0; k < n; k++) {
-            int v = w.byteAt(i, k);
-            sb.append(HEX[v >> 4]).append(HEX[v & 15]).append(' ');
-        }
-        flags(sb, st, at, e, insn);
+    private void jump(StringBuilder sb, State st, Walk w, int i, Branch e, int insn) {
+        sb.append(render(w).jump[i]);
+        flags(sb, st, e, insn);
     }
 
-    private static void jumpBad(StringBuilder sb, State st, long addr, Branch e) {
+    private void jumpBad(StringBuilder sb, State st, long addr, Branch e) {
         sb.append('\t');
         hex16(sb, addr);
         sb.append('\t');
         int at = sb.length();
         sb.append("<bad>");
-        flags(sb, st, at, e, 0);
-    }
-
-    /** {@code %-30s\t#} then the flags, the cycles with their running total, and the block's IPC. */
-    private static void flags(StringBuilder sb, State st, int at, Branch e, int insn) {
         while (sb.length() - at < 30) {
             sb.append(' ');
         }
         sb.append("\t#");
+        flags(sb, st, e, 0);
+    }
+
+    /** After {@code %-30s\t#}: the flags, the cycles with their running total, and the block's IPC. */
+    private void flags(StringBuilder sb, State st, Branch e, int insn) {
         if (e.predicted()) {
             sb.append(" PRED");
         }
@@ -217,13 +273,32 @@ public final class BrstackinsnText {
             st.totalCycles += c;
             sb.append(' ').append(c).append(" cycles [").append(st.totalCycles).append(']');
             if (insn != 0) {
-                // C's %.2f of a float: its exact value, rounded half to even.
-                float ipc = (float) insn / c;
-                sb.append(' ').append(new BigDecimal(ipc).setScale(2, RoundingMode.HALF_EVEN).toPlainString())
-                        .append(" IPC");
+                sb.append(' ');
+                ipc(sb, insn, c);
+                sb.append(" IPC");
             }
         }
         sb.append('\n');
+    }
+
+    /** C's {@code %.2f} of the float {@code insn / cycles}: its exact value, rounded half to even. */
+    static void ipc(StringBuilder sb, int insn, int cycles) {
+        float f = (float) insn / cycles;
+        double hundredths = (double) f * 100;
+        double floor = Math.floor(hundredths);
+        long r;
+        if (Math.abs(hundredths - floor - 0.5) < 1e-6) {
+            // Near a tie: decide on the float's exact value.
+            r = new BigDecimal(f).movePointRight(2).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+        } else {
+            r = Math.round(hundredths);
+        }
+        sb.append(r / 100).append('.');
+        long c = r % 100;
+        if (c < 10) {
+            sb.append('0');
+        }
+        sb.append(c);
     }
 
     static void hex16(StringBuilder sb, long v) {

@@ -21,6 +21,8 @@ final class WalkSymbols {
 
     private final CodeTimeline timeline;
     private final Map<Walk, Sym[]> symbols = new IdentityHashMap<>();
+    /** One object per symbol, so that a symbol is compared by identity. */
+    private final Map<Sym, Sym> interned = new java.util.HashMap<>();
 
     WalkSymbols(CodeTimeline timeline) {
         this.timeline = timeline;
@@ -32,6 +34,7 @@ final class WalkSymbols {
         if (s == null) {
             if (symbols.size() >= KEPT) {
                 symbols.clear();
+                interned.clear();
             }
             s = new Sym[w.size()];
             for (int i = 0; i < s.length; i++) {
@@ -42,10 +45,18 @@ final class WalkSymbols {
         return s;
     }
 
-    /** The symbol holding {@code addr} at {@code time}, or null. */
+    /** The symbol holding {@code addr} at {@code time}, or null; one object per symbol. */
     Sym at(long addr, long time) {
         Optional<SymbolOffset> o = timeline.symbolize(addr, time);
-        return o.map(x -> new Sym(x.name(), addr - x.offset())).orElse(null);
+        if (o.isEmpty()) {
+            return null;
+        }
+        Sym s = new Sym(o.get().name(), addr - o.get().offset());
+        if (interned.size() >= KEPT) {
+            interned.clear();
+            symbols.clear();
+        }
+        return interned.computeIfAbsent(s, k -> k);
     }
 
     /** perf's line for an address in a symbol: {@code \tname+off:} with a decimal offset, or {@code \tname:}. */
