@@ -5,6 +5,7 @@ import dev.textpoke.cli.branches.BranchesCommand;
 import dev.textpoke.cli.branches.ProfileCommand;
 import dev.textpoke.cli.code.PokesCommand;
 import dev.textpoke.cli.code.TextCommand;
+import dev.textpoke.cli.decode.DecodeCommand;
 import dev.textpoke.cli.patcher.PatcherCommand;
 import dev.textpoke.cli.perf.DumpCommand;
 import dev.textpoke.cli.perf.InfoCommand;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Command;
             PatcherCommand.class,
             PokesCommand.class,
             TextCommand.class,
+            DecodeCommand.class,
             BranchesCommand.class,
             ProfileCommand.class,
         })

@@ -2,6 +2,7 @@ package dev.textpoke.cli.code;
 
 import dev.textpoke.cli.ExitStatus;
 import dev.textpoke.cli.format.JsonLine;
+import dev.textpoke.cli.format.PerfTime;
 import dev.textpoke.code.AppliedModification;
 import dev.textpoke.code.CodeTimeline;
 import dev.textpoke.code.Modification;

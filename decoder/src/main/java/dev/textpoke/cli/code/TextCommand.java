@@ -2,6 +2,7 @@ package dev.textpoke.cli.code;
 
 import dev.textpoke.cli.ExitStatus;
 import dev.textpoke.cli.format.CodeText;
+import dev.textpoke.cli.format.PerfTime;
 import dev.textpoke.code.CodeTimeline;
 import dev.textpoke.code.SymbolOffset;
 import dev.textpoke.code.perf.PerfTimeline;
