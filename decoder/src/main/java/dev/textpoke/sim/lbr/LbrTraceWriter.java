@@ -2,6 +2,9 @@ package dev.textpoke.sim.lbr;
 
 import dev.textpoke.code.BaseImage;
 import dev.textpoke.code.ImageSegment;
+import dev.textpoke.code.Symbol;
+import dev.textpoke.code.image.KcoreDir;
+import dev.textpoke.sim.perf.KcoreDirWriter;
 import dev.textpoke.io.Bytes;
 import dev.textpoke.perf.attr.AttrFlag;
 import dev.textpoke.perf.attr.BranchSampleType;
@@ -35,7 +38,8 @@ import java.util.List;
  * dummy:u} tracking event with {@code text_poke} and {@code ksymbol}; the kernel's MMAP
  * ({@code [kernel.kallsyms]_text}); the TEXT_POKE, KSYMBOL and SAMPLE records handed to it, which
  * must come in time order; a FINISHED_ROUND every few thousand records; and {@code kcore_dir} from
- * the kernel image ({@link KcoreCopy}). perf reads such a directory as it reads its own.
+ * the kernel image ({@link KcoreDirWriter}, with {@code _text} at the image's lowest symbol when it
+ * names none: a segment may start with ELF headers). perf reads such a directory as it reads its own.
  */
 public final class LbrTraceWriter implements Closeable {
     /**
@@ -77,7 +81,17 @@ public final class LbrTraceWriter implements Closeable {
      */
     public static LbrTraceWriter create(Path dir, BaseImage kernel, Config config, long start) throws IOException {
         Files.createDirectories(dir);
-        long text = KcoreCopy.write(dir.resolve("kcore_dir"), kernel, false);
+        long text = textStart(kernel);
+        // _text and _stext first: of symbols at one address perf names it by the last in kallsyms.
+        List<Symbol> symbols = new java.util.ArrayList<>();
+        for (String marker : List.of(KcoreDirWriter.TEXT, KcoreDirWriter.STEXT)) {
+            if (kernel.symbols().stream().noneMatch(s -> s.name().equals(marker))) {
+                symbols.add(new Symbol(marker, text, 0));
+            }
+        }
+        symbols.addAll(kernel.symbols());
+        KcoreDirWriter.write(new KcoreDir(new BaseImage(kernel.name(), kernel.segments(), symbols), List.of()),
+                dir.resolve("kcore_dir"));
         long end = text;
         for (ImageSegment s : kernel.segments()) {
             end = Math.max(end, s.address() + s.bytes().length()) ;
@@ -96,6 +110,23 @@ public final class LbrTraceWriter implements Closeable {
             throw e;
         }
         return t;
+    }
+
+    /** Where the kernel's text starts: its {@code _text}, else its lowest symbol, else its first segment. */
+    public static long textStart(BaseImage image) {
+        long text = -1;
+        for (Symbol s : image.symbols()) {
+            if (s.name().equals(KcoreDirWriter.TEXT)) {
+                return s.address();
+            }
+            if (text == -1 || Long.compareUnsigned(s.address(), text) < 0) {
+                text = s.address();
+            }
+        }
+        if (text != -1) {
+            return text;
+        }
+        return image.segments().stream().map(ImageSegment::address).min(Long::compareUnsigned).orElseThrow();
     }
 
     private void header() throws IOException {
