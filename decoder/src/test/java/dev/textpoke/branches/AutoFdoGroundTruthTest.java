@@ -50,7 +50,7 @@ class AutoFdoGroundTruthTest {
         return out;
     }
 
-    private static void add(Map<String, Long> m, String key) {
+    static void add(Map<String, Long> m, String key) {
         m.merge(key, 1L, Long::sum);
     }
 
@@ -94,8 +94,25 @@ class AutoFdoGroundTruthTest {
         // What perf's brstackinsn says.
         PerfTool.Result p = perf.run("script", "-F", "brstackinsn", "-i", dir.toString());
         assertEquals(0, p.status(), p.err());
+        Map<String, Long> perfs = perfDerived(PerfBrstackinsnOutput.parse(p.out()), kernel, base);
+        assertNotEquals(truth, perfs);
+        Map<String, Long> diff = difference(truth, perfs);
+        System.out.println("perf-derived minus what ran: " + diff);
+        // The trampoline's ranges are outside the kernel either way: the difference is in the kernel
+        // ranges and branches around them, which perf pairs with the block after the missing one.
+        assertTrue(diff.keySet().stream().anyMatch(k -> k.startsWith("b ")), diff.toString());
+    }
+
+    /**
+     * The AutoFDO counts a converter of perf's brstackinsn text would make: each block a range from
+     * its first to its last instruction but the oldest branch's (the one jump line without an IPC:
+     * these stacks have cycles), each block's jump to the next block's first instruction a branch,
+     * the final block's last instruction the sample's ip; in the kernel, relative to {@code base}.
+     */
+    static Map<String, Long> perfDerived(List<List<PerfBrstackinsnOutput.Block>> samples,
+            java.util.function.LongPredicate kernel, long base) {
         Map<String, Long> perfs = new TreeMap<>();
-        for (List<PerfBrstackinsnOutput.Block> blocks : PerfBrstackinsnOutput.parse(p.out())) {
+        for (List<PerfBrstackinsnOutput.Block> blocks : samples) {
             for (int k = 0; k < blocks.size(); k++) {
                 PerfBrstackinsnOutput.Block b = blocks.get(k);
                 long first = b.insns().get(0).address();
@@ -106,7 +123,7 @@ class AutoFdoGroundTruthTest {
                     }
                     continue;
                 }
-                if (k > 0 && kernel.test(first) && kernel.test(last)) {
+                if (b.ipc() && kernel.test(first) && kernel.test(last)) {
                     add(perfs, "r " + Long.toHexString(first - base) + "-" + Long.toHexString(last - base));
                 }
                 if (k + 1 < blocks.size()) {
@@ -117,18 +134,18 @@ class AutoFdoGroundTruthTest {
                 }
             }
         }
-        assertNotEquals(truth, perfs);
+        return perfs;
+    }
+
+    static Map<String, Long> difference(Map<String, Long> truth, Map<String, Long> other) {
         Map<String, Long> diff = new TreeMap<>();
-        for (String k : union(truth, perfs)) {
-            long d = perfs.getOrDefault(k, 0L) - truth.getOrDefault(k, 0L);
+        for (String k : union(truth, other)) {
+            long d = other.getOrDefault(k, 0L) - truth.getOrDefault(k, 0L);
             if (d != 0) {
                 diff.put(k, d);
             }
         }
-        System.out.println("perf-derived minus what ran: " + diff);
-        // The trampoline's ranges are outside the kernel either way: the difference is in the kernel
-        // ranges and branches around them, which perf pairs with the block after the missing one.
-        assertTrue(diff.keySet().stream().anyMatch(k -> k.startsWith("b ")), diff.toString());
+        return diff;
     }
 
     private static java.util.Set<String> union(Map<String, Long> a, Map<String, Long> b) {

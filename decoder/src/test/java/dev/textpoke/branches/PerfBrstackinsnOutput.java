@@ -16,7 +16,11 @@ final class PerfBrstackinsnOutput {
 
     record Insn(long address, String bytes) {}
 
-    record Block(List<Insn> insns, boolean jump, boolean mismatch) {}
+    /**
+     * @param ipc whether the jump line gives an IPC: every block but the oldest branch's does when
+     *            the entry has cycles ({@code ip__fprintf_jump} with {@code insn} 0 prints none)
+     */
+    record Block(List<Insn> insns, boolean jump, boolean mismatch, boolean ipc) {}
 
     /** The samples, each its blocks; a sample starts with an empty line. */
     static List<List<Block>> parse(List<String> lines) {
@@ -30,7 +34,7 @@ final class PerfBrstackinsnOutput {
                 // A sample is "\n", its blocks, "\n": an empty line after blocks ends it.
                 if (blocks != null && (!current.isEmpty() || !blocks.isEmpty())) {
                     if (!current.isEmpty()) {
-                        blocks.add(new Block(current, false, false));
+                        blocks.add(new Block(current, false, false, false));
                     }
                     samples.add(blocks);
                     blocks = null;
@@ -48,17 +52,17 @@ final class PerfBrstackinsnOutput {
                 current.add(new Insn(Long.parseUnsignedLong(m.group(1), 16),
                         m.group(2) == null ? "<bad>" : m.group(2).replace(" ", "")));
                 if (m.group(3) != null) {
-                    blocks.add(new Block(current, true, false));
+                    blocks.add(new Block(current, true, false, m.group(3).contains(" IPC")));
                     current = new ArrayList<>();
                 }
             } else if (line.contains("mismatch of LBR data and executable")) {
-                blocks.add(new Block(current, false, true));
+                blocks.add(new Block(current, false, true, false));
                 current = new ArrayList<>();
             }
         }
         if (blocks != null && (!blocks.isEmpty() || !current.isEmpty())) {
             if (!current.isEmpty()) {
-                blocks.add(new Block(current, false, false));
+                blocks.add(new Block(current, false, false, false));
             }
             samples.add(blocks);
         }
