@@ -65,6 +65,67 @@ public final class LbrExport {
         }
     }
 
+    /**
+     * Writes samples as the recorder makes them, for runs too long to keep them: the pokes, known
+     * before the run (the patch plans'), go out before the first sample at or after their time.
+     * Close it after the run. Samples beyond {@code limit} are dropped.
+     */
+    public static final class Streaming implements java.util.function.Consumer<LbrSample>, java.io.Closeable {
+        private final LbrTraceWriter w;
+        private final TscConversion tsc;
+        private final List<Poke> pokes;
+        private final long limit;
+        private int next;
+        private long written;
+
+        private Streaming(LbrTraceWriter w, TscConversion tsc, List<Poke> pokes, long limit) {
+            this.w = w;
+            this.tsc = tsc;
+            this.pokes = pokes;
+            this.limit = limit;
+        }
+
+        @Override
+        public void accept(LbrSample s) {
+            if (written >= limit) {
+                return;
+            }
+            try {
+                long t = tsc.toPerfTime(s.tsc());
+                while (next < pokes.size() && tsc.toPerfTime(pokes.get(next).tsc()) <= t) {
+                    Poke p = pokes.get(next++);
+                    w.textPoke(tsc.toPerfTime(p.tsc()), p.cpu(), p.address(), p.oldBytes(), p.newBytes());
+                }
+                w.sample(t, s.cpu(), 0, 0, s.ip(), s.hwIdx(), entries(s));
+                written++;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** Samples written so far. */
+        public long written() {
+            return written;
+        }
+
+        @Override
+        public void close() throws IOException {
+            w.close();
+        }
+    }
+
+    /** A streaming export of {@code program}'s run into {@code dir}, with {@code pokes} in time order. */
+    public static Streaming stream(Path dir, Program program, dev.textpoke.sim.exec.ClockConfig clock,
+            List<Poke> pokes, LbrTraceWriter.Config config, long limit) throws IOException {
+        TscConversion tsc = TscConversion.forFrequency(clock.tscHz(), 0);
+        List<Symbol> symbols = program.symbols().stream().filter(s -> Program.isKernel(s.address())).toList();
+        BaseImage kernel = new BaseImage("kcore", program.kernelSegments(), symbols);
+        List<Poke> sorted = new ArrayList<>(pokes);
+        sorted.sort(java.util.Comparator.comparingLong(Poke::tsc));
+        LbrTraceWriter w = LbrTraceWriter.create(dir, kernel, config, tsc.toPerfTime(clock.startTsc()) - 1_000);
+        return new Streaming(w, tsc, sorted, limit);
+    }
+
     private void poke(LbrTraceWriter w, Poke p) throws IOException {
         w.textPoke(perfTime(p.tsc()), p.cpu(), p.address(), p.oldBytes(), p.newBytes());
     }
