@@ -233,21 +233,26 @@ public final class BranchText {
         }
         sb.append(": ");
         if (x.inconsistent()) {
-            sb.append("no version of the code explains this range (").append(status(x.status())).append(')');
+            sb.append("no version of the code explains it (").append(status(x.status())).append(')');
         } else if (x.status().unknown()) {
             sb.append(status(x.status()));
         } else if (x.ambiguous()) {
-            sb.append("ambiguous: ").append(x.versions()).append(" versions of the code explain it");
+            sb.append("ambiguous: ").append(x.versions()).append(" versions of the code explain it; shown as at ");
+            seconds(sb, x.walk().readTime());
         } else {
-            sb.append(x.versions() > 1 ? "a modification changed this code while it may have run; " : "")
-                    .append("the code as it was at ");
-            time(sb, x.walk().readTime());
-            sb.append(" explains it");
+            sb.append("ran as the code was at ");
+            seconds(sb, x.walk().readTime());
         }
         if (x.corrected()) {
-            sb.append("; at the sample's time (what perf reads) it was other code");
+            sb.append("; the code at the sample's time (what perf shows) differs");
         }
         sb.append('\n');
+    }
+
+    /** A perf time as seconds with nanoseconds, unpadded: {@code 1.000001264}. */
+    static void seconds(StringBuilder sb, long ns) {
+        sb.append(Long.toUnsignedString(Long.divideUnsigned(ns, 1_000_000_000L))).append('.');
+        padZero(sb, Long.remainderUnsigned(ns, 1_000_000_000L), 9);
     }
 
     static String status(WalkStatus s) {
