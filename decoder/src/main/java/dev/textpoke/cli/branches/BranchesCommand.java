@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
                 + " with the kind of branch the code says and the flags the hardware recorded; with --insns the"
                 + " instructions of every range, oldest first, as perf script -F brstackinsn lays them out, each"
                 + " range read with the code of the time it ran (TEXT_POKE applied), and a # line where a"
-                + " modification changed it, where no version of the code explains it, or where the code is not known.",
+                + " modification changed it while it may have run, where it ran in other code than the sample's"
+                + " time had, where no version of the code explains it, or where the code is not known.",
             "A damaged stack is reported on stderr, the others are read on; the exit status is then 2."})
 public final class BranchesCommand implements Callable<Integer> {
     @Spec

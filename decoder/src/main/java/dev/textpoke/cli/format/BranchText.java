@@ -25,8 +25,9 @@ import java.util.Map;
  * newest first, with the kind of branch the code at their source says and the flags the hardware
  * recorded, or with {@code --insns} the instructions of every range, oldest first, laid out as
  * {@code perf script -F brstackinsn} lays them out, with their disassembly, and a {@code #} line
- * before each range that ran in other code than its sample's time had, that several versions of
- * the code explain, that none explains, or whose code is not known. Not thread-safe.
+ * before each range that crossed a modification, ran in other code than its sample's time had,
+ * that several versions of the code explain, that none explains, or whose code is not known. Not
+ * thread-safe.
  */
 public final class BranchText {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -214,14 +215,13 @@ public final class BranchText {
     }
 
     /**
-     * A {@code #} line before a range whose instructions are not simply those of its sample's time:
-     * corrected (another version ran), ambiguous, explained by no version, or of unknown code. A
-     * range whose code changed within its time bounds but which only the sample's version explains
-     * gets none (the summary and JSON count it as crossing).
+     * A {@code #} line before a range that is not simply the code of its sample's time: one that
+     * crossed a modification (its code had several versions within its time bounds), ran in
+     * another version (corrected), is ambiguous, is explained by no version, or is of unknown code.
      */
     private static void note(StringBuilder sb, WalkedRange r, BranchSample s) {
         RangeResult x = r.result();
-        boolean plain = x.status().possible() && !x.corrected() && !x.ambiguous();
+        boolean plain = x.status().possible() && !x.crossing() && !x.corrected() && !x.ambiguous();
         if (plain) {
             return;
         }
@@ -239,9 +239,12 @@ public final class BranchText {
         } else if (x.ambiguous()) {
             sb.append("ambiguous: ").append(x.versions()).append(" versions of the code explain it; shown as at ");
             seconds(sb, x.walk().readTime());
-        } else {
+        } else if (x.corrected()) {
             sb.append("ran as the code was at ");
             seconds(sb, x.walk().readTime());
+        } else {
+            sb.append("crossed a modification (").append(x.versions())
+                    .append(" versions of its code in its time bounds); ran as the code of the sample's time");
         }
         if (x.corrected()) {
             sb.append("; the code at the sample's time (what perf shows) differs");
