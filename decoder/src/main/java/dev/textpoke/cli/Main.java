@@ -10,6 +10,7 @@ import dev.textpoke.cli.patcher.PatcherCommand;
 import dev.textpoke.cli.perf.DumpCommand;
 import dev.textpoke.cli.perf.InfoCommand;
 import dev.textpoke.cli.perf.SamplesCommand;
+import dev.textpoke.cli.sim.SimulateCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Command;
             DecodeCommand.class,
             BranchesCommand.class,
             ProfileCommand.class,
+            SimulateCommand.class,
         })
 public final class Main implements Runnable {
 

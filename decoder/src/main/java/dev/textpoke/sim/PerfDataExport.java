@@ -10,8 +10,11 @@ import dev.textpoke.pt.perf.TscConversion;
 import dev.textpoke.sim.exec.CplFilter;
 import dev.textpoke.sim.patch.Poke;
 import dev.textpoke.sim.program.Program;
+import dev.textpoke.pt.packet.PacketType;
+import dev.textpoke.sim.pt.PacketLog;
 import dev.textpoke.sim.pt.PtModelConfig;
 import dev.textpoke.sim.pt.PtStream;
+import dev.textpoke.sim.perf.AuxChunk;
 import dev.textpoke.sim.perf.AuxStream;
 import dev.textpoke.sim.perf.PtPerfDataWriter;
 import dev.textpoke.sim.perf.PtRecording;
@@ -25,10 +28,11 @@ import java.util.List;
  * A traced {@link SimulatedTrace} as a perf.data directory that perf 6.1 decodes: what {@code perf
  * record -e intel_pt//k --kcore -a} would have written on the simulated machine (the packaging is
  * {@link PtPerfDataWriter}'s). The kernel part of the program is the kcore copy and kallsyms; user
- * code, when traced, is a file beside the data ({@code DIR/program/user.bin}) mapped with MMAP2 by
- * one process whose threads run the user CPUs; every announced {@link Poke} is a TEXT_POKE on the
- * CPU that made it; each CPU's trace is cut into AUX chunks reported when their last byte was
- * written.
+ * code is a file in the directory ({@code DIR/program/user.bin}) mapped with MMAP2 as {@code
+ * /program/user.bin} by one process whose threads run the user CPUs (perf finds it with {@code
+ * --symfs DIR}); every announced {@link Poke} is a TEXT_POKE on the
+ * CPU that made it; each CPU's trace is cut into AUX chunks at PSBs, reported when their last byte
+ * was written.
  *
  * <p>perf time is the TSC through the kernel's conversion for the TSC's frequency ({@link
  * TscConversion#forFrequency}); {@link #perfTime} converts as perf does.
@@ -36,15 +40,21 @@ import java.util.List;
 public final class PerfDataExport {
     /** The process that runs user code, and its threads: {@code USER_PID + cpu}. */
     public static final int USER_PID = 1000;
-    /** The user code's file name inside the perf.data directory. */
+    /** The user code's file inside the perf.data directory. */
     public static final String USER_FILE = "program/user.bin";
+    /**
+     * The name the MMAP2 record gives the user code: {@code /program/user.bin}, found by perf with
+     * {@code --symfs DIR} (perf prefixes DSO names with the symfs directory), so that the
+     * perf.data does not depend on where it lies.
+     */
+    public static final String USER_FILE_NAME = "/" + USER_FILE;
 
     private final SimulatedTrace trace;
     private final int chunkBytes;
     private final TscConversion tsc;
 
     /**
-     * @param chunkBytes AUX chunk size (an AUX area's wakeup), at least 64
+     * @param chunkBytes AUX chunk size (an AUX area's wakeup), at least 64; chunks end at PSBs
      */
     public PerfDataExport(SimulatedTrace trace, int chunkBytes) {
         if (trace.pt().isEmpty()) {
@@ -72,8 +82,8 @@ public final class PerfDataExport {
         return tsc;
     }
 
-    /** The recording, with the user code file at {@code userFile} (only referenced, not written). */
-    public PtRecording recording(Path userFile) {
+    /** The recording, the user code named {@link #USER_FILE_NAME}. */
+    public PtRecording recording() {
         Program p = trace.program();
         PtModelConfig cfg = trace.ptConfig();
         List<ImageSegment> kernelSegments = p.kernelSegments();
@@ -93,7 +103,7 @@ public final class PerfDataExport {
             long fileOffset = 0;
             for (ImageSegment s : p.userSegments()) {
                 sideband.add(SidebandEvent.Mmap.userCode(start - 2_000, 0, USER_PID, USER_PID, s.address(),
-                        pageUp(s.bytes().length()), fileOffset, userFile.toAbsolutePath().toString()));
+                        pageUp(s.bytes().length()), fileOffset, USER_FILE_NAME));
                 fileOffset += pageUp(s.bytes().length());
             }
         }
@@ -116,9 +126,47 @@ public final class PerfDataExport {
             if (s.bytes().isEmpty()) {
                 continue;
             }
-            b.stream(AuxStream.cut(cpu, s.bytes(), chunkBytes, end -> perfTime(s.tscAtOffset(end))));
+            b.stream(new AuxStream(cpu, -1, -1, chunks(s)));
         }
         return b.build();
+    }
+
+    /**
+     * The stream cut into AUX chunks of about {@code chunkBytes}, each starting at a PSB: the PT
+     * driver stops and restarts tracing around each AUX transaction, and a trace restarted with
+     * an empty packet byte count begins with PSB+ (SDM Vol. 3C, "Enabling and Disabling Packet
+     * Generation with TraceEn"). Each chunk is reported when its last byte was written.
+     */
+    private List<AuxChunk> chunks(PtStream s) {
+        List<Integer> psbs = new ArrayList<>();
+        PacketLog log = s.packets();
+        for (int i = 0; i < log.size(); i++) {
+            if (log.type(i) == PacketType.PSB) {
+                psbs.add(log.offset(i));
+            }
+        }
+        int length = s.bytes().length();
+        List<AuxChunk> chunks = new ArrayList<>();
+        int start = 0;
+        int k = 0;
+        while (start < length) {
+            // The last PSB no further than chunkBytes on, or else the first one after.
+            int end = length;
+            while (k < psbs.size() && psbs.get(k) <= start) {
+                k++;
+            }
+            int j = k;
+            while (j < psbs.size() && psbs.get(j) - start <= chunkBytes) {
+                end = psbs.get(j);
+                j++;
+            }
+            if (end == length && j < psbs.size() && length - start > chunkBytes) {
+                end = psbs.get(j);
+            }
+            chunks.add(AuxChunk.of(s.bytes().slice(start, end), perfTime(s.tscAtOffset(end))));
+            start = end;
+        }
+        return chunks;
     }
 
     /**
@@ -128,7 +176,7 @@ public final class PerfDataExport {
      */
     public void write(Path dir) throws IOException {
         Path userFile = dir.resolve(USER_FILE);
-        PtRecording rec = recording(userFile);
+        PtRecording rec = recording();
         PtPerfDataWriter.writeDirectory(rec, dir);
         if (!trace.program().userSegments().isEmpty()) {
             Files.createDirectories(userFile.getParent());

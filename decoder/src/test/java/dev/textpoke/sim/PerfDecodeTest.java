@@ -90,7 +90,7 @@ class PerfDecodeTest {
             PerfDataExport export = new PerfDataExport(t);
             Path dir = tmp.resolve("case" + n++);
             export.write(dir);
-            PerfScript s = PerfScript.run(perf, dir);
+            PerfScript s = PerfScript.run(perf, dir, "--symfs", dir.toString());
             CplFilter filter = t.ptConfig().filter();
             for (int cpu = 0; cpu < t.cpus(); cpu++) {
                 Optional<Mismatch> m = t.groundTruth().firstDifference(cpu, filter, s.ips(cpu));

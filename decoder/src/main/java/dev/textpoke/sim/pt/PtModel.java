@@ -26,11 +26,15 @@ import java.util.SplittableRandom;
  * <li><b>Flow.</b> A conditional branch adds a TNT bit; a direct jump or call adds nothing; an
  * indirect jump or call gives a TIP with the target; a RET is compressed into a TNT bit 1 when
  * return compression is on and its target is the return address pushed by the corresponding CALL
- * (the top of the model's call stack, which pops), else it gives a TIP (the stack is left alone,
- * as perf's and libipt's decoders leave theirs). The call stack holds {@code returnStackDepth}
- * entries (libipt's 64), the oldest dropping out, and is cleared at each PSB (perf clears its own
- * there, {@code intel_pt_psb}) and at an overflow. TNT packets hold up to 6 outcomes (47 with
- * {@code longTnt}) and are flushed when full and before any other packet.</li>
+ * (the top of the model's call stack, which pops), else it gives a TIP and the model forgets its
+ * stack. That last rule is the model's choice where the SDM leaves the hardware's internal stack
+ * unspecified and the decoders disagree (perf pops at an uncompressed RET, libipt does not): with
+ * it the model's stack is always the top of both decoders' stacks, so every compressed RET decodes
+ * the same in both. The call stack holds {@code returnStackDepth} entries (libipt's 64), the oldest
+ * dropping out; calls to the next instruction are not pushed (decoders skip them); it is cleared at
+ * each PSB (perf clears its own there, {@code intel_pt_psb}) and at an overflow. TNT packets hold
+ * up to 6 outcomes (47 with {@code longTnt}) and are flushed when full and before any other
+ * packet.</li>
  * <li><b>Asynchronous branches</b> (interrupt, exception, INT3, INT n): FUP with the source the
  * executor names (next IP for interrupts, current IP for exceptions and traps) and TIP with the
  * handler.</li>
@@ -58,7 +62,8 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * <p>Every packet's offset, type and emission TSC go to a {@link PacketLog} (all packets, or
- * the timing ones, PSBs and OVFs only): the start of the instruction whose boundary emitted it (a
+ * only PSB+, TSC, TMA, MTC, CBR and OVF: a CYC accompanies nearly every branch packet, too many
+ * for a big trace's log): the start of the instruction whose boundary emitted it (a
  * TNT and its CYC: the first of its branches), or for an MTC and its CYC the crystal edge, inside
  * the instruction in progress. Emission times never decrease along the stream. The hot path
  * allocates nothing but the encoder's growth.
@@ -129,12 +134,12 @@ public final class PtModel implements ExecutionListener {
         }
     }
 
-    /** A model that logs the timing packets, PSBs and OVFs. */
+    /** A model that logs PSB+, TSC, TMA, MTC, CBR and OVF packets. */
     public PtModel(PtModelConfig cfg) {
         this(cfg, false);
     }
 
-    /** @param logAll log every packet (for tests), not only timing packets, PSBs and OVFs */
+    /** @param logAll log every packet (for tests), not only PSB+, TSC, TMA, MTC, CBR and OVF */
     public PtModel(PtModelConfig cfg, boolean logAll) {
         this.cfg = cfg;
         this.logAll = logAll;
@@ -217,7 +222,14 @@ public final class PtModel implements ExecutionListener {
         }
         switch (insn.op()) {
             case JCC -> tnt(s, tsc, (outcome & Outcome.TAKEN) != 0);
-            case CALL -> push(s, insn.next());
+            case CALL -> {
+                // A call to the next instruction (position-independent code's idiom) does not
+                // return: decoders do not push it (libipt pt_insn_proceed, perf
+                // intel_pt_walk_insn), and neither does the model.
+                if (insn.target() != insn.next()) {
+                    push(s, insn.next());
+                }
+            }
             case CALL_INDIRECT -> {
                 tip(s, tsc, nextIp);
                 push(s, insn.next());
@@ -229,6 +241,11 @@ public final class PtModel implements ExecutionListener {
                     s.stackSize--;
                     tnt(s, tsc, true);
                 } else {
+                    // Decoders differ on an uncompressed return: perf pops its stack at every
+                    // RET (intel_pt_walk_insn), libipt only at a compressed one (pt_insn_proceed).
+                    // Forgetting the stack keeps every later compressed RET decodable by both:
+                    // the model's stack stays the top of each decoder's.
+                    s.stackSize = 0;
                     tip(s, tsc, nextIp);
                 }
             }
@@ -343,6 +360,9 @@ public final class PtModel implements ExecutionListener {
         int at = s.enc.size();
         s.enc.ovf();
         log(s, at, PacketType.OVF, tsc, tsc, true);
+        // Decoders forget the last IP at an overflow (libipt pt_last_ip_init in its OVF handling,
+        // perf intel_pt_overflow): the IP after it is compressed against zero, as after a PSB.
+        s.enc.lastIp().reset();
         boolean fup = s.packetEn && ip != -1;
         s.lost.add(new PtStream.LostRange(s.overflowStart, tsc, fup ? ip : -1));
         // Time moved on without MTCs: resynchronise with TSC and TMA, then MTCs from here.
@@ -481,7 +501,7 @@ public final class PtModel implements ExecutionListener {
         if (s.tntCyc > 0) {
             int at = s.enc.size();
             s.enc.cyc(s.tntCyc);
-            log(s, at, PacketType.CYC, s.tntTsc, s.tntCyc, true);
+            log(s, at, PacketType.CYC, s.tntTsc, s.tntCyc, false);
             s.tntCyc = 0;
         }
         int at = s.enc.size();
@@ -509,7 +529,7 @@ public final class PtModel implements ExecutionListener {
         if (c >= cycThreshold) {
             int at = s.enc.size();
             s.enc.cyc(c);
-            log(s, at, PacketType.CYC, tsc, c, true);
+            log(s, at, PacketType.CYC, tsc, c, false);
             s.lastCyc = now;
         }
     }

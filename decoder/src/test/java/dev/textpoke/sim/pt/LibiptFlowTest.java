@@ -49,7 +49,7 @@ class LibiptFlowTest {
                 .withPsbBytes(r.nextBoolean() ? 0 : 256 + r.nextInt(4096));
     }
 
-    static SimulatedTrace randomRun(long seed, boolean ticks) {
+    static SimulatedTrace randomRun(long seed, boolean logAll) {
         SplittableRandom r = new SplittableRandom(seed);
         int cpus = 1 + r.nextInt(3);
         int user = r.nextInt(cpus + 1);
@@ -63,7 +63,8 @@ class LibiptFlowTest {
             irqs.add(r.nextInt(4) == 0 ? Interrupt.fault(cpu, at) : Interrupt.at(cpu, at, RandomProgram.TIMER_VECTOR));
         }
         SimulatedTrace.Builder b = SimulatedTrace.builder().program(RandomProgram.generate(pc, seed)).seed(seed)
-                .pt(randomConfig(r, filter)).interrupts(irqs).maxInstructions(5_000 + r.nextInt(20_000));
+                .pt(randomConfig(r, filter)).interrupts(irqs).maxInstructions(5_000 + r.nextInt(20_000))
+                .logAllPackets(logAll);
         if (r.nextBoolean()) {
             b.coreRatio(0, 16 + r.nextInt(30));
         }
