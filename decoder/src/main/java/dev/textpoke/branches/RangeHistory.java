@@ -32,7 +32,7 @@ final class RangeHistory {
      * the bounds and of the sample, the branch's target, the kind): a range run a million times
      * between the same two flips is decided once.
      */
-    private final long[] memoKey = new long[4 * MEMO];
+    private final long[] memoKey = new long[5 * MEMO];
     private final RangeResult[] memo = new RangeResult[MEMO];
     private int memoNext;
     private static final int MEMO = 4;
@@ -111,8 +111,8 @@ final class RangeHistory {
     RangeResult memo(int from, int until, int atSample, long to, RangeKind kind) {
         for (int i = 0; i < MEMO; i++) {
             RangeResult r = memo[i];
-            if (r != null && memoKey[4 * i] == from && memoKey[4 * i + 1] == until && memoKey[4 * i + 2] == atSample
-                    && memoKey[4 * i + 3] == (to ^ kind.ordinal())) {
+            if (r != null && memoKey[5 * i] == from && memoKey[5 * i + 1] == until && memoKey[5 * i + 2] == atSample
+                    && memoKey[5 * i + 3] == to && memoKey[5 * i + 4] == kind.ordinal()) {
                 return r;
             }
         }
@@ -122,10 +122,11 @@ final class RangeHistory {
     void remember(int from, int until, int atSample, long to, RangeKind kind, RangeResult r) {
         int i = memoNext;
         memoNext = (memoNext + 1) % MEMO;
-        memoKey[4 * i] = from;
-        memoKey[4 * i + 1] = until;
-        memoKey[4 * i + 2] = atSample;
-        memoKey[4 * i + 3] = to ^ kind.ordinal();
+        memoKey[5 * i] = from;
+        memoKey[5 * i + 1] = until;
+        memoKey[5 * i + 2] = atSample;
+        memoKey[5 * i + 3] = to;
+        memoKey[5 * i + 4] = kind.ordinal();
         memo[i] = r;
     }
 
