@@ -1,6 +1,8 @@
 package dev.textpoke.cli;
 
 import dev.textpoke.cli.arm64.ValidateArm64Command;
+import dev.textpoke.cli.branches.BranchesCommand;
+import dev.textpoke.cli.branches.ProfileCommand;
 import dev.textpoke.cli.code.PokesCommand;
 import dev.textpoke.cli.code.TextCommand;
 import dev.textpoke.cli.decode.DecodeCommand;
@@ -38,6 +40,8 @@ import picocli.CommandLine.Command;
             PokesCommand.class,
             TextCommand.class,
             DecodeCommand.class,
+            BranchesCommand.class,
+            ProfileCommand.class,
             SimulateCommand.class,
         })
 public final class Main implements Runnable {
