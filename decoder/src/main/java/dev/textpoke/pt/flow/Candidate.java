@@ -162,8 +162,26 @@ final class Candidate implements FlowSink {
                 && a.get(a.size() - 1 - suffix).equals(b.get(b.size() - 1 - suffix))) {
             suffix++;
         }
-        if (prefix < a.size() - suffix || prefix < b.size() - suffix) {
-            ambiguous.add(new Ambiguity(base + prefix, base + a.size() - suffix));
+        // What the other had itself found ambiguous (against readings it absorbed earlier) is
+        // ambiguous here too: mapped through the common beginning and the common end.
+        long from = base + prefix;
+        long to = base + a.size() - suffix;
+        long ourEnd = base + a.size();
+        long theirEnd = base + b.size();
+        boolean differs = prefix < a.size() - suffix || prefix < b.size() - suffix;
+        for (Ambiguity x : other.ambiguous) {
+            if (x.from() < base + prefix) {
+                from = Math.min(from, x.from());
+                differs = true;
+            }
+            long fromEnd = theirEnd - Math.min(x.to(), theirEnd);
+            if (fromEnd < suffix) {
+                to = Math.max(to, ourEnd - fromEnd);
+                differs = true;
+            }
+        }
+        if (differs) {
+            ambiguous.add(new Ambiguity(from, Math.max(from, to)));
         }
         undecided = true;
         for (Entry e : ours) {
