@@ -306,8 +306,11 @@ public final class FlowDecoder {
             s.tntBits = events.tntBits();
             s.tntLeft = events.tntCount();
             s.mode = Mode.WALK_TNT;
+        } else if (s.mode == Mode.DISABLED) {
+            // The packets contradict themselves (libipt: no enable); tracing stays off.
+            report(PtError.NO_ENABLE, "TNT while tracing is disabled");
         }
-        // Without an IP (or with tracing off) TNT bits cannot be placed: perf and libipt skip them.
+        // Without an IP TNT bits cannot be placed: perf and libipt skip them.
     }
 
     private void onTip() {
@@ -330,6 +333,7 @@ public final class FlowDecoder {
                     resumeAt(target, false);
                 }
             }
+            case DISABLED -> report(PtError.NO_ENABLE, "TIP while tracing is disabled");
             default -> { }
         }
     }
@@ -340,7 +344,9 @@ public final class FlowDecoder {
         if (s.mode == Mode.AWAIT_TIP) {
             missingTip();
         }
-        if (s.mode == Mode.IDLE) {
+        if (s.mode == Mode.IDLE && s.ip != target) {
+            // At its own IP it is harmless: erratum BDM70 gives a PSB+ with an IP just before the
+            // TIP.PGE that enables tracing there.
             report(PtError.BAD_CONTEXT, "TIP.PGE while tracing is on");
         }
         s.afterOverflow = false;
@@ -568,11 +574,27 @@ public final class FlowDecoder {
         int n = b.count();
         BranchKind kind;
         switch (b.end()) {
-            case DIRECT_JUMP, DIRECT_CALL, LIMIT -> {
+            case DIRECT_JUMP, DIRECT_CALL -> {
+                if (disablesHere(b.last().target())) {
+                    emit(b, n);
+                    disable(b);
+                } else {
+                    straight(b);
+                }
+                return;
+            }
+            case LIMIT -> {
                 straight(b);
                 return;
             }
             case CONDITIONAL -> {
+                if (s.disableAfterBranch && !s.targetSuppressed) {
+                    // A TIP.PGD with an IP binds to the first branch, a conditional one too: it
+                    // left the filtered range either way (the IP says where), and gets no TNT bit.
+                    emit(b, n);
+                    disable(b);
+                    return;
+                }
                 emit(b, n - 1);
                 mismatch(b.endAddress(), PtError.BAD_QUERY, "a conditional branch where the trace has a TIP");
                 return;
@@ -600,15 +622,29 @@ public final class FlowDecoder {
             }
         }
         emit(b, n);
-        long to = s.targetSuppressed ? 0 : s.target;
         if (s.disableAfterBranch) {
-            sink.branch(BranchKind.TRACE_END, b.endAddress(), to, s.now);
-            s.ip = to;
-            s.mode = Mode.DISABLED;
+            disable(b);
             return;
         }
-        sink.branch(kind, b.endAddress(), to, s.now);
+        sink.branch(kind, b.endAddress(), s.targetSuppressed ? 0 : s.target, s.now);
         resumeAt(s.target, s.targetSuppressed);
+    }
+
+    /**
+     * Whether a direct jump or call to {@code target} is where a pending TIP.PGD binds: when the
+     * packet's IP is that target (the jump left the filtered range; libipt's rule). Other direct
+     * branches run on, as they need no packet.
+     */
+    private boolean disablesHere(long target) {
+        return s.disableAfterBranch && !s.targetSuppressed && s.target == target;
+    }
+
+    /** Tracing stops at {@code b}'s last instruction, a branch (a TIP.PGD). */
+    private void disable(Block b) {
+        long to = s.targetSuppressed ? 0 : s.target;
+        sink.branch(BranchKind.TRACE_END, b.endAddress(), to, s.now);
+        s.ip = to;
+        s.mode = Mode.DISABLED;
     }
 
     private static BranchKind farKind(Instruction insn) {
