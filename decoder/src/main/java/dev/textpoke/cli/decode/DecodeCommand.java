@@ -15,7 +15,6 @@ import dev.textpoke.isa.Isa;
 import dev.textpoke.perf.PerfData;
 import dev.textpoke.pt.decode.DecodeCounts;
 import dev.textpoke.pt.decode.DecodeUnit;
-import dev.textpoke.pt.decode.QueueChunks;
 import dev.textpoke.pt.decode.QueueDecoder;
 import dev.textpoke.pt.decode.TraceSetup;
 import dev.textpoke.pt.decode.UnitPlanner;
@@ -124,10 +123,9 @@ public final class DecodeCommand implements Callable<Integer> {
                 }
             }
             List<List<DecodeUnit>> units = new ArrayList<>();
-            for (AuxQueue q : queues) {
+            for (List<DecodeUnit> planned : UnitPlanner.planAll(pt.queues(), queues, setup, threadCount)) {
                 List<DecodeUnit> kept = new ArrayList<>();
-                for (DecodeUnit u : UnitPlanner.plan(pt.queues(), q, setup, UnitPlanner.DEFAULT_UNIT,
-                        QueueChunks.DEFAULT_CHUNK)) {
+                for (DecodeUnit u : planned) {
                     // Units wholly outside --time are not decoded at all.
                     if (u.endTime() >= range[0] && u.startTime() <= range[1]) {
                         kept.add(u);

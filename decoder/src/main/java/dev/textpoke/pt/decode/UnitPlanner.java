@@ -22,6 +22,19 @@ public final class UnitPlanner {
 
     private UnitPlanner() {}
 
+    /** {@link #plan} for each queue, the queues on up to {@code threads} threads; in the queues' order. */
+    public static List<List<DecodeUnit>> planAll(AuxQueues queues, List<AuxQueue> which, TraceSetup setup,
+            int threads) throws IOException {
+        List<List<DecodeUnit>> out = new ArrayList<>(java.util.Collections.nCopies(which.size(), List.of()));
+        Parallel.run(which.size(), threads, i -> {
+            List<DecodeUnit> units = plan(queues, which.get(i), setup, DEFAULT_UNIT, QueueChunks.DEFAULT_CHUNK);
+            synchronized (out) {
+                out.set(i, units);
+            }
+        });
+        return out;
+    }
+
     public static List<DecodeUnit> plan(AuxQueues queues, AuxQueue queue, TraceSetup setup, int unitBytes,
             int chunkBytes) throws IOException {
         List<DecodeUnit> units = new ArrayList<>();

@@ -159,15 +159,16 @@ public final class FlowDecoder {
         }
 
         /**
-         * Whether two candidates at the same point of the trace go on identically from here: the
-         * same flow state, and the same code read from now on (time past the same switches).
+         * Whether two candidates at the same point of the trace are in the same flow state (IP,
+         * pending packets, call stack), whatever their times: then every way the one with the later
+         * time can go on, the one with the earlier time can too (time may always move on past
+         * more switches), so the earlier one stands for both.
          */
         boolean sameAs(State o) {
             return mode == o.mode && ip == o.ip && tntBits == o.tntBits && tntLeft == o.tntLeft
                     && target == o.target && targetSuppressed == o.targetSuppressed
                     && disableAfterBranch == o.disableAfterBranch && fupIp == o.fupIp && fupAbort == o.fupAbort
-                    && fupBinding == o.fupBinding && afterOverflow == o.afterOverflow
-                    && Math.max(tau, lo) == Math.max(o.tau, o.lo) && declineOnce == o.declineOnce
+                    && fupBinding == o.fupBinding && afterOverflow == o.afterOverflow && declineOnce == o.declineOnce
                     && stopPending == o.stopPending && events.nextOffset() == o.events.nextOffset()
                     && stack.sameAs(o.stack);
         }
@@ -877,7 +878,12 @@ public final class FlowDecoder {
         }
     }
 
-    /** Candidates in the same state go on identically: keeps the one the time estimate prefers of each group. */
+    /**
+     * Candidates in the same flow state merge: the output of the one the time estimate prefers is
+     * kept (where the others differ from it, ambiguous: all of them reproduce the packets so far,
+     * and what follows fits each), and it goes on from the earliest of their times, whose ways on
+     * include the others'.
+     */
     private List<Candidate> merge(List<Candidate> alive) {
         List<Candidate> kept = new ArrayList<>();
         for (Candidate c : alive) {
@@ -890,11 +896,16 @@ public final class FlowDecoder {
             }
             if (same == null) {
                 kept.add(c);
-            } else if (prefer(c, same)) {
+                continue;
+            }
+            long tau = Math.min(c.state.tau, same.state.tau);
+            if (prefer(c, same)) {
                 c.absorb(same);
                 kept.set(kept.indexOf(same), c);
+                c.state.tau = tau;
             } else {
                 same.absorb(c);
+                same.state.tau = tau;
             }
         }
         return kept;
