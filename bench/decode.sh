@@ -15,7 +15,7 @@
 # under /usr/bin/time -v; "1 core" runs are pinned with taskset -c 0 (the JVM's GC and JIT threads
 # share that core), "2 cores" runs are not pinned:
 #   (a) textpoke decode --insns FILE      vs  perf script --itrace=i0ns -F ip,sym,symoff,insn
-#       (perf decodes its queues on one thread: its 2-core row is the same program unpinned)
+#       (perf decodes all queues on one thread: it runs on one core only)
 #   (b) textpoke decode --summary FILE    vs  ptharness insn-count (pt_insn_next loop) and
 #       ptharness blk-count (pt_blk_next loop), one process per CPU stream: one after the other
 #       on core 0, or both at once
@@ -85,7 +85,7 @@ harness_runs() { # MODE serial|parallel
 export -f harness_runs
 export harness work
 
-tools=(textpoke-insns-1core textpoke-insns-2cores perf-insns-1core perf-insns-2cores
+tools=(textpoke-insns-1core textpoke-insns-2cores perf-insns-1core
   textpoke-summary-1core textpoke-summary-2cores libipt-insn-1core libipt-insn-2cores
   libipt-blk-1core libipt-blk-2cores)
 command_of() {
@@ -93,7 +93,6 @@ command_of() {
     textpoke-insns-1core) cmd=(taskset -c 0 java ${TEXTPOKE_JAVA_OPTS:-} -jar "$jar" decode --insns "$file") ;;
     textpoke-insns-2cores) cmd=(java ${TEXTPOKE_JAVA_OPTS:-} -jar "$jar" decode --insns "$file") ;;
     perf-insns-1core) cmd=(taskset -c 0 env HOME="$perf_home" perf script --itrace=i0ns -F ip,sym,symoff,insn -i "$file") ;;
-    perf-insns-2cores) cmd=(env HOME="$perf_home" perf script --itrace=i0ns -F ip,sym,symoff,insn -i "$file") ;;
     textpoke-summary-1core) cmd=(taskset -c 0 java ${TEXTPOKE_JAVA_OPTS:-} -jar "$jar" decode --summary --threads 1 "$file") ;;
     textpoke-summary-2cores) cmd=(java ${TEXTPOKE_JAVA_OPTS:-} -jar "$jar" decode --summary "$file") ;;
     libipt-insn-1core) cmd=(bash -c 'harness_runs insn-count serial') ;;

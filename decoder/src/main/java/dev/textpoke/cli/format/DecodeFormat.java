@@ -147,7 +147,8 @@ public final class DecodeFormat implements FlowSink {
 
     @Override
     public void placement(Placement p) {
-        long time = p.switchTime();
+        // At the visit's time, in order with its instructions; the switch's own time is in the text.
+        long time = p.time();
         if (!options.keeps(time)) {
             return;
         }
@@ -160,8 +161,10 @@ public final class DecodeFormat implements FlowSink {
                     .append(Boolean.toString(p.beforeTimestamp())).append('}');
         } else {
             line.append("poke     ").hex(p.ip(), 16).append(' ').append(name(symbol(p.ip(), time)))
+                    .append(" switched at ").append(PerfTime.format(p.switchTime()))
                     .append(p.newVersion() ? ": new code from this visit" : ": old code at this visit")
-                    .append(p.byPackets() ? " (the packets decide" : " (the packets fit both: ambiguous; by the time estimate")
+                    .append(p.byPackets() ? " (the packets decide"
+                            : " (by the time estimate: the packets fit both; where the readings differ, ambiguous")
                     .append(p.beforeTimestamp() ? ", before the timestamps reach the switch)" : ")");
         }
         finish(time);

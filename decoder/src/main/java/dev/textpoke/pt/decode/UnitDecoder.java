@@ -138,7 +138,7 @@ public final class UnitDecoder implements AutoCloseable {
 
         @Override
         public void placement(Placement p) {
-            sink.placement(new Placement(p.switchTime(), p.ip(), unit.fileOffset(p.offset()), p.newVersion(),
+            sink.placement(new Placement(p.time(), p.switchTime(), p.ip(), unit.fileOffset(p.offset()), p.newVersion(),
                     p.byPackets(), p.beforeTimestamp()));
         }
     }

@@ -24,7 +24,7 @@ final class Candidate implements FlowSink {
     record Issue(DecodeIssue issue) implements Entry {}
 
     /** A choice of version at a visit: the placement to report if this candidate wins. */
-    record Decision(long switchTime, long ip, long offset, boolean newVersion, boolean beforeTimestamp)
+    record Decision(long time, long switchTime, long ip, long offset, boolean newVersion, boolean beforeTimestamp)
             implements Entry {}
 
     /** Output shared by candidates that branched off here; {@code end} counts instructions from the start. */
@@ -212,7 +212,7 @@ final class Candidate implements FlowSink {
             } else if (e instanceof Issue is) {
                 sink.issue(is.issue());
             } else if (e instanceof Decision d) {
-                sink.placement(new Placement(d.switchTime(), d.ip(), d.offset(), d.newVersion(),
+                sink.placement(new Placement(d.time(), d.switchTime(), d.ip(), d.offset(), d.newVersion(),
                         !contested.contains(d), d.beforeTimestamp()));
             }
         }

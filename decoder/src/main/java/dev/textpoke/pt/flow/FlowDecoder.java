@@ -850,8 +850,8 @@ public final class FlowDecoder {
         long at = events.offset();
         Candidate c = current;
         Candidate neu = c.branch(nextOrder++);
-        neu.decide(new Candidate.Decision(switchTime, s.ip, at, true, s.now < switchTime), !preferNew);
-        c.decide(new Candidate.Decision(switchTime, s.ip, at, false, false), preferNew);
+        neu.decide(new Candidate.Decision(s.now, switchTime, s.ip, at, true, s.now < switchTime), !preferNew);
+        c.decide(new Candidate.Decision(s.now, switchTime, s.ip, at, false, false), preferNew);
         long tau = s.tau;
         s.tau = Math.max(tau, switchTime);
         save(neu.state);
