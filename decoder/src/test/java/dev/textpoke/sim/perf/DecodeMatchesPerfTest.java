@@ -15,11 +15,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code textpoke decode --insns} lists the same instructions as perf 6.1 ({@code perf script
  * --itrace=i0ns}) on writer-made recordings where perf is right: same CPU, address, symbol+offset
- * and bytes, in the same order.
+ * and bytes, in the same order; and on the simulator's traces in {@code traces/pt/}.
  */
 class DecodeMatchesPerfTest {
     @TempDir
@@ -105,5 +107,33 @@ class DecodeMatchesPerfTest {
         }
         CliRun summary = CliRun.of("decode", "--summary", "--json", dir.toString());
         assertTrue(summary.out().contains("\"instructions\":" + perfs.size() + ","), summary.out());
+    }
+
+    /**
+     * The simulator's committed traces, made as {@code perf record -e intel_pt//k --kcore -a}
+     * makes them: interrupts, several CPUs, CYC and no return compression ({@code cyc.data}),
+     * and jump labels, ftrace sites and kprobes flipped under fine timing ({@code pokes.data},
+     * where perf's switching by timestamp is right): every instruction as perf decodes it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"kernel.data", "cyc.data", "pokes.data"})
+    void simulatedTracesDecodeAsPerfDecodesThem(String name) throws Exception {
+        Path dir = dev.textpoke.perf.oracle.TraceFiles.root().resolve("traces/pt").resolve(name);
+        List<Line> perfs = perf(dir);
+        assertTrue(perfs.size() > 50_000, name + ": perf decoded " + perfs.size());
+        List<Line> ours = textpoke(dir);
+        assertEquals(perfs.size(), ours.size(), name + ": instructions");
+        // per CPU, in order (how two CPUs' lines interleave at equal times is perf's sort's business)
+        for (int cpu = 0; cpu < 8; cpu++) {
+            int c = cpu;
+            List<Line> p = perfs.stream().filter(l -> l.cpu() == c).toList();
+            List<Line> o = ours.stream().filter(l -> l.cpu() == c).toList();
+            int i = 0;
+            while (i < p.size() && i < o.size() && p.get(i).equals(o.get(i))) {
+                i++;
+            }
+            assertTrue(i == p.size() && i == o.size(), name + " cpu " + cpu + ": first difference at " + i + ": perf "
+                    + p.subList(i, Math.min(p.size(), i + 3)) + " textpoke " + o.subList(i, Math.min(o.size(), i + 3)));
+        }
     }
 }
