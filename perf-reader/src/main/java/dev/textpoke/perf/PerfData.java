@@ -105,13 +105,28 @@ public final class PerfData implements Closeable {
         if (STDIN.equals(path)) {
             return openStream(System.in, "(stdin)");
         }
+        if (path.isEmpty()) {
+            // Path.of("") is the current directory: an empty argument must not read ./data.
+            throw new java.nio.file.NoSuchFileException(path);
+        }
         return open(Path.of(path));
     }
 
-    /** As {@link #open(String)} for a path. */
+    /**
+     * As {@link #open(String)} for a path. A FIFO is read as a pipe-mode stream, as perf reads
+     * one; another special file (a character device) is refused by name.
+     */
     public static PerfData open(Path path) throws IOException {
         if (Files.isDirectory(path)) {
             return openDirectory(path);
+        }
+        if (!Files.isRegularFile(path) && Files.exists(path)) {
+            String kind = SpecialFile.kind(path);
+            if (kind.equals(SpecialFile.FIFO)) {
+                return openStream(new java.io.FileInputStream(path.toFile()), path.toString());
+            }
+            throw new PerfFormatException(Kind.BAD_MAGIC, path.toString(), -1,
+                    "not a perf.data file: a " + kind);
         }
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         try {
@@ -173,7 +188,8 @@ public final class PerfData implements Closeable {
     private static PerfData openDirectory(Path dir) throws IOException {
         Path data = dir.resolve("data");
         if (!Files.isRegularFile(data)) {
-            throw new java.nio.file.NoSuchFileException(data.toString());
+            throw new PerfFormatException(Kind.BAD_MAGIC, dir.toString(), -1,
+                    "a directory, but not a perf.data directory: it has no file named data");
         }
         List<Path> parts = new ArrayList<>();
         try (var s = Files.list(dir)) {

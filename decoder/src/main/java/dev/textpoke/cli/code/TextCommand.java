@@ -1,5 +1,6 @@
 package dev.textpoke.cli.code;
 
+import dev.textpoke.cli.CommandError;
 import dev.textpoke.cli.ExitStatus;
 import dev.textpoke.cli.format.CodeText;
 import dev.textpoke.code.CodeTimeline;
@@ -68,7 +69,7 @@ public final class TextCommand implements Callable<Integer> {
             long end = ends.length > 1 ? address(ends[1], t, time).address()
                     : start + (from.size() > 0 && from.size() <= MAX_LENGTH ? from.size() : DEFAULT_LENGTH);
             if (Long.compareUnsigned(end, start) <= 0 || Long.compareUnsigned(end - start, MAX_LENGTH) > 0) {
-                throw new ParameterException(spec.commandLine(), "the range must be 1 byte to 1 MB long: " + range);
+                throw new CommandError("the range must be 1 byte to 1 MB long: " + range);
             }
             LongFunction<Optional<SymbolOffset>> names = target -> t.symbolize(target, time);
             try (InstructionClassifier c = InstructionClassifier.open(PokesCommand.isa(data))) {
@@ -107,7 +108,7 @@ public final class TextCommand implements Callable<Integer> {
         try {
             return CodeAddress.parse(s, t, time);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw new CommandError(e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.textpoke.cli.perf;
 
+import dev.textpoke.cli.CommandError;
 import dev.textpoke.cli.ExitStatus;
 import dev.textpoke.cli.Progress;
 import dev.textpoke.cli.format.SampleField;
@@ -210,9 +211,9 @@ public final class SamplesCommand implements Callable<Integer> {
         }
         for (SampleField f : fields) {
             if (f.needs() != 0 && !e.attr().has(f.needs())) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "Samples for '"
-                        + name(e) + "' event do not have " + SampleFormat.names(f.needs())
-                        + " attribute set. Cannot print '" + f.perfName() + "' field.");
+                throw new CommandError(file + ": samples for '" + name(e) + "' event do not have "
+                        + SampleFormat.names(f.needs()) + " attribute set: cannot print '" + f.perfName()
+                        + "' field (perf script's message)");
             }
         }
     }
