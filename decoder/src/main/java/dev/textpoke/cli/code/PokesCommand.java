@@ -1,6 +1,7 @@
 package dev.textpoke.cli.code;
 
 import dev.textpoke.cli.ExitStatus;
+import dev.textpoke.cli.InputWarnings;
 import dev.textpoke.cli.format.JsonLine;
 import dev.textpoke.code.AppliedModification;
 import dev.textpoke.code.CodeTimeline;
@@ -53,6 +54,7 @@ public final class PokesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PokeSummary summary = new PokeSummary();
         try (PerfData data = PerfData.open(file)) {
+            InputWarnings.notes(data, spec.commandLine().getErr());
             CodeTimeline t = PerfTimeline.build(data, images.load(data));
             Isa isa = isa(data);
             try (InstructionClassifier c = InstructionClassifier.open(isa)) {

@@ -2,6 +2,7 @@ package dev.textpoke.cli.code;
 
 import dev.textpoke.cli.CommandError;
 import dev.textpoke.cli.ExitStatus;
+import dev.textpoke.cli.InputWarnings;
 import dev.textpoke.cli.format.CodeText;
 import dev.textpoke.code.CodeTimeline;
 import dev.textpoke.code.SymbolOffset;
@@ -63,6 +64,7 @@ public final class TextCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (PerfData data = PerfData.open(file)) {
+            InputWarnings.notes(data, spec.commandLine().getErr());
             CodeTimeline t = PerfTimeline.build(data, images.load(data));
             CodeAddress from = address(ends[0], t, time);
             long start = from.address();

@@ -21,6 +21,8 @@ public final class SampleFields {
     private static final int HEADER = 8;
 
     long sampleType;
+    /** The record's misc: its cpumode says whether {@link #ip} is a kernel or a user address. */
+    int misc;
     int pid;
     public int tid;
     int cpu;
@@ -33,8 +35,37 @@ public final class SampleFields {
     int chainLength;
     /** The branch stack; only from a parsed sample. */
     BranchStack branches;
+    /** The RAW data (a tracepoint's fields); only from a parsed sample, else null. */
+    byte[] raw;
+    /**
+     * The user-mode IP from the sampled user registers when the sample also has a user stack
+     * (--call-graph dwarf), where perf's unwinder starts; -1 otherwise.
+     */
+    long userRegsIp = -1;
+
+    /**
+     * @param ipRegister the bit of the instruction pointer in {@code sample_regs_user} (x86-64 8,
+     *     arm64 32; perf's {@code PERF_REG_*_IP}), or -1
+     */
+    /** The sample's time. */
+    public long time() {
+        return time;
+    }
+
+    public void from(Sample s, int ipRegister) {
+        from(s);
+        raw = s.has(SampleFormat.RAW) && s.raw() != null ? s.raw().toArray() : null;
+        userRegsIp = -1;
+        if (ipRegister >= 0 && s.has(SampleFormat.REGS_USER) && s.has(SampleFormat.STACK_USER)
+                && s.userRegs() != null && s.userStack() != null && s.userStack().dynSize() > 0) {
+            userRegsIp = s.userRegs().get(ipRegister);
+        }
+    }
 
     public void from(Sample s) {
+        misc = s.header().misc();
+        raw = null;
+        userRegsIp = -1;
         sampleType = s.sampleType();
         pid = s.pid();
         tid = s.tid();
@@ -85,6 +116,9 @@ public final class SampleFields {
             return false;
         }
         sampleType = t;
+        misc = v.misc();
+        raw = null;
+        userRegsIp = -1;
         pid = l.pid(b, start, size);
         tid = l.tid(b, start, size);
         cpu = l.cpu(b, start, size);

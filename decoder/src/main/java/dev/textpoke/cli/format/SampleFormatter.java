@@ -1,5 +1,6 @@
 package dev.textpoke.cli.format;
 
+import dev.textpoke.code.space.Location;
 import dev.textpoke.perf.record.BranchEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,14 +13,23 @@ import java.util.Map;
 
 /**
  * One sample as {@code perf script -F} prints it (tools/perf/builtin-script.c, perf 6.1:
- * {@code perf_sample__fprintf_start}, {@code process_event}, {@code print_sample_brstack}), or as a
- * JSON object. Differences from perf: the time always has nanoseconds (perf needs {@code --ns}),
- * and call chain frames are addresses, never offsets into the mapped file (perf prints those for
- * user-space frames in a known map).
+ * {@code perf_sample__fprintf_start}, {@code process_event}, {@code print_sample_brstack};
+ * util/evsel_fprintf.c {@code sample__fprintf_sym}, {@code sample__fprintf_callchain}), or as a
+ * JSON object. Differences from perf: the time always has nanoseconds (perf needs {@code --ns});
+ * a user-space call chain is not unwound from the sampled stack (--call-graph dwarf): its first
+ * frame, the sampled user IP, is printed, where perf's unwinder goes on when it finds the binary.
  */
 public final class SampleFormatter {
     /** {@code PERF_CONTEXT_MAX}: call chain entries from here up are context markers, not addresses. */
     private static final long CONTEXT_MAX = -4095L;
+    /** {@code PERF_CONTEXT_KERNEL}, {@code PERF_CONTEXT_USER}, {@code PERF_CONTEXT_HV}. */
+    private static final long CONTEXT_KERNEL = -128L;
+    private static final long CONTEXT_USER = -512L;
+    private static final long CONTEXT_HV = -32L;
+    /** {@code PERF_RECORD_MISC_CPUMODE_MASK}, {@code PERF_RECORD_MISC_KERNEL}, {@code _HYPERVISOR}. */
+    private static final int CPUMODE_MASK = 7;
+    private static final int MISC_KERNEL = 1;
+    private static final int MISC_HYPERVISOR = 3;
     /** perf's {@code branch_type_name} (util/branch.c), indexed by PERF_BR_*. */
     private static final String[] BRANCH_TYPES = {"N/A", "COND", "UNCOND", "IND", "CALL", "IND_CALL", "RET",
         "SYSCALL", "SYSRET", "COND_CALL", "COND_RET", "ERET", "IRQ", "SERROR", "NO_TX", "EXTEND_ABI"};
@@ -29,16 +39,28 @@ public final class SampleFormatter {
     private static final int BR_EXTEND_ABI = 15;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private final EnumSet<SampleField> fields;
+    /** Names the addresses of a sample's process at its time. */
+    public interface Namer {
+        /** @param kernel whether the address is a kernel-mode one (cpumode) */
+        Location locate(int pid, long addr, long time, boolean kernel);
+
+        /** Whether {@code addr} of a page fault (sample addr) names symbols, as perf does for those events. */
+        default boolean addrHasSymbols() {
+            return false;
+        }
+    }
+
     private final StringBuilder sb = new StringBuilder(256);
     private char[] chars = new char[256];
     private int eventWidth;
     private final boolean hideCallGraph;
-    private boolean printMissing;
+    private final Namer namer;
+    /** Whether any event has call chains: perf then prints comm unpadded before a chain. */
+    private boolean useCallchain;
 
-    public SampleFormatter(EnumSet<SampleField> fields, boolean hideCallGraph) {
-        this.fields = fields;
+    public SampleFormatter(boolean hideCallGraph, Namer namer) {
         this.hideCallGraph = hideCallGraph;
+        this.namer = namer;
     }
 
     /** perf right-aligns event names to the longest one's width. */
@@ -46,22 +68,15 @@ public final class SampleFormatter {
         eventWidth = Math.max(eventWidth, width);
     }
 
-    /**
-     * Print the fields asked for even where the samples lack them, with the values a sample has
-     * then (cpu -1, addr 0), as perf script does for the events it does not check.
-     */
-    public void printMissing() {
-        printMissing = true;
-    }
-
-    /** Whether field {@code f} is printed for a sample of this sample_type. */
-    private boolean shows(SampleField f, long sampleType) {
-        return fields.contains(f) && (printMissing || f.needs() == 0 || (sampleType & f.needs()) != 0);
+    /** Whether some event samples call chains (perf's {@code symbol_conf.use_callchain}). */
+    public void useCallchain(boolean use) {
+        useCallchain = use;
     }
 
     /** Writes the perf-script-like text of one delivered sample, with its line end(s). */
-    public void text(Writer out, SampleFields s, String comm, String event, long period) {
-        build(s, comm, event, period);
+    public void text(Writer out, SampleFields s, EnumSet<SampleField> fields, String comm, String event,
+            long period, String trace, boolean pageFault) {
+        build(s, fields, comm, event, period, trace, pageFault);
         int n = sb.length();
         if (chars.length < n) {
             chars = new char[Math.max(n, chars.length * 2)];
@@ -74,10 +89,15 @@ public final class SampleFormatter {
         }
     }
 
-    private void build(SampleFields s, String comm, String event, long period) {
+    /** Whether the ip field prints the call chain (frames on their own lines) rather than the ip. */
+    private boolean chainShown(SampleFields s, EnumSet<SampleField> fields) {
+        return !hideCallGraph && useCallchain && fields.contains(SampleField.IP) && (s.hasChain || s.userRegsIp != -1);
+    }
+
+    private void build(SampleFields s, EnumSet<SampleField> fields, String comm, String event, long period,
+            String trace, boolean pageFault) {
         sb.setLength(0);
-        long t = s.sampleType;
-        boolean chain = !hideCallGraph && shows(SampleField.IP, t) && s.hasChain;
+        boolean chain = chainShown(s, fields);
         if (fields.contains(SampleField.COMM)) {
             if (chain) {
                 sb.append(comm);
@@ -86,22 +106,22 @@ public final class SampleFormatter {
             }
             sb.append(' ');
         }
-        boolean pid = shows(SampleField.PID, t);
-        boolean tid = shows(SampleField.TID, t);
+        boolean pid = fields.contains(SampleField.PID);
+        boolean tid = fields.contains(SampleField.TID);
         if (pid && tid) {
-            decimal(s.pid, 7);
+            decimal(s.pid, 5);
             sb.append('/');
             int at = sb.length();
             sb.append(s.tid);
-            for (int i = sb.length() - at; i < 7; i++) {
+            for (int i = sb.length() - at; i < 5; i++) {
                 sb.append(' ');
             }
             sb.append(' ');
         } else if (pid || tid) {
-            decimal(pid ? s.pid : s.tid, 7);
+            decimal(pid ? s.pid : s.tid, 5);
             sb.append(' ');
         }
-        if (shows(SampleField.CPU, t)) {
+        if (fields.contains(SampleField.CPU)) {
             // C's %03d: "[003]", "[-01]" for the -1 of samples without a CPU.
             int cpu = s.cpu;
             sb.append('[');
@@ -114,7 +134,7 @@ public final class SampleFormatter {
             }
             sb.append(abs).append("] ");
         }
-        if (shows(SampleField.TIME, t)) {
+        if (fields.contains(SampleField.TIME)) {
             long time = s.time;
             decimal(Long.divideUnsigned(time, 1_000_000_000L), 5);
             sb.append('.');
@@ -136,23 +156,30 @@ public final class SampleFormatter {
             pad(event, eventWidth);
             sb.append(": ");
         }
-        if (shows(SampleField.ADDR, t)) {
-            hex(s.addr, 16);
+        if (fields.contains(SampleField.TRACE) && trace != null) {
+            sb.append(trace);
         }
-        if (shows(SampleField.IP, t)) {
+        boolean sym = fields.contains(SampleField.SYM);
+        boolean symoff = sym && fields.contains(SampleField.SYMOFF);
+        boolean dso = fields.contains(SampleField.DSO);
+        if (fields.contains(SampleField.ADDR)) {
+            hex(s.addr, 16);
+            if (pageFault && (sym || dso)) {
+                // perf_sample__fprintf_addr: a page fault's address is named too.
+                Location l = namer.locate(s.pid, s.addr, s.time, kernelMode(s.misc));
+                name(l, sym, symoff, dso);
+            }
+        }
+        if (fields.contains(SampleField.IP)) {
             if (chain) {
                 sb.append('\n');
-                for (int i = 0; i < s.chainLength; i++) {
-                    long ip = s.chain[i];
-                    if (Long.compareUnsigned(ip, CONTEXT_MAX) < 0) {
-                        sb.append('\t');
-                        hex(ip, 16);
-                        sb.append('\n');
-                    }
-                }
+                frames(s, sym, symoff, dso);
             } else {
                 sb.append(' ');
                 hex(s.ip, 16);
+                if (sym || dso) {
+                    name(namer.locate(s.pid, s.ip, s.time, kernelMode(s.misc)), sym, symoff, dso);
+                }
             }
         }
         if (fields.contains(SampleField.BRSTACK) && s.branches != null) {
@@ -166,9 +193,65 @@ public final class SampleFormatter {
         sb.append('\n');
     }
 
-    /** The same sample as one JSON object; the call chain is the raw one, context markers included. */
-    public String json(SampleFields s, long offset, String comm, String event, long period) {
-        long t = s.sampleType;
+    private static boolean kernelMode(int misc) {
+        int mode = misc & CPUMODE_MASK;
+        return mode == MISC_KERNEL || mode == MISC_HYPERVISOR;
+    }
+
+    /** The frames of the call chain, one per line, as sample__fprintf_callchain prints them. */
+    private void frames(SampleFields s, boolean sym, boolean symoff, boolean dso) {
+        boolean kernel = false; // perf starts a chain in user mode until a context marker says otherwise
+        boolean any = sym || dso;
+        for (int i = 0; i < s.chainLength; i++) {
+            long ip = s.chain[i];
+            if (Long.compareUnsigned(ip, CONTEXT_MAX) >= 0) {
+                if (ip == CONTEXT_KERNEL || ip == CONTEXT_HV) {
+                    kernel = true;
+                } else if (ip == CONTEXT_USER) {
+                    kernel = false;
+                }
+                continue;
+            }
+            frame(s, ip, kernel, any, sym, symoff, dso);
+        }
+        if (s.userRegsIp != -1) {
+            frame(s, s.userRegsIp, false, any, sym, symoff, dso);
+        }
+    }
+
+    private void frame(SampleFields s, long ip, boolean kernel, boolean any, boolean sym, boolean symoff,
+            boolean dso) {
+        sb.append('\t');
+        Location l = namer.locate(s.pid, ip, s.time, kernel);
+        // User-space frames print the address as the mapped file sees it (perf's map__map_ip).
+        hex(l.mapping() != null ? l.objectAddress() : ip, 16);
+        if (any) {
+            name(l, sym, symoff, dso);
+        }
+        sb.append('\n');
+    }
+
+    /** " sym+0xoff (dso)" as __symbol__fprintf_symname_offs and map__fprintf_dsoname print them. */
+    private void name(Location l, boolean sym, boolean symoff, boolean dso) {
+        if (sym) {
+            sb.append(' ');
+            if (l.symbol() != null) {
+                sb.append(l.symbol().name());
+                if (symoff) {
+                    sb.append("+0x").append(Long.toHexString(l.symbolOffset()));
+                }
+            } else {
+                sb.append(Location.UNKNOWN);
+            }
+        }
+        if (dso) {
+            sb.append(" (").append(l.dso()).append(')');
+        }
+    }
+
+    /** The same sample as one JSON object (schema in docs/json.md, "samples"). */
+    public String json(SampleFields s, EnumSet<SampleField> fields, long offset, String comm, String event,
+            long period, String trace) {
         JsonLine j = new JsonLine().put("offset", offset);
         if (fields.contains(SampleField.EVENT)) {
             j.put("event", event);
@@ -176,32 +259,38 @@ public final class SampleFormatter {
         if (fields.contains(SampleField.COMM)) {
             j.put("comm", comm);
         }
-        if (shows(SampleField.PID, t)) {
+        if (fields.contains(SampleField.PID)) {
             j.put("pid", s.pid);
         }
-        if (shows(SampleField.TID, t)) {
+        if (fields.contains(SampleField.TID)) {
             j.put("tid", s.tid);
         }
-        if (shows(SampleField.CPU, t)) {
+        if (fields.contains(SampleField.CPU)) {
             j.put("cpu", s.cpu);
         }
-        if (shows(SampleField.TIME, t)) {
+        if (fields.contains(SampleField.TIME)) {
             j.putUnsigned("time", s.time);
         }
         if (fields.contains(SampleField.PERIOD)) {
             j.putUnsigned("period", period);
         }
-        if (shows(SampleField.ADDR, t)) {
+        if (fields.contains(SampleField.TRACE) && trace != null) {
+            j.put("trace", trace);
+        }
+        if (fields.contains(SampleField.ADDR)) {
             j.putHex("addr", s.addr);
         }
-        if (shows(SampleField.IP, t)) {
+        boolean sym = fields.contains(SampleField.SYM);
+        boolean symoff = sym && fields.contains(SampleField.SYMOFF);
+        boolean dso = fields.contains(SampleField.DSO);
+        if (fields.contains(SampleField.IP)) {
             j.putHex("ip", s.ip);
-            if (s.hasChain) {
-                List<String> chain = new ArrayList<>(s.chainLength);
-                for (int i = 0; i < s.chainLength; i++) {
-                    chain.add("0x" + Long.toHexString(s.chain[i]));
-                }
-                j.put("callchain", chain);
+            if (sym || dso) {
+                Location l = namer.locate(s.pid, s.ip, s.time, kernelMode(s.misc));
+                jsonName(j, l, sym, symoff, dso);
+            }
+            if (s.hasChain || s.userRegsIp != -1) {
+                j.put("callchain", jsonFrames(s, sym, symoff, dso));
             }
         }
         if (fields.contains(SampleField.BRSTACK) && s.branches != null) {
@@ -221,6 +310,47 @@ public final class SampleFormatter {
             j.put("brstack", branches);
         }
         return j.toString();
+    }
+
+    private List<JsonLine> jsonFrames(SampleFields s, boolean sym, boolean symoff, boolean dso) {
+        List<JsonLine> out = new ArrayList<>(s.chainLength + 1);
+        boolean kernel = false;
+        for (int i = 0; i < s.chainLength; i++) {
+            long ip = s.chain[i];
+            if (Long.compareUnsigned(ip, CONTEXT_MAX) >= 0) {
+                kernel = ip == CONTEXT_KERNEL || ip == CONTEXT_HV || (kernel && ip != CONTEXT_USER);
+                continue;
+            }
+            out.add(jsonFrame(s, ip, kernel, sym, symoff, dso));
+        }
+        if (s.userRegsIp != -1) {
+            out.add(jsonFrame(s, s.userRegsIp, false, sym, symoff, dso));
+        }
+        return out;
+    }
+
+    private JsonLine jsonFrame(SampleFields s, long ip, boolean kernel, boolean sym, boolean symoff, boolean dso) {
+        JsonLine f = new JsonLine().putHex("ip", ip);
+        if (sym || dso) {
+            jsonName(f, namer.locate(s.pid, ip, s.time, kernel), sym, symoff, dso);
+        }
+        return f;
+    }
+
+    private static void jsonName(JsonLine j, Location l, boolean sym, boolean symoff, boolean dso) {
+        if (sym) {
+            j.put("sym", l.symbol() == null ? null : l.symbol().name());
+            if (symoff) {
+                if (l.symbol() == null) {
+                    j.putNull("symoff");
+                } else {
+                    j.put("symoff", l.symbolOffset());
+                }
+            }
+        }
+        if (dso) {
+            j.put("dso", l.dso());
+        }
     }
 
     /** perf's {@code mispred_str}: P predicted, M mispredicted, - neither said. */
