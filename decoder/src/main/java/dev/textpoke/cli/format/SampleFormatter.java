@@ -289,8 +289,16 @@ public final class SampleFormatter {
                 Location l = namer.locate(s.pid, s.ip, s.time, kernelMode(s.misc));
                 jsonName(j, l, sym, symoff, dso);
             }
+            if (s.hasChain) {
+                // As recorded, context markers included; "frames" are the frames the text prints.
+                List<String> raw = new ArrayList<>(s.chainLength);
+                for (int i = 0; i < s.chainLength; i++) {
+                    raw.add("0x" + Long.toHexString(s.chain[i]));
+                }
+                j.put("callchain", raw);
+            }
             if (s.hasChain || s.userRegsIp != -1) {
-                j.put("callchain", jsonFrames(s, sym, symoff, dso));
+                j.put("frames", jsonFrames(s, sym, symoff, dso));
             }
         }
         if (fields.contains(SampleField.BRSTACK) && s.branches != null) {

@@ -25,7 +25,10 @@ import dev.textpoke.perf.record.RecordSource;
 import dev.textpoke.perf.record.RecordType;
 import dev.textpoke.perf.record.RecordView;
 import dev.textpoke.perf.sample.SampleLayout;
+import dev.textpoke.code.space.KernelSymbols;
+import dev.textpoke.code.space.SymbolIndex;
 import dev.textpoke.perf.tracing.EventFormat;
+import dev.textpoke.perf.tracing.PrintFormat;
 import dev.textpoke.perf.tracing.TracingData;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -89,6 +92,7 @@ public final class SamplesCommand implements Callable<Integer> {
 
     private final Map<Long, String> tracepointNames = new HashMap<>();
     private TracingData tracing;
+    private PrintFormat.FunctionNames functions = PrintFormat.FunctionNames.NONE;
 
     @Override
     public Integer call() throws IOException {
@@ -109,7 +113,12 @@ public final class SamplesCommand implements Callable<Integer> {
             AddressSpaces spaces = new AddressSpaces();
             buildIds(data, spaces);
             ObjectFiles files = new ObjectFiles(symbols.files());
-            Locator locator = new Locator(spaces, files, symbols.kernel(data));
+            KernelSymbols kernel = symbols.kernel(data);
+            Locator locator = new Locator(spaces, files, kernel);
+            functions = (addr, offset) -> {
+                SymbolIndex.Found f = kernel.find(addr);
+                return f == null ? null : offset ? f.name() + "+0x" + Long.toHexString(f.offset(addr)) : f.name();
+            };
             SampleFormatter formatter = new SampleFormatter(hideCallGraph, locator::locate);
             SampleFieldSets sets = new SampleFieldSets(data, asked, file);
             RecordParser parser = new RecordParser(data.events());
@@ -238,7 +247,7 @@ public final class SamplesCommand implements Callable<Integer> {
             return null;
         }
         EventFormat format = tracing.event(e.attr().config());
-        return format == null ? null : tracing.text(format, parsed.raw().toArray());
+        return format == null ? null : tracing.text(format, parsed.raw().toArray(), functions);
     }
 
     private void print(PrintWriter out, SampleFormatter f, SampleFields s, EnumSet<SampleField> fields, long offset,

@@ -35,6 +35,8 @@ public final class AddressSpaces {
     private static final int MISC_COMM_EXEC = 1 << 13;
     /** {@code PROT_EXEC}. */
     private static final long PROT_EXEC = 4;
+    /** {@code MAP_HUGETLB} (uapi asm-generic/mman.h). */
+    private static final long MAP_HUGETLB = 0x40000;
     /** {@code PERF_RECORD_KSYMBOL_FLAGS_UNREGISTER}. */
     private static final int KSYMBOL_UNREGISTER = 1;
 
@@ -61,10 +63,10 @@ public final class AddressSpaces {
     public void record(PerfRecord r, long time) {
         if (r instanceof PerfRecord.Mmap m) {
             mmap(m.pid(), m.addr(), m.len(), m.pgoff(), m.filename().text(), null,
-                    (m.header().misc() & MISC_MMAP_DATA) == 0, time);
+                    (m.header().misc() & MISC_MMAP_DATA) == 0 ? PROT_EXEC : 0, 0, time);
         } else if (r instanceof PerfRecord.Mmap2 m) {
             mmap(m.pid(), m.addr(), m.len(), m.pgoff(), m.filename().text(), m.hasBuildId() ? m.buildId() : null,
-                    (m.prot() & PROT_EXEC) != 0, time);
+                    m.prot(), m.flags(), time);
         } else if (r instanceof PerfRecord.Comm c) {
             comm(c.pid(), c.tid(), c.comm().text(), (c.header().misc() & MISC_COMM_EXEC) != 0, time);
         } else if (r instanceof PerfRecord.Fork f) {
@@ -74,18 +76,33 @@ public final class AddressSpaces {
         }
     }
 
-    /** Maps {@code [start, start + len)} of process {@code pid} (-1: the kernel) to a file. */
-    public void mmap(int pid, long start, long len, long pgoff, String name, Bytes buildId, boolean executable,
+    /**
+     * Maps {@code [start, start + len)} of process {@code pid} (-1: the kernel) to a file, as perf's
+     * {@code map__new} does (tools/perf/util/map.c): anonymous memory ({@code //anon}, {@code
+     * /dev/zero}, {@code /anon_hugepage}, MAP_HUGETLB) and memory of no file ({@code [stack},
+     * {@code [heap]}, {@code /SYSV}) keep their addresses, and executable such memory (JIT code)
+     * is named after its symbol map, {@code /tmp/perf-PID.map}; the vDSO's offset is 0.
+     *
+     * @param prot {@code PROT_*} of the mapping ({@code PROT_EXEC} for an MMAP of code)
+     * @param flags {@code MAP_*} of the mapping
+     */
+    public void mmap(int pid, long start, long len, long pgoff, String name, Bytes buildId, long prot, long flags,
             long time) {
-        if (len <= 0 && len != Long.MIN_VALUE) {
+        if (len == 0) {
             return;
         }
         long end = start + len;
         if (Long.compareUnsigned(end, start) <= 0) {
             end = -1L; // to the top of the address space
         }
-        Bytes id = buildId != null ? buildId : buildIds.get(name);
-        process(pid).insert(new Mapping(pid, start, end, pgoff, name, id, executable, time));
+        boolean exec = (prot & PROT_EXEC) != 0;
+        boolean anon = name.equals("//anon") || name.startsWith("/dev/zero") || name.startsWith("/anon_hugepage")
+                || (flags & MAP_HUGETLB) != 0;
+        boolean noFile = name.startsWith("[stack") || name.startsWith("/SYSV") || name.equals("[heap]");
+        String n = (anon || noFile) && exec && pid != KERNEL_PID ? "/tmp/perf-" + pid + ".map" : name;
+        Bytes id = buildId != null ? buildId : buildIds.get(n);
+        long offset = name.equals("[vdso]") ? 0 : pgoff;
+        process(pid).insert(new Mapping(pid, start, end, offset, n, id, exec, anon || noFile, time));
     }
 
     /** Registers (or unregisters) kernel code announced by KSYMBOL: a map of its own, named after it. */
@@ -97,7 +114,7 @@ public final class AddressSpaces {
         if (unregister) {
             k.remove(addr, addr + len, time);
         } else {
-            k.insert(new Mapping(KERNEL_PID, addr, addr + len, 0, name, null, true, time));
+            k.insert(new Mapping(KERNEL_PID, addr, addr + len, 0, name, null, true, true, time));
         }
     }
 

@@ -14,10 +14,12 @@ import dev.textpoke.io.Bytes;
  *     or the BUILD_ID feature gave for the name, else null
  * @param executable whether the mapping is code ({@code PROT_EXEC}, or an MMAP without
  *     {@code PERF_RECORD_MISC_MMAP_DATA})
+ * @param identity whether addresses in it are not file offsets (anonymous memory, heap, stack:
+ *     perf's {@code identity__map_ip})
  * @param since the time of the record that created it
  */
 public record Mapping(int pid, long start, long end, long pgoff, String name, Bytes buildId, boolean executable,
-        long since) {
+        boolean identity, long since) {
 
     public long length() {
         return end - start;
@@ -39,16 +41,17 @@ public record Mapping(int pid, long start, long end, long pgoff, String name, By
      * call chain frames.
      */
     public long objectAddress(long addr) {
-        return kernel() ? addr : addr - start + pgoff;
+        return kernel() || identity ? addr : addr - start + pgoff;
     }
 
     /** A copy covering {@code [from, to)} of this one, for what remains when another overlaps it. */
     Mapping cut(long from, long to, long when) {
-        return new Mapping(pid, from, to, kernel() ? pgoff : pgoff + (from - start), name, buildId, executable, when);
+        return new Mapping(pid, from, to, kernel() || identity ? pgoff : pgoff + (from - start), name, buildId,
+                executable, identity, when);
     }
 
     /** The same region in another process (a fork copies its parent's maps). */
     Mapping inProcess(int otherPid, long when) {
-        return new Mapping(otherPid, start, end, pgoff, name, buildId, executable, when);
+        return new Mapping(otherPid, start, end, pgoff, name, buildId, executable, identity, when);
     }
 }

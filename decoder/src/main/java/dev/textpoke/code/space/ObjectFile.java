@@ -51,6 +51,34 @@ public final class ObjectFile {
         this.symbolFile = symbolFile;
     }
 
+    /**
+     * A JIT's {@code /tmp/perf-PID.map} ({@code START SIZE name}, hex, one symbol per line), whose
+     * symbols are addresses (perf's {@code dso__load_perf_map}); no bytes.
+     */
+    static ObjectFile perfMap(String name, Path map) {
+        ObjectFile o = new ObjectFile(name, null, null);
+        List<SymbolIndex.Entry> entries = new ArrayList<>();
+        if (java.nio.file.Files.isRegularFile(map)) {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(map, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                    String[] f = line.strip().split("\\s+", 3);
+                    if (f.length == 3) {
+                        try {
+                            entries.add(new SymbolIndex.Entry(f[2], Long.parseUnsignedLong(f[0].replaceFirst("^0x", ""), 16),
+                                    Long.parseUnsignedLong(f[1].replaceFirst("^0x", ""), 16), SymbolIndex.Binding.GLOBAL, 0));
+                        } catch (NumberFormatException e) {
+                            // perf skips such a line too
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                o.problem = e.getMessage();
+            }
+        }
+        o.symbols = SymbolIndex.of(entries, false);
+        return o;
+    }
+
     /** The name perf prints for it: the mapped file's path, {@code [vdso]}, ... */
     public String name() {
         return name;

@@ -53,6 +53,8 @@ public final class ObjectFiles {
     }
 
     private static final String VDSO = "[vdso]";
+    /** A JIT's symbol map ({@code START SIZE name} per line), which perf names anonymous code after. */
+    private static final java.util.regex.Pattern PERF_MAP = java.util.regex.Pattern.compile("/tmp/perf-\\d+\\.map");
 
     private record Key(String name, Bytes buildId) {}
 
@@ -78,6 +80,9 @@ public final class ObjectFiles {
     }
 
     private ObjectFile locate(String name, Bytes buildId) {
+        if (PERF_MAP.matcher(name).matches()) {
+            return ObjectFile.perfMap(name, Path.of(name));
+        }
         Path file = null;
         Path symbols = null;
         if (buildId != null && !buildId.isEmpty()) {

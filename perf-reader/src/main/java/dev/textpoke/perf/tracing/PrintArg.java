@@ -10,6 +10,9 @@ sealed interface PrintArg {
     /** A number literal. */
     record Num(long value) implements PrintArg {}
 
+    /** A word the parser does not know (a kernel constant's name): strtoull gives 0 for it. */
+    record Atom(String text) implements PrintArg {}
+
     /** A string literal (adjacent literals joined). */
     record Text(String value) implements PrintArg {}
 

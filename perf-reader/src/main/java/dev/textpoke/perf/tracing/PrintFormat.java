@@ -35,7 +35,7 @@ public final class PrintFormat {
      * @throws IllegalArgumentException when it uses what this parser does not know
      */
     public static PrintFormat parse(String line) {
-        PrintArgParser.Parsed p = PrintArgParser.parse(line);
+        TepParser.Parsed p = TepParser.parse(line);
         List<Segment> out = new ArrayList<>();
         List<PrintArg> args = new ArrayList<>(p.args());
         String f = p.format();
@@ -112,6 +112,14 @@ public final class PrintFormat {
         return i;
     }
 
+    /** Names kernel addresses for {@code %pS} and friends. */
+    public interface FunctionNames {
+        /** {@code name}, or {@code name+0xoff} when {@code offset}; null when unknown. */
+        String name(long addr, boolean offset);
+
+        FunctionNames NONE = (addr, offset) -> null;
+    }
+
     private static PrintArg take(List<PrintArg> args) {
         if (args.isEmpty()) {
             throw new IllegalArgumentException("more conversions than arguments");
@@ -130,7 +138,8 @@ public final class PrintFormat {
      * @param data the event's raw data (PERF_SAMPLE_RAW), from its {@code common_type} on
      * @param printk the tracing data's printk strings by address
      */
-    public String format(EventFormat event, byte[] data, ByteOrder order, int longSize, Map<Long, String> printk) {
+    public String format(EventFormat event, byte[] data, ByteOrder order, int longSize, Map<Long, String> printk,
+            FunctionNames functions) {
         Eval e = new Eval(event, data, order, longSize, printk);
         StringBuilder sb = new StringBuilder();
         for (Segment s : segments) {
@@ -145,7 +154,14 @@ public final class PrintFormat {
                         sb.append(t.value());
                     } else {
                         long v = e.num(s.arg());
-                        sb.append(s.conversion().length() > 2 || v != 0 ? "0x" + Long.toHexString(v) : "(nil)");
+                        char kind = s.conversion().charAt(s.conversion().length() - 1);
+                        if ("FSfs".indexOf(kind) >= 0) {
+                            // print_function: the kernel function and, for S and F, the offset
+                            String f = functions.name(v, kind == 'S' || kind == 'F');
+                            sb.append(f != null ? f : "0x" + Long.toHexString(v));
+                        } else {
+                            sb.append(v != 0 ? "0x" + Long.toHexString(v) : "(nil)");
+                        }
                     }
                 }
                 case STRING -> {
@@ -205,6 +221,9 @@ public final class PrintFormat {
         long num(PrintArg a) {
             if (a instanceof PrintArg.Num n) {
                 return n.value();
+            }
+            if (a instanceof PrintArg.Atom) {
+                return 0;
             }
             if (a instanceof PrintArg.Field f) {
                 FormatField ff = field(f.name());
@@ -308,6 +327,9 @@ public final class PrintFormat {
             }
             if (a instanceof PrintArg.Num n) {
                 return Long.toUnsignedString(n.value());
+            }
+            if (a instanceof PrintArg.Atom at) {
+                return at.text();
             }
             if (a instanceof PrintArg.Field f) {
                 FormatField ff = field(f.name());

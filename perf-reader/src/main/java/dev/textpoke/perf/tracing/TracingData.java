@@ -79,11 +79,12 @@ public final class TracingData {
      * The text perf script prints for one event's raw data ({@code -F trace}).
      *
      * @param raw the sample's RAW data
+     * @param functions names kernel addresses for {@code %pS}, as perf gives libtraceevent its kernel symbols
      */
-    public String text(EventFormat e, byte[] raw) {
+    public String text(EventFormat e, byte[] raw, PrintFormat.FunctionNames functions) {
         if (e.print() != null) {
             try {
-                return e.print().format(e, raw, order, longSize, printk);
+                return e.print().format(e, raw, order, longSize, printk, functions);
             } catch (RuntimeException ex) {
                 // a field the format names but the event lacks: as libtraceevent, the fields
             }
