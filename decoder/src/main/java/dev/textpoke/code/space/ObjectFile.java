@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A file mapped into processes (a program, a library, the vDSO), found on this machine: its
@@ -192,6 +193,12 @@ public final class ObjectFile {
                 }
             }
             entries.add(new SymbolIndex.Entry(s.name(), value, s.size(), binding(s.binding()), 0));
+        }
+        // perf chooses among aliases by the names as demangled (choose_best_symbol sees them so).
+        Map<String, String> demangled = Demangler.demangle(entries.stream().map(SymbolIndex.Entry::name).toList());
+        if (!demangled.isEmpty()) {
+            entries.replaceAll(e -> demangled.containsKey(e.name()) ? new SymbolIndex.Entry(demangled.get(e.name()),
+                    e.start(), e.size(), e.binding(), e.group()) : e);
         }
         return SymbolIndex.of(entries, false);
     }

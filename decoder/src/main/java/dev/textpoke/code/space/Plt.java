@@ -60,8 +60,12 @@ final class Plt {
             }
             long at = plt.get().offset() + header;
             List<SymbolIndex.Entry> out = new ArrayList<>();
-            for (Relocation r : elf.relocations(new RelocationSection(rel.get(), rel.get().info(), rel.get().link()))) {
+            List<Relocation> relocations = elf.relocations(new RelocationSection(rel.get(), rel.get().info(),
+                    rel.get().link()));
+            java.util.Map<String, String> demangled = Demangler.demangle(dynsym.stream().map(ElfSymbol::name).toList());
+            for (Relocation r : relocations) {
                 String name = r.symbol() > 0 && r.symbol() < dynsym.size() ? dynsym.get(r.symbol()).name() : "";
+                name = demangled.getOrDefault(name, name);
                 out.add(new SymbolIndex.Entry(name + "@plt", at, entry, SymbolIndex.Binding.GLOBAL, 0));
                 at += entry;
             }
