@@ -25,7 +25,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code textpoke text FILE --at TIME ADDR[-END]}: the disassembly of a range as it was at a time. */
+/**
+ * {@code textpoke text FILE --at TIME ADDR[-END]}: the disassembly of a range as it was at a time,
+ * laid out as {@code objdump -d} lays it out (a {@code <symbol>:} line where a symbol starts, then
+ * address, bytes and instruction in fixed columns).
+ */
 @Command(name = "text", mixinStandardHelpOptions = true,
         description = "Disassembles ADDR up to END (default: 64 bytes) as the code was at TIME, with every"
                 + " modification of the perf.data before TIME applied.")
@@ -53,6 +57,9 @@ public final class TextCommand implements Callable<Integer> {
     @Mixin
     ImageOptions images;
 
+    @Option(names = "--json", description = "One JSON object per instruction or gap (docs/json.md).")
+    boolean json;
+
     @Override
     public Integer call() throws IOException {
         long time = parseTime(at);
@@ -74,36 +81,36 @@ public final class TextCommand implements Callable<Integer> {
                 throw new CommandError("the range must be 1 byte to 1 MB long: " + range);
             }
             LongFunction<Optional<SymbolOffset>> names = target -> t.symbolize(target, time);
+            TextListing listing = new TextListing(out, json, t.images().isEmpty() && t.regions().isEmpty());
             try (InstructionClassifier c = InstructionClassifier.open(PokesCommand.isa(data))) {
                 InstructionCache cache = new InstructionCache(t, c);
                 long addr = start;
                 while (Long.compareUnsigned(addr, end) < 0) {
                     Decoded d = cache.at(addr, time);
-                    String sym = t.symbolize(addr, time).map(s -> " <" + s + ">").orElse("");
+                    Optional<SymbolOffset> sym = t.symbolize(addr, time);
                     if (d instanceof Instruction i) {
-                        out.printf("%16x%s: %-30s %s%n", addr, sym,
-                                t.bytes(addr, i.length(), time).toString(), CodeText.text(i, names));
+                        listing.instruction(addr, sym, t.bytes(addr, i.length(), time).bytes().toArray(),
+                                CodeText.text(i, names));
                         addr += i.length();
                     } else if (t.bytes(addr, 1, time).noneKnown()) {
                         long gap = addr;
                         while (Long.compareUnsigned(addr, end) < 0 && t.bytes(addr, 1, time).noneKnown()) {
                             addr++;
                         }
-                        out.printf("%16x: (no code known here at this time, %d bytes)%n", gap, addr - gap);
+                        listing.gap(gap, addr - gap, sym);
                     } else {
                         // Bytes that decode to nothing, or an instruction cut by a gap (a relocation
                         // that could not be resolved, released text): say which.
                         int known = t.bytes(addr, CodeTimeline.VERSION_SPAN, time).knownPrefix();
-                        out.printf("%16x%s: %-30s %s%n", addr, sym, t.bytes(addr, 1, time).toString(),
-                                known < CodeTimeline.VERSION_SPAN - 1
-                                        ? "(bad, or cut short: unknown bytes from " + Long.toHexString(addr + known) + ")"
-                                        : "(bad)");
+                        listing.undecodable(addr, sym, t.bytes(addr, 1, time).bytes().toArray(),
+                                known < CodeTimeline.VERSION_SPAN - 1 ? addr + known : -1);
                         addr++;
                     }
                 }
             }
+            out.flush();
+            return InputWarnings.after(data, out, spec.commandLine().getErr(), ExitStatus.OK);
         }
-        return ExitStatus.OK;
     }
 
     private CodeAddress address(String s, CodeTimeline t, long time) {

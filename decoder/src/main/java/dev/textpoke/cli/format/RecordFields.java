@@ -46,10 +46,20 @@ final class RecordFields {
             java.util.Set.of("buildIdSize", "buildIdReserved1", "buildIdReserved2", "buildIdArea");
 
     private final int maxBytes;
+    private final boolean json;
 
-    /** @param maxBytes byte strings longer than this are cut (text output); negative: never */
-    RecordFields(int maxBytes) {
+    /**
+     * @param maxBytes byte strings longer than this are cut (text output); negative: never
+     * @param json whether the values are for JSON: then which numbers are hex strings follows
+     *     {@link JsonTypes} (one rule for every record type), not the text's {@code @Hex}
+     */
+    RecordFields(int maxBytes, boolean json) {
         this.maxBytes = maxBytes;
+        this.json = json;
+    }
+
+    private boolean hex(RecordComponent c) {
+        return json ? JsonTypes.isHex(snake(c.getName())) : c.isAnnotationPresent(Hex.class);
     }
 
     Map<String, Object> of(PerfRecord r) {
@@ -76,7 +86,7 @@ final class RecordFields {
                     || name.equals("cpuReserved") && Integer.valueOf(0).equals(v)) {
                 continue;
             }
-            out.put(snake(name), value(v, c.isAnnotationPresent(Hex.class)));
+            out.put(snake(name), value(v, hex(c), snake(name)));
         }
         return out;
     }
@@ -86,13 +96,13 @@ final class RecordFields {
         for (RecordComponent c : SampleId.class.getRecordComponents()) {
             Long bit = TRAILER_BITS.get(c.getName());
             if (bit != null && sid.has(bit) && !(c.getName().equals("cpuReserved") && sid.cpuReserved() == 0)) {
-                out.put(snake(c.getName()), value(get(c, sid), false));
+                out.put(snake(c.getName()), value(get(c, sid), false, snake(c.getName())));
             }
         }
         return out;
     }
 
-    private Object value(Object v, boolean hex) {
+    private Object value(Object v, boolean hex, String name) {
         if (v instanceof Long l) {
             // -1 is how absent values read (no id, no cpu); print it as such rather than as 2^64-1.
             return hex ? "0x" + Long.toHexString(l) : l == -1 ? (Object) (-1L) : unsigned(l);
@@ -110,9 +120,11 @@ final class RecordFields {
             return s.text();
         }
         if (v instanceof U64s u) {
+            // Addresses and register values are hex; event ids are numbers, as "id" is everywhere.
+            boolean ids = name.equals("ids");
             List<Object> l = new ArrayList<>(u.size());
             for (int i = 0; i < u.size(); i++) {
-                l.add("0x" + Long.toHexString(u.get(i)));
+                l.add(ids ? unsigned(u.get(i)) : "0x" + Long.toHexString(u.get(i)));
             }
             return l;
         }
@@ -122,7 +134,7 @@ final class RecordFields {
         if (v instanceof List<?> list) {
             List<Object> l = new ArrayList<>(list.size());
             for (Object o : list) {
-                l.add(value(o, hex));
+                l.add(value(o, hex, name));
             }
             return l;
         }
@@ -131,7 +143,7 @@ final class RecordFields {
             for (RecordComponent c : rec.getClass().getRecordComponents()) {
                 Object x = get(c, rec);
                 if (x != null) {
-                    m.put(snake(c.getName()), value(x, c.isAnnotationPresent(Hex.class)));
+                    m.put(snake(c.getName()), value(x, hex(c), snake(c.getName())));
                 }
             }
             return m;

@@ -20,7 +20,7 @@ public final class RecordPrinter {
     public RecordPrinter(PerfData data, boolean json) {
         this.parser = new RecordParser(data.events());
         this.json = json;
-        this.fields = new RecordFields(json ? -1 : TEXT_BYTES);
+        this.fields = new RecordFields(json ? -1 : TEXT_BYTES, json);
     }
 
     /**
@@ -35,7 +35,7 @@ public final class RecordPrinter {
             if (v.inCompressed()) {
                 j.put("decompressed_offset", v.decompressedOffset());
             }
-            j.put("misc", v.misc());
+            j.putHex("misc", v.misc());
             if (r instanceof PerfRecord.Sample || r instanceof PerfRecord.KernelRecord) {
                 var e = parser.eventOf(v);
                 j.put("event", e == null ? null : e.displayName());

@@ -43,6 +43,9 @@ public final class InfoCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "perf.data file, directory, or - for a pipe on stdin")
     String file;
 
+    @picocli.CommandLine.Option(names = "--json", description = "One JSON object with the same (docs/json.md).")
+    boolean json;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -64,7 +67,11 @@ public final class InfoCommand implements Callable<Integer> {
             } catch (PerfFormatException e) {
                 damage = e;
             }
-            print(out, data, perType, span);
+            if (json) {
+                out.println(InfoJson.of(data, perType, span, tracepointNames(data)));
+            } else {
+                print(out, data, perType, span);
+            }
             out.flush();
             if (damage != null) {
                 throw damage;
