@@ -14,7 +14,7 @@ public final class JsonTypes {
     private static final Set<String> HEX = Set.of("addr", "ip", "from", "to", "flags", "prot", "mask", "misc",
             "data_src", "transaction", "phys_addr", "dev", "hw_id", "time_mask", "cookie", "reference", "insn_addr",
             "config", "config1", "config2", "config3", "sample_regs_user", "sample_regs_intr", "sig_data",
-            "aux_action", "start", "end");
+            "aux_action", "read_format");
 
     private JsonTypes() {}
 

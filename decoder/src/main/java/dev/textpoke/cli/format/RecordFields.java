@@ -86,7 +86,9 @@ final class RecordFields {
                     || name.equals("cpuReserved") && Integer.valueOf(0).equals(v)) {
                 continue;
             }
-            out.put(snake(name), value(v, hex(c), snake(name)));
+            // In JSON a byte string is never called "data", which is an object in CPU_MAP and EVENT_UPDATE.
+            String key = json && v instanceof Bytes && name.equals("data") ? "bytes" : snake(name);
+            out.put(key, value(v, hex(c), snake(name)));
         }
         return out;
     }

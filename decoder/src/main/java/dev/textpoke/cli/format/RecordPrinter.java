@@ -41,7 +41,13 @@ public final class RecordPrinter {
                 j.put("event", e == null ? null : e.displayName());
             }
             for (var e : f.entrySet()) {
-                j.putValue(e.getKey(), e.getValue());
+                // AUXTRACE's offset and size are into the AUX area, not the record's: other names.
+                String key = switch (e.getKey()) {
+                    case "offset" -> "aux_offset";
+                    case "size" -> "payload_size";
+                    default -> e.getKey();
+                };
+                j.putValue(key, e.getValue());
             }
             return j.toString();
         }
