@@ -58,10 +58,40 @@ public final class Main implements Runnable {
         return cl;
     }
 
+    /**
+     * The command line for {@code args}: when they name a subcommand, that subcommand alone, named
+     * {@code textpoke NAME} (picocli builds the model of every subcommand it is given, by
+     * reflection, and that was most of a short command's start-up); otherwise the whole.
+     */
+    static CommandLine commandLineFor(String[] args, PrintWriter out, PrintWriter err) {
+        if (args.length > 0) {
+            for (Class<?> sub : Main.class.getAnnotation(Command.class).subcommands()) {
+                Command c = sub.getAnnotation(Command.class);
+                if (c != null && c.name().equals(args[0]) && sub != CommandLine.HelpCommand.class) {
+                    try {
+                        CommandLine cl = new CommandLine(sub.getDeclaredConstructor().newInstance());
+                        cl.setCommandName("textpoke " + c.name());
+                        cl.setOut(out);
+                        cl.setErr(err);
+                        cl.setExecutionExceptionHandler(new ErrorReporter());
+                        cl.setParameterExceptionHandler(new UsageErrors());
+                        return cl;
+                    } catch (ReflectiveOperationException e) {
+                        break; // the whole command line will say what is wrong
+                    }
+                }
+            }
+        }
+        return commandLine(out, err);
+    }
+
     public static void main(String[] args) {
         PrintWriter out = StandardOutput.open();
         PrintWriter err = new PrintWriter(System.err, true);
-        int status = commandLine(out, err).execute(args);
+        CommandLine cl = commandLineFor(args, out, err);
+        int status = cl == null ? ExitStatus.INTERNAL
+                : cl.getCommandName().equals("textpoke") ? cl.execute(args)
+                : cl.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
         try {
             out.flush();
         } catch (OutputClosedException e) {
