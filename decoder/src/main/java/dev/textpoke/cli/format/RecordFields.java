@@ -62,22 +62,44 @@ final class RecordFields {
         return json ? JsonTypes.isHex(snake(c.getName())) : c.isAnnotationPresent(Hex.class);
     }
 
+    /** One component of a record type, with what is needed to print it, found once per type. */
+    private record Part(String name, String snake, java.lang.reflect.Method accessor, boolean hex, long sampleBit) {}
+
+    /** The parts of each record type seen (reflection on every record cost most of a dump). */
+    private final Map<Class<?>, Part[]> plans = new java.util.HashMap<>();
+
+    private Part[] plan(Class<?> type) {
+        Part[] p = plans.get(type);
+        if (p == null) {
+            List<Part> parts = new ArrayList<>();
+            for (RecordComponent c : type.getRecordComponents()) {
+                java.lang.reflect.Method m = c.getAccessor();
+                m.setAccessible(true);
+                Long bit = type == PerfRecord.Sample.class ? SAMPLE_BITS.get(c.getName()) : null;
+                parts.add(new Part(c.getName(), snake(c.getName()), m, hex(c), bit == null ? 0 : bit));
+            }
+            p = parts.toArray(Part[]::new);
+            plans.put(type, p);
+        }
+        return p;
+    }
+
     Map<String, Object> of(PerfRecord r) {
         Map<String, Object> out = new LinkedHashMap<>();
         long sampleType = r instanceof PerfRecord.Sample s ? s.sampleType() : -1;
-        for (RecordComponent c : r.getClass().getRecordComponents()) {
-            String name = c.getName();
+        for (Part c : plan(r.getClass())) {
+            String name = c.name();
             if (name.equals("header") || name.equals("sampleType")) {
                 continue;
             }
-            if (sampleType != -1 && SAMPLE_BITS.containsKey(name) && (sampleType & SAMPLE_BITS.get(name)) == 0) {
+            if (c.sampleBit() != 0 && (sampleType & c.sampleBit()) == 0) {
                 continue;
             }
             if (r instanceof PerfRecord.Mmap2 m && (m.hasBuildId() ? MMAP2_DEVICE.contains(name)
                     : MMAP2_BUILD_ID.contains(name))) {
                 continue;
             }
-            Object v = get(c, r);
+            Object v = get(c.accessor(), r);
             if (name.equals("sampleId") && v instanceof SampleId sid) {
                 out.put("sample_id", trailer(sid));
                 continue;
@@ -87,10 +109,18 @@ final class RecordFields {
                 continue;
             }
             // In JSON a byte string is never called "data", which is an object in CPU_MAP and EVENT_UPDATE.
-            String key = json && v instanceof Bytes && name.equals("data") ? "bytes" : snake(name);
-            out.put(key, value(v, hex(c), snake(name)));
+            String key = json && v instanceof Bytes && name.equals("data") ? "bytes" : c.snake();
+            out.put(key, !json && v instanceof U64s ? v : value(v, c.hex(), c.snake()));
         }
         return out;
+    }
+
+    private static Object get(java.lang.reflect.Method accessor, Object r) {
+        try {
+            return accessor.invoke(r);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + accessor.getName(), e);
+        }
     }
 
     private Map<String, Object> trailer(SampleId sid) {
@@ -215,6 +245,16 @@ final class RecordFields {
                     sb.append(' ');
                 }
                 appendText(sb, l.get(i));
+            }
+            sb.append(']');
+        } else if (v instanceof U64s u) {
+            // a call chain or register dump, in hex without a String per value
+            sb.append('[');
+            for (int i = 0; i < u.size(); i++) {
+                if (i > 0) {
+                    sb.append(' ');
+                }
+                sb.append("0x").append(Long.toHexString(u.get(i)));
             }
             sb.append(']');
         } else if (v instanceof String s && (s.isEmpty() || s.indexOf(' ') >= 0 || s.indexOf('=') >= 0)) {

@@ -93,7 +93,7 @@ public final class SampleFields {
     public boolean fromView(RecordView v, Event e) {
         SampleLayout l = e.layout();
         long t = l.sampleType();
-        if ((t & ~(FIXED | SampleFormat.CALLCHAIN)) != 0) {
+        if ((t & ~(FIXED | SampleFormat.CALLCHAIN | SampleFormat.RAW)) != 0) {
             return false;
         }
         ByteBuffer b = v.buffer();
@@ -101,6 +101,7 @@ public final class SampleFields {
         int size = v.size();
         int fixedEnd = HEADER + l.fixedSize();
         long nr = 0;
+        int end = fixedEnd;
         if ((t & SampleFormat.CALLCHAIN) != 0) {
             if (size < fixedEnd + 8) {
                 return false;
@@ -109,10 +110,20 @@ public final class SampleFields {
             if (nr < 0 || nr > (size - fixedEnd - 8) / 8) {
                 return false;
             }
-            if (size != fixedEnd + 8 + 8 * nr) {
+            end = fixedEnd + 8 + 8 * (int) nr;
+        }
+        int rawAt = -1;
+        long rawSize = 0;
+        if ((t & SampleFormat.RAW) != 0) {
+            // {u32 size; u8 data[size]} padded so that the whole is a multiple of 8
+            if (size < end + 4) {
                 return false;
             }
-        } else if (size != fixedEnd) {
+            rawSize = Integer.toUnsignedLong(b.getInt(start + end));
+            rawAt = end + 4;
+            end = (int) Math.min(Integer.MAX_VALUE, (rawAt + rawSize + 7) & ~7L);
+        }
+        if (size != end) {
             return false;
         }
         sampleType = t;
@@ -135,6 +146,15 @@ public final class SampleFields {
             chain[i] = b.getLong(start + fixedEnd + 8 + 8 * i);
         }
         branches = null;
+        if (rawAt >= 0) {
+            raw = new byte[(int) rawSize];
+            b.get(start + rawAt, raw);
+        }
         return true;
+    }
+
+    /** The RAW data (a tracepoint's fields), or null. */
+    public byte[] raw() {
+        return raw;
     }
 }

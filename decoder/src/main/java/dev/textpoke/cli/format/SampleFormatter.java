@@ -2,9 +2,6 @@ package dev.textpoke.cli.format;
 
 import dev.textpoke.code.space.Location;
 import dev.textpoke.perf.record.BranchEntry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -37,21 +34,17 @@ public final class SampleFormatter {
     private static final String[] BRANCH_NEW_TYPES = {"FAULT_ADDR", "FAULT_DATA", "FAULT_INST", "ARCH_1",
         "ARCH_2", "ARCH_3", "ARCH_4", "ARCH_5"};
     private static final int BR_EXTEND_ABI = 15;
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** Names the addresses of a sample's process at its time. */
     public interface Namer {
         /** @param kernel whether the address is a kernel-mode one (cpumode) */
         Location locate(int pid, long addr, long time, boolean kernel);
 
-        /** Whether {@code addr} of a page fault (sample addr) names symbols, as perf does for those events. */
-        default boolean addrHasSymbols() {
-            return false;
-        }
+        /** The address as the mapped object sees it (a file offset in user space): what a frame prints. */
+        long objectAddress(int pid, long addr, long time, boolean kernel);
     }
 
-    private final StringBuilder sb = new StringBuilder(256);
-    private char[] chars = new char[256];
+    private final TextBytes sb = new TextBytes();
     private int eventWidth;
     private final boolean hideCallGraph;
     private final Namer namer;
@@ -73,20 +66,16 @@ public final class SampleFormatter {
         useCallchain = use;
     }
 
-    /** Writes the perf-script-like text of one delivered sample, with its line end(s). */
-    public void text(Writer out, SampleFields s, EnumSet<SampleField> fields, String comm, String event,
+    /** Where the bytes of the text go. */
+    public interface Sink {
+        void write(byte[] b, int off, int len);
+    }
+
+    /** Writes the perf-script-like text of one delivered sample, with its line end(s), as UTF-8. */
+    public void text(Sink out, SampleFields s, EnumSet<SampleField> fields, String comm, String event,
             long period, String trace, boolean pageFault) {
         build(s, fields, comm, event, period, trace, pageFault);
-        int n = sb.length();
-        if (chars.length < n) {
-            chars = new char[Math.max(n, chars.length * 2)];
-        }
-        sb.getChars(0, n, chars, 0);
-        try {
-            out.write(chars, 0, n);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        out.write(sb.array(), 0, sb.length());
     }
 
     /** Whether the ip field prints the call chain (frames on their own lines) rather than the ip. */
@@ -96,74 +85,56 @@ public final class SampleFormatter {
 
     private void build(SampleFields s, EnumSet<SampleField> fields, String comm, String event, long period,
             String trace, boolean pageFault) {
-        sb.setLength(0);
+        sb.reset();
         boolean chain = chainShown(s, fields);
         if (fields.contains(SampleField.COMM)) {
             if (chain) {
-                sb.append(comm);
+                sb.text(comm);
             } else {
-                pad(comm, 16);
+                sb.right(comm, 16);
             }
-            sb.append(' ');
+            sb.ascii(' ');
         }
         boolean pid = fields.contains(SampleField.PID);
         boolean tid = fields.contains(SampleField.TID);
         if (pid && tid) {
-            decimal(s.pid, 5);
-            sb.append('/');
+            sb.decimal(s.pid, 5).ascii('/');
             int at = sb.length();
-            sb.append(s.tid);
-            for (int i = sb.length() - at; i < 5; i++) {
-                sb.append(' ');
-            }
-            sb.append(' ');
+            sb.decimal(s.tid, 0);
+            sb.spaces(5 - (sb.length() - at)).ascii(' ');
         } else if (pid || tid) {
-            decimal(pid ? s.pid : s.tid, 5);
-            sb.append(' ');
+            sb.decimal(pid ? s.pid : s.tid, 5).ascii(' ');
         }
         if (fields.contains(SampleField.CPU)) {
             // C's %03d: "[003]", "[-01]" for the -1 of samples without a CPU.
             int cpu = s.cpu;
-            sb.append('[');
+            sb.ascii('[');
             if (cpu < 0) {
-                sb.append('-');
+                sb.ascii('-').zeroPadded(-(long) cpu, 2);
+            } else {
+                sb.zeroPadded(cpu, 3);
             }
-            int abs = Math.abs(cpu);
-            for (int p = cpu < 0 ? 10 : 100; p > 1 && abs < p; p /= 10) {
-                sb.append('0');
-            }
-            sb.append(abs).append("] ");
+            sb.ascii(']').ascii(' ');
         }
         if (fields.contains(SampleField.TIME)) {
             long time = s.time;
-            decimal(Long.divideUnsigned(time, 1_000_000_000L), 5);
-            sb.append('.');
-            long ns = Long.remainderUnsigned(time, 1_000_000_000L);
-            for (long p = 100_000_000L; p > 1 && ns < p; p /= 10) {
-                sb.append('0');
-            }
-            sb.append(ns).append(": ");
+            sb.unsigned(Long.divideUnsigned(time, 1_000_000_000L), 5).ascii('.');
+            sb.zeroPadded(Long.remainderUnsigned(time, 1_000_000_000L), 9).ascii(':').ascii(' ');
         }
         if (fields.contains(SampleField.PERIOD)) {
-            if (period < 0) {
-                pad(Long.toUnsignedString(period), 10);
-            } else {
-                decimal(period, 10);
-            }
-            sb.append(' ');
+            sb.unsigned(period, 10).ascii(' ');
         }
         if (fields.contains(SampleField.EVENT)) {
-            pad(event, eventWidth);
-            sb.append(": ");
+            sb.right(event, eventWidth).ascii(':').ascii(' ');
         }
         if (fields.contains(SampleField.TRACE) && trace != null) {
-            sb.append(trace);
+            sb.once(trace);
         }
         boolean sym = fields.contains(SampleField.SYM);
         boolean symoff = sym && fields.contains(SampleField.SYMOFF);
         boolean dso = fields.contains(SampleField.DSO);
         if (fields.contains(SampleField.ADDR)) {
-            hex(s.addr, 16);
+            sb.hex(s.addr, 16);
             if (pageFault && (sym || dso)) {
                 // perf_sample__fprintf_addr: a page fault's address is named too.
                 Location l = namer.locate(s.pid, s.addr, s.time, kernelMode(s.misc));
@@ -172,11 +143,11 @@ public final class SampleFormatter {
         }
         if (fields.contains(SampleField.IP)) {
             if (chain) {
-                sb.append('\n');
+                sb.ascii('\n');
                 frames(s, sym, symoff, dso);
             } else {
-                sb.append(' ');
-                hex(s.ip, 16);
+                sb.ascii(' ');
+                sb.hex(s.ip, 16);
                 if (sym || dso) {
                     name(namer.locate(s.pid, s.ip, s.time, kernelMode(s.misc)), sym, symoff, dso);
                 }
@@ -184,13 +155,13 @@ public final class SampleFormatter {
         }
         if (fields.contains(SampleField.BRSTACK) && s.branches != null) {
             for (BranchEntry b : s.branches.entries()) {
-                sb.append(" 0x").append(Long.toHexString(b.from())).append("/0x").append(Long.toHexString(b.to()))
-                        .append('/').append(prediction(b)).append('/').append(b.inTransaction() ? 'X' : '-')
-                        .append('/').append(b.abort() ? 'A' : '-').append('/').append(b.cycles())
-                        .append('/').append(branchType(b)).append(' ');
+                sb.text(" 0x").hex(b.from(), 0).text("/0x").hex(b.to(), 0)
+                        .ascii('/').ascii(prediction(b)).ascii('/').ascii(b.inTransaction() ? 'X' : '-')
+                        .ascii('/').ascii(b.abort() ? 'A' : '-').ascii('/').decimal(b.cycles(), 0)
+                        .ascii('/').text(branchType(b)).ascii(' ');
             }
         }
-        sb.append('\n');
+        sb.ascii('\n');
     }
 
     private static boolean kernelMode(int misc) {
@@ -221,31 +192,33 @@ public final class SampleFormatter {
 
     private void frame(SampleFields s, long ip, boolean kernel, boolean any, boolean sym, boolean symoff,
             boolean dso) {
-        sb.append('\t');
-        Location l = namer.locate(s.pid, ip, s.time, kernel);
+        sb.ascii('\t');
         // User-space frames print the address as the mapped file sees it (perf's map__map_ip).
-        hex(l.mapping() != null ? l.objectAddress() : ip, 16);
         if (any) {
+            Location l = namer.locate(s.pid, ip, s.time, kernel);
+            sb.hex(l.mapping() != null ? l.objectAddress() : ip, 16);
             name(l, sym, symoff, dso);
+        } else {
+            sb.hex(namer.objectAddress(s.pid, ip, s.time, kernel), 16);
         }
-        sb.append('\n');
+        sb.ascii('\n');
     }
 
     /** " sym+0xoff (dso)" as __symbol__fprintf_symname_offs and map__fprintf_dsoname print them. */
     private void name(Location l, boolean sym, boolean symoff, boolean dso) {
         if (sym) {
-            sb.append(' ');
+            sb.ascii(' ');
             if (l.symbol() != null) {
-                sb.append(l.symbol().name());
+                sb.text(l.symbol().name());
                 if (symoff) {
-                    sb.append("+0x").append(Long.toHexString(l.symbolOffset()));
+                    sb.text("+0x").hex(l.symbolOffset(), 0);
                 }
             } else {
-                sb.append(Location.UNKNOWN);
+                sb.text(Location.UNKNOWN);
             }
         }
         if (dso) {
-            sb.append(" (").append(l.dso()).append(')');
+            sb.ascii(' ').ascii('(').text(l.dso()).ascii(')');
         }
     }
 
@@ -382,33 +355,4 @@ public final class SampleFormatter {
         return type < BRANCH_TYPES.length ? BRANCH_TYPES[type] : "";
     }
 
-    /** A number right-aligned in {@code width} (C's {@code %7d}), without an intermediate String. */
-    private void decimal(long v, int width) {
-        int digits = 1;
-        for (long x = v; x >= 10 || x <= -10; x /= 10) {
-            digits++;
-        }
-        for (int i = digits + (v < 0 ? 1 : 0); i < width; i++) {
-            sb.append(' ');
-        }
-        sb.append(v);
-    }
-
-    /** A u64 in lower-case hex right-aligned in {@code width} (C's {@code %16lx}). */
-    private void hex(long v, int width) {
-        int digits = Math.max(1, (64 - Long.numberOfLeadingZeros(v) + 3) / 4);
-        for (int i = digits; i < width; i++) {
-            sb.append(' ');
-        }
-        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
-            sb.append(HEX[(int) (v >>> shift) & 0xf]);
-        }
-    }
-
-    private void pad(String s, int width) {
-        for (int i = s.length(); i < width; i++) {
-            sb.append(' ');
-        }
-        sb.append(s);
-    }
 }

@@ -113,13 +113,33 @@ public final class SamplesCommand implements Callable<Integer> {
             AddressSpaces spaces = new AddressSpaces();
             buildIds(data, spaces);
             ObjectFiles files = new ObjectFiles(symbols.files());
-            KernelSymbols kernel = symbols.kernel(data);
-            Locator locator = new Locator(spaces, files, kernel);
+            KernelSymbols[] kernel = {null};
+            java.util.function.Supplier<KernelSymbols> kernelSymbols = () -> {
+                if (kernel[0] == null) {
+                    try {
+                        kernel[0] = symbols.kernel(data);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return kernel[0];
+            };
+            Locator locator = new Locator(spaces, files, kernelSymbols);
             functions = (addr, offset) -> {
-                SymbolIndex.Found f = kernel.find(addr);
+                SymbolIndex.Found f = kernelSymbols.get().find(addr);
                 return f == null ? null : offset ? f.name() + "+0x" + Long.toHexString(f.offset(addr)) : f.name();
             };
-            SampleFormatter formatter = new SampleFormatter(hideCallGraph, locator::locate);
+            SampleFormatter formatter = new SampleFormatter(hideCallGraph, new SampleFormatter.Namer() {
+                @Override
+                public dev.textpoke.code.space.Location locate(int pid, long addr, long time, boolean k) {
+                    return locator.locate(pid, addr, time, k);
+                }
+
+                @Override
+                public long objectAddress(int pid, long addr, long time, boolean k) {
+                    return locator.objectAddress(pid, addr, time, k);
+                }
+            });
             SampleFieldSets sets = new SampleFieldSets(data, asked, file);
             RecordParser parser = new RecordParser(data.events());
             int ipRegister = PerfArch.ipRegister(data);
@@ -223,7 +243,7 @@ public final class SamplesCommand implements Callable<Integer> {
             AddressSpaces spaces, Map<Long, Long> lastRead, PerfData data, SampleFieldSets sets) {
         String comm = spaces.comm(s.tid, s.time());
         EnumSet<SampleField> fields = sets.of(e);
-        String trace = fields.contains(SampleField.TRACE) ? trace(e, parsed) : null;
+        String trace = fields.contains(SampleField.TRACE) ? trace(e, s.raw()) : null;
         boolean pageFault = e != null && SampleFieldSets.isPageFault(e);
         if (parsed == null || !parsed.has(SampleFormat.READ) || parsed.read() == null) {
             print(out, f, s, fields, offset, comm, name(e), s.period, trace, pageFault);
@@ -242,12 +262,12 @@ public final class SamplesCommand implements Callable<Integer> {
         }
     }
 
-    private String trace(Event e, Sample parsed) {
-        if (tracing == null || e == null || parsed == null || parsed.raw() == null) {
+    private String trace(Event e, byte[] raw) {
+        if (tracing == null || e == null || raw == null) {
             return null;
         }
         EventFormat format = tracing.event(e.attr().config());
-        return format == null ? null : tracing.text(format, parsed.raw().toArray(), functions);
+        return format == null ? null : tracing.text(format, raw, functions);
     }
 
     private void print(PrintWriter out, SampleFormatter f, SampleFields s, EnumSet<SampleField> fields, long offset,
@@ -255,8 +275,19 @@ public final class SamplesCommand implements Callable<Integer> {
         if (json) {
             out.println(f.json(s, fields, offset, comm, event, period, trace));
         } else {
-            f.text(out, s, fields, comm, event, period, trace, pageFault);
+            f.text(sink(out), s, fields, comm, event, period, trace, pageFault);
         }
+    }
+
+    private SampleFormatter.Sink sink;
+
+    /** Bytes straight to standard output; to a test's writer as text. */
+    private SampleFormatter.Sink sink(PrintWriter out) {
+        if (sink == null) {
+            sink = out instanceof dev.textpoke.cli.StandardOutput.Bytes b ? b::writeBytes
+                    : (bytes, off, len) -> out.write(new String(bytes, off, len, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return sink;
     }
 
     private String name(Event e) {

@@ -43,6 +43,9 @@ public final class AddressSpaces {
     private final Map<Integer, ProcessMaps> maps = new HashMap<>();
     private final Map<Integer, Integer> pidOfTid = new HashMap<>();
     private final Map<Integer, List<Named>> comms = new HashMap<>();
+    /** The maps of the process asked about last: consecutive frames are of one process. */
+    private int lastPid = Integer.MIN_VALUE;
+    private ProcessMaps lastMaps;
     /** Build ids by file name, from the BUILD_ID feature or HEADER_BUILD_ID records. */
     private final Map<String, Bytes> buildIds = new HashMap<>();
 
@@ -143,7 +146,14 @@ public final class AddressSpaces {
 
     /** The mapping holding {@code addr} in process {@code pid} (-1: the kernel) at {@code time}, or null. */
     public Mapping find(int pid, long addr, long time) {
-        ProcessMaps p = maps.get(pid);
+        ProcessMaps p;
+        if (pid == lastPid && lastMaps != null) {
+            p = lastMaps;
+        } else {
+            p = maps.get(pid);
+            lastPid = pid;
+            lastMaps = p;
+        }
         return p == null ? null : p.find(addr, time);
     }
 
@@ -179,6 +189,8 @@ public final class AddressSpaces {
     }
 
     private ProcessMaps process(int pid) {
+        lastMaps = null;
+        lastPid = Integer.MIN_VALUE;
         return maps.computeIfAbsent(pid, p -> new ProcessMaps());
     }
 }

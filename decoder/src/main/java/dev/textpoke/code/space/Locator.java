@@ -15,16 +15,44 @@ import java.util.Map;
 public final class Locator {
     private final AddressSpaces spaces;
     private final ObjectFiles files;
-    private final KernelSymbols kernel;
+    private final java.util.function.Supplier<KernelSymbols> kernelSource;
+    private KernelSymbols kernel;
     /** The object of the last mapping located: most frames fall in a few. */
     private Mapping lastMapping;
     private ObjectFile lastObject;
     private final Map<String, String> moduleNames = new HashMap<>();
 
     public Locator(AddressSpaces spaces, ObjectFiles files, KernelSymbols kernel) {
+        this(spaces, files, () -> kernel);
+    }
+
+    /**
+     * @param kernel the kernel's symbols, asked for when a kernel address is first named (reading
+     *     kallsyms costs a few hundred milliseconds, and a pass that prints no symbol needs none)
+     */
+    public Locator(AddressSpaces spaces, ObjectFiles files, java.util.function.Supplier<KernelSymbols> kernel) {
         this.spaces = spaces;
         this.files = files;
-        this.kernel = kernel;
+        this.kernelSource = kernel;
+    }
+
+    private KernelSymbols kernel() {
+        if (kernel == null) {
+            kernel = kernelSource.get();
+        }
+        return kernel;
+    }
+
+    /**
+     * The address as the object mapped there sees it ({@link Mapping#objectAddress}), without
+     * naming anything: what perf script prints for a call chain frame when no symbol is asked for.
+     */
+    public long objectAddress(int pid, long addr, long time, boolean kernelMode) {
+        if (kernelMode) {
+            return addr;
+        }
+        Mapping m = spaces.find(pid, addr, time);
+        return m == null ? addr : m.objectAddress(addr);
     }
 
     public AddressSpaces spaces() {
@@ -53,7 +81,7 @@ public final class Locator {
             // A KSYMBOL map (BPF program, trampoline): perf makes it its own dso and symbol.
             return new Location(addr, m, null, new SymbolIndex.Found(m.name(), m.start(), m.end(), 0), addr, m.name());
         }
-        SymbolIndex.Found s = kernel.find(addr);
+        SymbolIndex.Found s = kernel().find(addr);
         if (m != null && isModule(m)) {
             return new Location(addr, m, null, s, addr, moduleDso(m.name()));
         }
@@ -61,7 +89,7 @@ public final class Locator {
             return new Location(addr, m, null, s != null && s.group() == 0 ? s : null, addr, KernelSymbols.KERNEL_DSO);
         }
         if (s != null && s.group() > 0) {
-            return new Location(addr, null, null, s, addr, kernel.dsoOf(s));
+            return new Location(addr, null, null, s, addr, kernel().dsoOf(s));
         }
         return new Location(addr, null, null, null, addr, Location.UNKNOWN);
     }

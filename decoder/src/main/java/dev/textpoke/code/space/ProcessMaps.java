@@ -35,6 +35,15 @@ final class ProcessMaps {
     private long changedAt;
     /** The last current mapping a lookup found: most lookups hit the same few. */
     private Version last;
+    /**
+     * The current maps as sorted arrays for lookups, rebuilt after a change: changes are rare
+     * (MMAPs) and lookups many (every call chain frame), and a binary search over two arrays is
+     * several times faster than a TreeMap of boxed keys.
+     */
+    private long[] starts = new long[0];
+    private long[] ends = new long[0];
+    private Version[] versions = new Version[0];
+    private boolean dirty;
 
     void insert(Mapping m) {
         remove(m.start(), m.end(), m.since());
@@ -45,6 +54,7 @@ final class ProcessMaps {
     void remove(long start, long end, long now) {
         changedAt = now;
         last = null;
+        dirty = true;
         Map.Entry<Long, Version> e = current.lowerEntry(start);
         List<Version> overlapped = new ArrayList<>();
         if (e != null && Long.compareUnsigned(e.getValue().mapping.end(), start) > 0) {
@@ -68,6 +78,21 @@ final class ProcessMaps {
         Version v = new Version(m);
         current.put(m.start(), v);
         history.add(v);
+        dirty = true;
+    }
+
+    private void rebuild() {
+        int n = current.size();
+        starts = new long[n];
+        ends = new long[n];
+        versions = new Version[n];
+        int i = 0;
+        for (Version v : current.values()) {
+            starts[i] = v.mapping.start();
+            ends[i] = v.mapping.end();
+            versions[i++] = v;
+        }
+        dirty = false;
     }
 
     /** The current mappings, in address order. */
@@ -86,9 +111,23 @@ final class ProcessMaps {
             if (l != null && l.mapping.contains(addr)) {
                 return l.mapping;
             }
-            Map.Entry<Long, Version> e = current.floorEntry(addr);
-            if (e != null && e.getValue().mapping.contains(addr)) {
-                last = e.getValue();
+            if (dirty) {
+                rebuild();
+            }
+            // the last start at or below addr (unsigned)
+            int lo = 0;
+            int hi = starts.length - 1;
+            long key = addr ^ Long.MIN_VALUE;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if ((starts[mid] ^ Long.MIN_VALUE) <= key) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            if (hi >= 0 && Long.compareUnsigned(addr, ends[hi]) < 0) {
+                last = versions[hi];
                 return last.mapping;
             }
             return null;

@@ -8,11 +8,30 @@ package dev.textpoke.perf.tracing;
 final class CFormat {
     private CFormat() {}
 
-    /** A parsed conversion spec. */
-    private record Spec(boolean left, boolean zero, boolean plus, boolean space, boolean alt, int width,
-            int precision, char conv) {}
+    /** A parsed conversion spec; a width or precision of -2 is taken from the argument list ({@code *}). */
+    record Spec(boolean left, boolean zero, boolean plus, boolean space, boolean alt, int width,
+            int precision, char conv) {
+        /** This spec with the {@code *} width or precision of one conversion applied. */
+        Spec with(long star) {
+            if (width != STAR && precision != STAR) {
+                return this;
+            }
+            boolean l = left;
+            int w = width;
+            if (width == STAR) {
+                w = (int) star;
+                if (w < 0) {
+                    l = true;
+                    w = -w;
+                }
+            }
+            return new Spec(l, zero, plus, space, alt, w, precision == STAR ? (int) Math.max(0, star) : precision, conv);
+        }
+    }
 
-    private static Spec spec(String c, long starWidth) {
+    private static final int STAR = -2;
+
+    static Spec spec(String c) {
         boolean left = false;
         boolean zero = false;
         boolean plus = false;
@@ -37,11 +56,7 @@ final class CFormat {
         }
         int width = 0;
         if (i < c.length() && c.charAt(i) == '*') {
-            width = (int) starWidth;
-            if (width < 0) {
-                left = true;
-                width = -width;
-            }
+            width = STAR;
             i++;
         }
         while (i < c.length() && Character.isDigit(c.charAt(i))) {
@@ -52,7 +67,7 @@ final class CFormat {
             i++;
             precision = 0;
             if (i < c.length() && c.charAt(i) == '*') {
-                precision = (int) Math.max(0, starWidth);
+                precision = STAR;
                 i++;
             }
             while (i < c.length() && Character.isDigit(c.charAt(i))) {
@@ -62,8 +77,32 @@ final class CFormat {
         return new Spec(left, zero, plus, space, alt, width, precision, c.charAt(c.length() - 1));
     }
 
-    static String number(String conversion, long starWidth, int ls, long raw) {
-        Spec s = spec(conversion, starWidth);
+    static void number(StringBuilder out, Spec spec, long starWidth, int ls, long raw) {
+        Spec s = starWidth == Long.MIN_VALUE ? spec : spec.with(starWidth);
+        if (s.width() == 0 && s.precision() < 0 && !s.plus() && !s.space() && !s.alt()) {
+            // the common %d, %u, %x, %lu: no padding to work out
+            switch (s.conv()) {
+                case 'd', 'i' -> {
+                    out.append(ls == -2 ? (byte) raw : ls == -1 ? (short) raw : ls == 0 ? (int) raw : raw);
+                    return;
+                }
+                case 'u' -> {
+                    out.append(ls >= 1 ? Long.toUnsignedString(raw) : Long.toString(ls == -2 ? raw & 0xff
+                            : ls == -1 ? raw & 0xffff : raw & 0xffffffffL));
+                    return;
+                }
+                case 'x' -> {
+                    out.append(Long.toHexString(ls >= 1 ? raw : ls == -2 ? raw & 0xff : ls == -1 ? raw & 0xffff
+                            : raw & 0xffffffffL));
+                    return;
+                }
+                default -> { }
+            }
+        }
+        out.append(number(s, ls, raw));
+    }
+
+    private static String number(Spec s, int ls, long raw) {
         long v;
         int bits;
         switch (ls) {
@@ -109,8 +148,8 @@ final class CFormat {
         return pad(prefix, digits, s, s.zero() && !s.left() && s.precision() < 0);
     }
 
-    static String string(String conversion, long starWidth, String value) {
-        Spec s = spec(conversion, starWidth);
+    static String string(Spec spec, long starWidth, String value) {
+        Spec s = starWidth == Long.MIN_VALUE ? spec : spec.with(starWidth);
         String v = s.precision() >= 0 && value.length() > s.precision() ? value.substring(0, s.precision()) : value;
         return pad("", v, s, false);
     }

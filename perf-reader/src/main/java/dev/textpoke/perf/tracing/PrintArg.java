@@ -16,8 +16,8 @@ sealed interface PrintArg {
     /** A string literal (adjacent literals joined). */
     record Text(String value) implements PrintArg {}
 
-    /** {@code REC->name}. */
-    record Field(String name) implements PrintArg {}
+    /** {@code REC->name}; {@code field} is the event's field of that name when the format was parsed with its fields. */
+    record Field(String name, FormatField field) implements PrintArg {}
 
     /** A unary ({@code left} null) or binary operator. */
     record Op(String op, PrintArg left, PrintArg right) implements PrintArg {}

@@ -19,14 +19,39 @@ import java.util.Map;
  */
 public final class PrintFormat {
     /** A piece of the format: literal text, or one conversion with its argument(s). */
-    private record Segment(String text, String conversion, int lengthMod, Kind kind, PrintArg arg, PrintArg width) {}
+    private record Segment(String text, String conversion, int lengthMod, Kind kind, PrintArg arg, PrintArg width,
+            CFormat.Spec spec) {
+        Segment(String text, String conversion, int lengthMod, Kind kind, PrintArg arg, PrintArg width) {
+            this(text, conversion, lengthMod, kind, arg, width, conversion == null ? null : CFormat.spec(conversion));
+        }
+    }
 
     private enum Kind { TEXT, DIGIT, POINTER, STRING }
 
     private final List<Segment> segments;
+    /** The fields of the event this format belongs to, by name, made at the first event printed. */
+    private Map<String, FormatField> fields;
+    private EventFormat fieldsOf;
+    /** Fields found by the name objects of the parsed arguments: no string comparison after the first event. */
+    private final Map<String, FormatField> resolved = new java.util.IdentityHashMap<>();
 
     private PrintFormat(List<Segment> segments) {
         this.segments = segments;
+    }
+
+    private Map<String, FormatField> fields(EventFormat event) {
+        if (fieldsOf != event) {
+            Map<String, FormatField> m = new java.util.HashMap<>();
+            for (FormatField f : event.commonFields()) {
+                m.put(f.name(), f);
+            }
+            for (FormatField f : event.fields()) {
+                m.put(f.name(), f);
+            }
+            fields = m;
+            fieldsOf = event;
+        }
+        return fields;
     }
 
     /**
@@ -35,7 +60,12 @@ public final class PrintFormat {
      * @throws IllegalArgumentException when it uses what this parser does not know
      */
     public static PrintFormat parse(String line) {
-        TepParser.Parsed p = TepParser.parse(line);
+        return parse(line, Map.of());
+    }
+
+    /** As {@link #parse(String)}, with {@code REC->name} bound to the event's field of that name. */
+    public static PrintFormat parse(String line, Map<String, FormatField> eventFields) {
+        TepParser.Parsed p = TepParser.parse(line, eventFields);
         List<Segment> out = new ArrayList<>();
         List<PrintArg> args = new ArrayList<>(p.args());
         String f = p.format();
@@ -129,7 +159,7 @@ public final class PrintFormat {
 
     /** The value of a constant expression (flag and symbol values in the format). */
     static long constant(PrintArg a) {
-        return new Eval(null, null, ByteOrder.LITTLE_ENDIAN, 8, Map.of()).num(a);
+        return new Eval(Map.of(), new java.util.IdentityHashMap<>(), null, ByteOrder.LITTLE_ENDIAN, 8, Map.of()).num(a);
     }
 
     /**
@@ -140,14 +170,14 @@ public final class PrintFormat {
      */
     public String format(EventFormat event, byte[] data, ByteOrder order, int longSize, Map<Long, String> printk,
             FunctionNames functions) {
-        Eval e = new Eval(event, data, order, longSize, printk);
-        StringBuilder sb = new StringBuilder();
+        Eval e = new Eval(fields(event), resolved, data, order, longSize, printk);
+        StringBuilder sb = new StringBuilder(128);
         for (Segment s : segments) {
             switch (s.kind()) {
                 case TEXT -> sb.append(s.text());
                 case DIGIT -> {
                     long w = s.width() == null ? Long.MIN_VALUE : e.num(s.width());
-                    sb.append(CFormat.number(s.conversion(), w, s.lengthMod(), e.num(s.arg())));
+                    CFormat.number(sb, s.spec(), w, s.lengthMod(), e.num(s.arg()));
                 }
                 case POINTER -> {
                     if (s.arg() instanceof PrintArg.Text t) {
@@ -175,14 +205,17 @@ public final class PrintFormat {
 
     /** Evaluates arguments over one event's data. */
     private static final class Eval {
-        private final EventFormat event;
+        private final Map<String, FormatField> fields;
+        private final Map<String, FormatField> resolved;
         private final byte[] data;
         private final ByteBuffer b;
         private final int longSize;
         private final Map<Long, String> printk;
 
-        Eval(EventFormat event, byte[] data, ByteOrder order, int longSize, Map<Long, String> printk) {
-            this.event = event;
+        Eval(Map<String, FormatField> fields, Map<String, FormatField> resolved, byte[] data, ByteOrder order,
+                int longSize, Map<Long, String> printk) {
+            this.fields = fields;
+            this.resolved = resolved;
             this.data = data;
             this.b = data == null ? null : ByteBuffer.wrap(data).order(order);
             this.longSize = longSize;
@@ -190,7 +223,13 @@ public final class PrintFormat {
         }
 
         private FormatField field(String name) {
-            FormatField f = event == null ? null : event.field(name);
+            FormatField f = resolved.get(name);
+            if (f == null) {
+                f = fields.get(name);
+                if (f != null) {
+                    resolved.put(name, f);
+                }
+            }
             if (f == null) {
                 throw new IllegalArgumentException("no field " + name);
             }
@@ -226,7 +265,7 @@ public final class PrintFormat {
                 return 0;
             }
             if (a instanceof PrintArg.Field f) {
-                FormatField ff = field(f.name());
+                FormatField ff = f.field() != null ? f.field() : field(f.name());
                 return read(ff.offset(), ff.size());
             }
             if (a instanceof PrintArg.Cast c) {
@@ -318,7 +357,7 @@ public final class PrintFormat {
         /** {@code print_str_arg}: the text of an argument printed with {@code %s} (or a width/precision form). */
         void string(StringBuilder sb, String conversion, long width, PrintArg a) {
             String s = text(a);
-            sb.append(CFormat.string(conversion, width, s));
+            sb.append(CFormat.string(CFormat.spec(conversion), width, s));
         }
 
         private String text(PrintArg a) {
@@ -332,7 +371,7 @@ public final class PrintFormat {
                 return at.text();
             }
             if (a instanceof PrintArg.Field f) {
-                FormatField ff = field(f.name());
+                FormatField ff = f.field() != null ? f.field() : field(f.name());
                 if (!ff.array() && ff.size() == longSize) {
                     long addr = read(ff.offset(), ff.size());
                     String p = printk.get(addr);

@@ -50,16 +50,19 @@ final class TepParser {
 
     private final String in;
     private int pos;
+    /** The event's fields, to bind {@code REC->name} to once. */
+    private final Map<String, FormatField> fields;
 
-    private TepParser(String in) {
+    private TepParser(String in, Map<String, FormatField> fields) {
         this.in = in;
+        this.fields = fields;
     }
 
     /** The format string and the arguments of {@code "fmt", arg, arg...}. */
     record Parsed(String format, List<PrintArg> args) {}
 
-    static Parsed parse(String line) {
-        TepParser p = new TepParser(line);
+    static Parsed parse(String line, Map<String, FormatField> fields) {
+        TepParser p = new TepParser(line, fields);
         Tok t = p.read();
         if (t.type() != Type.DQUOTE) {
             throw new IllegalArgumentException("print fmt does not start with a string");
@@ -75,7 +78,7 @@ final class TepParser {
             while (type == Type.OP) {
                 type = p.processOp(arg, tok);
             }
-            args.add(convert(arg));
+            args.add(p.convert(arg));
             t = tok[0];
             if (t == null || type == Type.NONE) {
                 break;
@@ -541,7 +544,7 @@ final class TepParser {
      * A flag's value as libtraceevent gets it: {@code arg_eval} then {@code eval_flag} (a number,
      * one of a few known names, else -1, which never matches).
      */
-    private static long flagValue(N value) {
+    private long flagValue(N value) {
         if ("atom".equals(value.kind) && !value.text.isEmpty() && !Character.isDigit(value.text.charAt(0))) {
             Long known = KNOWN.get(value.text);
             return known == null ? -1 : known;
@@ -557,7 +560,7 @@ final class TepParser {
             Map.entry("HRTIMER_NORESTART", 0L), Map.entry("HRTIMER_RESTART", 1L));
 
     /** The parse tree as the evaluator's immutable arguments. */
-    private static PrintArg convert(N n) {
+    private PrintArg convert(N n) {
         switch (n.kind) {
             case "atom":
                 if (n.prio == 1) {
@@ -567,7 +570,7 @@ final class TepParser {
             case "null":
                 return new PrintArg.Num(0);
             case "field":
-                return new PrintArg.Field(n.text);
+                return new PrintArg.Field(n.text, fields.get(n.text));
             case "type":
                 return new PrintArg.Cast(n.text, convert(n.a));
             case "flags":

@@ -175,7 +175,10 @@ public final class TracingData {
         String printText = p.find() ? p.group(1) : "";
         PrintFormat print;
         try {
-            print = PrintFormat.parse(printText);
+            Map<String, FormatField> byName = new HashMap<>();
+            common.forEach(x -> byName.put(x.name(), x));
+            own.forEach(x -> byName.put(x.name(), x));
+            print = PrintFormat.parse(printText, byName);
         } catch (RuntimeException e) {
             print = null;
         }
