@@ -3,6 +3,7 @@ package dev.textpoke.cli;
 import dev.textpoke.cli.arm64.ValidateArm64Command;
 import dev.textpoke.cli.code.PokesCommand;
 import dev.textpoke.cli.code.TextCommand;
+import dev.textpoke.cli.decode.DecodeCommand;
 import dev.textpoke.cli.patcher.PatcherCommand;
 import dev.textpoke.cli.perf.DumpCommand;
 import dev.textpoke.cli.perf.InfoCommand;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Command;
             PatcherCommand.class,
             PokesCommand.class,
             TextCommand.class,
+            DecodeCommand.class,
         })
 public final class Main implements Runnable {
 

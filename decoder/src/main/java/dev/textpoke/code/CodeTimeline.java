@@ -252,6 +252,67 @@ public final class CodeTimeline {
         return touching(addr, len, time, true);
     }
 
+    /**
+     * The times at which the bytes of {@code [addr, addr + len)} may change: the start and the end of
+     * every change touching them (a switch point's time, a window's two edges, a region's load and
+     * unload), sorted and distinct; empty when nothing ever changed them. Between two consecutive
+     * times, before the first and from the last on, every query of these bytes on either side gives
+     * the same answer. A decoder that knows only an interval for when a stretch of code ran (a branch
+     * stack's range) tries each version it may have had once, at one time of each stretch.
+     */
+    public long[] changeTimes(long addr, int len) {
+        if (len <= 0) {
+            return new long[0];
+        }
+        long[] times = new long[8];
+        int n = 0;
+        long lastKey = (addr + len - 1) >>> SHIFT;
+        for (long key = addr >>> SHIFT; ; key++) {
+            int c = versions.chunk(key);
+            for (int j = 1; c >= 0 && j < versions.count(c); j++) {
+                int ch = versions.change(c, j);
+                if (changes.touches(ch, addr, len)) {
+                    if (n + 2 > times.length) {
+                        times = java.util.Arrays.copyOf(times, times.length * 2);
+                    }
+                    times[n++] = changes.start(ch);
+                    times[n++] = changes.end(ch);
+                }
+            }
+            if (key == lastKey) {
+                break;
+            }
+        }
+        long[] sorted = java.util.Arrays.copyOf(times, n);
+        java.util.Arrays.sort(sorted);
+        int d = 0;
+        for (int i = 0; i < n; i++) {
+            if (d == 0 || sorted[d - 1] != sorted[i]) {
+                sorted[d++] = sorted[i];
+            }
+        }
+        return java.util.Arrays.copyOf(sorted, d);
+    }
+
+    /** Whether any change ever touched a byte of {@code [addr, addr + len)}; cheaper than {@link #changeTimes}. */
+    public boolean everChanged(long addr, int len) {
+        if (len <= 0) {
+            return false;
+        }
+        long lastKey = (addr + len - 1) >>> SHIFT;
+        for (long key = addr >>> SHIFT; ; key++) {
+            int c = versions.chunk(key);
+            for (int j = 1; c >= 0 && j < versions.count(c); j++) {
+                if (changes.touches(versions.change(c, j), addr, len)) {
+                    return true;
+                }
+            }
+            if (key == lastKey) {
+                return false;
+            }
+        }
+    }
+
     private List<AppliedModification> touching(long addr, int len, long time, boolean inFlightOnly) {
         TreeSet<Integer> found = new TreeSet<>();
         if (len > 0) {

@@ -8,8 +8,10 @@ import java.util.Optional;
 /**
  * The base images' symbols sorted by address, for symbol+offset. Symbols without a size (kallsyms)
  * extend to the next symbol; the last such one to the page after the one it starts in, as perf's
- * {@code symbols__fixup_end} does. Among symbols at one address, a sized one is preferred, then the
- * first by name. Immutable.
+ * {@code symbols__fixup_end} does. Among symbols at one address the one perf keeps is preferred
+ * ({@code choose_best_symbol} in {@code tools/perf/util/symbol.c}): a sized one, then the one with
+ * fewer leading underscores, then the longer name; then the first by name. So an address that
+ * {@code _text}, {@code _stext} and a function share is the function's. Immutable.
  */
 final class SymbolTable {
     private static final long PAGE = 4096;
@@ -25,6 +27,8 @@ final class SymbolTable {
         }
         all.sort(Comparator.comparing(Symbol::address, Long::compareUnsigned)
                 .thenComparing(Comparator.comparingLong(Symbol::size).reversed())
+                .thenComparingInt(SymbolTable::leadingUnderscores)
+                .thenComparing(Comparator.comparingInt((Symbol s) -> s.name().length()).reversed())
                 .thenComparing(Symbol::name));
         int n = all.size();
         address = new long[n];
@@ -44,6 +48,14 @@ final class SymbolTable {
                 end[i] = next != s.address() ? next : (s.address() & -PAGE) + 2 * PAGE;
             }
         }
+    }
+
+    private static int leadingUnderscores(Symbol s) {
+        int n = 0;
+        while (n < s.name().length() && s.name().charAt(n) == '_') {
+            n++;
+        }
+        return n;
     }
 
     /** The symbol containing {@code addr} and the offset into it. */

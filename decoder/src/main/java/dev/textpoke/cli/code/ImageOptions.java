@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * The base images of the code timeline: {@code --kcore}, {@code --vmlinux}, {@code --archive},
  * {@code --image}, {@code --module} (with {@code --kallsyms}).
  */
-final class ImageOptions {
+public final class ImageOptions {
     @Option(names = "--kcore", paramLabel = "DIR",
             description = "A kcore copy (perf record --kcore's kcore_dir: kcore, kallsyms, modules).")
     Path kcore;
@@ -49,7 +49,7 @@ final class ImageOptions {
     Path kallsyms;
 
     /** The images asked for; with none, the kcore_dir beside the perf.data when there is one. */
-    List<BaseImage> load(PerfData data) throws IOException {
+    public List<BaseImage> load(PerfData data) throws IOException {
         List<BaseImage> out = new ArrayList<>();
         KallsymsTable symbols = kallsyms == null ? null : KallsymsTable.load(kallsyms);
         if (kcore != null) {

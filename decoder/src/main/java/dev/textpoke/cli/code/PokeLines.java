@@ -1,5 +1,6 @@
 package dev.textpoke.cli.code;
 
+import dev.textpoke.cli.format.PerfTime;
 import dev.textpoke.code.AppliedModification;
 import dev.textpoke.code.CodeTimeline;
 import dev.textpoke.code.Modification;

@@ -4,6 +4,7 @@ import dev.textpoke.cli.CommandError;
 import dev.textpoke.cli.ExitStatus;
 import dev.textpoke.cli.InputWarnings;
 import dev.textpoke.cli.format.CodeText;
+import dev.textpoke.cli.format.PerfTime;
 import dev.textpoke.code.CodeTimeline;
 import dev.textpoke.code.SymbolOffset;
 import dev.textpoke.code.perf.PerfTimeline;

@@ -1,16 +1,16 @@
-package dev.textpoke.cli.code;
+package dev.textpoke.cli.format;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** perf time (ns) as perf script prints it: seconds.nanoseconds with --ns, seconds.microseconds without. */
-final class PerfTime {
+public final class PerfTime {
     /** Raw nanoseconds, or seconds and up to nine digits of fraction; perf script's trailing colon allowed. */
     private static final Pattern TEXT = Pattern.compile("(\\d{1,20})(?:\\.(\\d{1,9}))?:?");
 
     private PerfTime() {}
 
-    static String format(long ns) {
+    public static String format(long ns) {
         return Long.toUnsignedString(Long.divideUnsigned(ns, 1_000_000_000L)) + "."
                 + String.format("%09d", Long.remainderUnsigned(ns, 1_000_000_000L));
     }
@@ -21,7 +21,7 @@ final class PerfTime {
      *
      * @throws NumberFormatException when it is none of these or does not fit 64 bits
      */
-    static long parse(String s) {
+    public static long parse(String s) {
         Matcher m = TEXT.matcher(s.strip());
         if (!m.matches()) {
             throw new NumberFormatException("not a perf time: " + s);

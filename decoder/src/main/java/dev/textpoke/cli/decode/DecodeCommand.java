@@ -1,0 +1,214 @@
+package dev.textpoke.cli.decode;
+
+import dev.textpoke.cli.ExitStatus;
+import dev.textpoke.cli.code.ImageOptions;
+import dev.textpoke.cli.format.DecodeFormat;
+import dev.textpoke.cli.format.DecodeSummaryText;
+import dev.textpoke.cli.format.PerfTime;
+import dev.textpoke.code.BaseImage;
+import dev.textpoke.code.CodeTimeline;
+import dev.textpoke.code.perf.PerfTimeline;
+import dev.textpoke.io.InputFormatException;
+import dev.textpoke.isa.InstructionCache;
+import dev.textpoke.isa.InstructionClassifier;
+import dev.textpoke.isa.Isa;
+import dev.textpoke.perf.PerfData;
+import dev.textpoke.pt.decode.DecodeCounts;
+import dev.textpoke.pt.decode.QueueDecoder;
+import dev.textpoke.pt.decode.TraceSetup;
+import dev.textpoke.pt.flow.BlockCache;
+import dev.textpoke.pt.flow.FlowSink;
+import dev.textpoke.pt.flow.TeeSink;
+import dev.textpoke.pt.perf.AuxQueue;
+import dev.textpoke.pt.perf.IntelPtData;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code textpoke decode FILE}: the Intel PT trace of a perf.data decoded into the branches (or,
+ * with {@code --insns}, the instructions) each CPU executed, every instruction read with the code
+ * of its own time: TEXT_POKE records replayed over the base images, and each modification placed
+ * at the instruction the packets say, not where the timestamps alone would put it.
+ */
+@Command(name = "decode", mixinStandardHelpOptions = true,
+        description = {"Decodes the Intel PT trace of a perf.data, reading every instruction with the kernel"
+                + " code of its own time (TEXT_POKE replayed, each modification placed where the packets"
+                + " say). Prints taken branches as perf script --itrace=b does, or every instruction.",
+            "Decode errors, gaps in the code, lost trace and the placement of modifications are printed"
+                + " in order with the rest; damaged trace is resynchronised at the next PSB."})
+public final class DecodeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "perf.data file or directory with Intel PT trace")
+    String file;
+
+    @Mixin
+    ImageOptions images;
+
+    @Option(names = "--insns", description = "Every instruction: address, symbol+offset, bytes, disassembly;"
+            + " instructions the packets cannot place are marked (ambiguous).")
+    boolean insns;
+
+    @Option(names = "--json", description = "JSON lines: with --insns one object per instruction (type insn: cpu,"
+            + " time, ip, sym, symoff, bytes, insn, ambiguous), else per branch (type branch: cpu, time, kind,"
+            + " from, to, from_sym, to_sym); issues (type issue) and placements (type placement) too.")
+    boolean json;
+
+    @Option(names = "--summary", description = "Only counts: instructions, branches by kind, errors by kind,"
+            + " ambiguous instructions, gaps, modifications replayed, and how many the packets placed before"
+            + " the timestamps reached them.")
+    boolean summary;
+
+    @Option(names = "--cpu", paramLabel = "LIST", description = "Only these CPUs, as perf's --cpu: 0,2-3.")
+    String cpus;
+
+    @Option(names = "--time", paramLabel = "START,END", description = "Only this time range, as perf script's"
+            + " --time: seconds.fraction (or ns), either side may be empty.")
+    String time;
+
+    @Option(names = "--symbol", paramLabel = "NAME[,NAME]", description = "Only instructions in, and branches from"
+            + " or to, these symbols.")
+    String symbols;
+
+    @Option(names = "--no-replay", description = "Decode against the base images only (no TEXT_POKE replayed), to"
+            + " show what replay changes.")
+    boolean noReplay;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Decode with N threads, one queue (CPU) each"
+            + " (default: the number of processors; 1 decodes in the calling thread). The output is the same"
+            + " for every N.")
+    Integer threads;
+
+    @Override
+    public Integer call() throws IOException {
+        if (summary && insns) {
+            throw new ParameterException(spec.commandLine(), "--summary and --insns exclude each other");
+        }
+        Set<Integer> cpuFilter = cpus == null ? null : parseCpus(cpus);
+        long[] range = time == null ? new long[] {Long.MIN_VALUE, Long.MAX_VALUE} : parseTime(time);
+        Set<String> symbolFilter = symbols == null ? Set.of() : new LinkedHashSet<>(List.of(symbols.split(",")));
+        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (threadCount < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        try (PerfData data = PerfData.open(file); IntelPtData pt = IntelPtData.read(data)) {
+            List<BaseImage> bases = images.load(data);
+            CodeTimeline timeline = noReplay ? baseOnly(bases) : PerfTimeline.build(data, bases);
+            if (bases.isEmpty()) {
+                err.println("textpoke decode: " + file + ": no kernel code: no kcore_dir beside the file and no"
+                        + " --kcore, --vmlinux, --image or --module; every kernel address is a gap");
+            }
+            TraceSetup setup = TraceSetup.of(pt.info(), pt.config()).withTsc(pt.tsc());
+            List<AuxQueue> queues = new ArrayList<>();
+            for (AuxQueue q : pt.queues().queues()) {
+                if (cpuFilter == null || cpuFilter.contains(q.cpu())) {
+                    queues.add(q);
+                }
+            }
+            DecodeFormat.Options options = new DecodeFormat.Options(insns, json, range[0], range[1], symbolFilter);
+            List<DecodeCounts> counts = new ArrayList<>();
+            List<QueueLines> sources = new ArrayList<>();
+            List<InstructionClassifier> classifiers = new ArrayList<>();
+            try {
+                for (AuxQueue q : queues) {
+                    InstructionClassifier c = InstructionClassifier.open(Isa.X86_64);
+                    classifiers.add(c);
+                    BlockCache blocks = new BlockCache(timeline, new InstructionCache(timeline, c));
+                    QueueDecoder decoder = new QueueDecoder(pt.queues(), q, setup, blocks);
+                    DecodeCounts n = new DecodeCounts();
+                    counts.add(n);
+                    QueueLines lines = threadCount > 1
+                            ? new ThreadedLines(decoder, "decode-cpu" + q.cpu()) : new QueueLines(decoder);
+                    FlowSink sink = summary ? n
+                            : new TeeSink(n, new DecodeFormat(q.cpu(), timeline, options, lines.target()));
+                    decoder.start(sink);
+                    sources.add(lines);
+                }
+                for (QueueLines l : sources) {
+                    if (l instanceof ThreadedLines t) {
+                        t.start();
+                    }
+                }
+                OutputStream out = new WriterOutput(spec.commandLine().getOut());
+                LineMerger.merge(sources, out);
+                out.flush();
+            } finally {
+                for (QueueLines l : sources) {
+                    if (l instanceof ThreadedLines t) {
+                        t.stop();
+                    }
+                }
+                classifiers.forEach(InstructionClassifier::close);
+            }
+            if (summary) {
+                DecodeCounts total = new DecodeCounts();
+                counts.forEach(total::add);
+                PrintWriter out = spec.commandLine().getOut();
+                out.print(DecodeSummaryText.format(total, timeline.modificationCount(), json));
+                out.flush();
+            }
+            if (pt.damage().isPresent()) {
+                InputFormatException d = pt.damage().get();
+                err.println("textpoke decode: " + d.getMessage());
+                return ExitStatus.BAD_INPUT;
+            }
+        }
+        return ExitStatus.OK;
+    }
+
+    private static CodeTimeline baseOnly(List<BaseImage> bases) throws IOException {
+        var b = CodeTimeline.builder();
+        bases.forEach(b::image);
+        return b.build();
+    }
+
+    private Set<Integer> parseCpus(String list) {
+        Set<Integer> out = new TreeSet<>();
+        try {
+            for (String part : list.split(",")) {
+                int dash = part.indexOf('-');
+                if (dash < 0) {
+                    out.add(Integer.parseInt(part.strip()));
+                } else {
+                    int a = Integer.parseInt(part.substring(0, dash).strip());
+                    int b = Integer.parseInt(part.substring(dash + 1).strip());
+                    for (int c = a; c <= b; c++) {
+                        out.add(c);
+                    }
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--cpu " + list + ": not a CPU list (e.g. 0,2-3)");
+        }
+        return out;
+    }
+
+    private long[] parseTime(String range) {
+        int comma = range.indexOf(',');
+        String a = comma < 0 ? range : range.substring(0, comma);
+        String b = comma < 0 ? "" : range.substring(comma + 1);
+        try {
+            long from = a.isBlank() ? Long.MIN_VALUE : PerfTime.parse(a);
+            long to = b.isBlank() ? Long.MAX_VALUE : PerfTime.parse(b);
+            return new long[] {from, to};
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--time " + range + ": " + e.getMessage());
+        }
+    }
+}

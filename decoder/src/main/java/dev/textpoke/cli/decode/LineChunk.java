@@ -1,0 +1,36 @@
+package dev.textpoke.cli.decode;
+
+import dev.textpoke.cli.format.LineBuffer;
+import java.util.Arrays;
+
+/** Finished output lines of one queue, with their times, handed from a decoding thread to the merger. */
+final class LineChunk {
+    static final int TARGET_BYTES = 1 << 16;
+    static final int MAX_LINES = 2048;
+
+    byte[] bytes = new byte[TARGET_BYTES + 512];
+    int size;
+    final long[] times = new long[MAX_LINES];
+    /** End of each line in {@link #bytes} (exclusive). */
+    final int[] ends = new int[MAX_LINES];
+    int lines;
+
+    void add(long time, LineBuffer line) {
+        int n = line.length();
+        if (size + n > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + n));
+        }
+        System.arraycopy(line.bytes(), 0, bytes, size, n);
+        size += n;
+        times[lines] = time;
+        ends[lines++] = size;
+    }
+
+    boolean full() {
+        return size >= TARGET_BYTES || lines == MAX_LINES;
+    }
+
+    int start(int line) {
+        return line == 0 ? 0 : ends[line - 1];
+    }
+}

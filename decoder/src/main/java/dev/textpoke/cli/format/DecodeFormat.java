@@ -1,0 +1,261 @@
+package dev.textpoke.cli.format;
+
+import dev.textpoke.code.CodeTimeline;
+import dev.textpoke.code.SymbolOffset;
+import dev.textpoke.isa.Instruction;
+import dev.textpoke.pt.flow.Block;
+import dev.textpoke.pt.flow.BranchKind;
+import dev.textpoke.pt.flow.DecodeIssue;
+import dev.textpoke.pt.flow.FlowSink;
+import dev.textpoke.pt.flow.Placement;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code textpoke decode}'s lines for one CPU, as perf script prints Intel PT: a line per taken
+ * branch (perf's {@code --itrace=b}, flags named as perf names them), or with {@code --insns} a
+ * line per instruction (address, symbol+offset, bytes, disassembly), or JSON objects; decode
+ * errors, gaps and placed modifications as lines of their own, in order. The text of an
+ * instruction is made once per cached block, not once per execution.
+ */
+public final class DecodeFormat implements FlowSink {
+    /** Receives finished lines (each ends with a newline) with their times. */
+    @FunctionalInterface
+    public interface Lines {
+        void line(long time, LineBuffer line);
+    }
+
+    /** What to print and what to leave out. */
+    public record Options(boolean instructions, boolean json, long from, long to, Set<String> symbols) {
+        public boolean keeps(long time) {
+            return time >= from && time <= to;
+        }
+    }
+
+    private static final int CACHE_LIMIT = 1 << 17;
+
+    private final int cpu;
+    private final CodeTimeline timeline;
+    private final Options options;
+    private final Lines out;
+    private final LineBuffer line = new LineBuffer();
+    private final Map<Block, byte[][]> insnText = new IdentityHashMap<>();
+    private final Map<Block, String[]> insnSymbols = new IdentityHashMap<>();
+    private final Map<Long, SymbolOffset> addressSymbols = new HashMap<>();
+    private final byte[] prefixCpu;
+
+    public DecodeFormat(int cpu, CodeTimeline timeline, Options options, Lines out) {
+        this.cpu = cpu;
+        this.timeline = timeline;
+        this.options = options;
+        this.out = out;
+        this.prefixCpu = options.json() ? ("{\"cpu\":" + cpu + ",\"time\":").getBytes()
+                : String.format("[%03d] ", cpu).getBytes();
+    }
+
+    @Override
+    public void instructions(Block block, int from, int to, long time, boolean ambiguous) {
+        if (!options.instructions() || !options.keeps(printable(time))) {
+            return;
+        }
+        byte[][] text = text(block, time);
+        String[] names = options.symbols().isEmpty() ? null : insnSymbols.get(block);
+        for (int i = from; i < to; i++) {
+            if (names != null && !options.symbols().contains(names[i])) {
+                continue;
+            }
+            start(time);
+            if (options.json()) {
+                line.append(",\"type\":\"insn\",").append(text[i]).append(",\"ambiguous\":")
+                        .append(ambiguous ? "true}" : "false}");
+            } else {
+                line.append(text[i]);
+                if (ambiguous) {
+                    line.append("  (ambiguous)");
+                }
+            }
+            finish(time);
+        }
+    }
+
+    @Override
+    public void branch(BranchKind kind, long from, long to, long time) {
+        if (options.instructions() || !options.keeps(printable(time))) {
+            return;
+        }
+        SymbolOffset fromSym = symbol(from, time);
+        SymbolOffset toSym = to == 0 ? null : symbol(to, time);
+        if (!options.symbols().isEmpty() && !(fromSym != null && options.symbols().contains(fromSym.name())
+                || toSym != null && options.symbols().contains(toSym.name()))) {
+            return;
+        }
+        start(time);
+        if (options.json()) {
+            line.append(",\"type\":\"branch\",\"kind\":").jsonString(kind.perfName()).append(",\"from\":\"0x")
+                    .hex(from, 1).append("\",\"from_sym\":");
+            jsonSymbol(fromSym);
+            line.append(",\"to\":");
+            if (to == 0) {
+                line.append("null");
+            } else {
+                line.append("\"0x").hex(to, 1).append('"');
+            }
+            line.append(",\"to_sym\":");
+            jsonSymbol(toSym);
+            line.append('}');
+        } else {
+            int col = line.length();
+            line.append(kind.perfName()).padTo(col, 8);
+            line.hex(from, 16).append(' ').append(name(fromSym)).append(" => ");
+            if (to == 0) {
+                line.hex(0, 16).append(" [unknown]");
+            } else {
+                line.hex(to, 16).append(' ').append(name(toSym));
+            }
+        }
+        finish(time);
+    }
+
+    @Override
+    public void issue(DecodeIssue issue) {
+        long time = printable(issue.time());
+        if (!options.keeps(time)) {
+            return;
+        }
+        start(issue.time());
+        if (options.json()) {
+            line.append(",\"type\":\"issue\",\"kind\":").jsonString(issue.kind().name()).append(",\"offset\":")
+                    .dec(issue.offset(), 1).append(",\"ip\":");
+            if (issue.ip() == 0) {
+                line.append("null");
+            } else {
+                line.append("\"0x").hex(issue.ip(), 1).append('"');
+            }
+            line.append(",\"detail\":").jsonString(issue.detail()).append('}');
+        } else {
+            line.append("error    ").append(issue.kind().name()).append(" at offset 0x").hex(issue.offset(), 1);
+            if (issue.ip() != 0) {
+                line.append(" ip ").hex(issue.ip(), 16);
+            }
+            line.append(": ").append(issue.detail());
+        }
+        finish(issue.time());
+    }
+
+    @Override
+    public void placement(Placement p) {
+        long time = p.switchTime();
+        if (!options.keeps(time)) {
+            return;
+        }
+        start(time);
+        if (options.json()) {
+            line.append(",\"type\":\"placement\",\"switch_time\":").dec(p.switchTime(), 1).append(",\"ip\":\"0x")
+                    .hex(p.ip(), 1).append("\",\"offset\":").dec(p.offset(), 1).append(",\"new_code\":")
+                    .append(Boolean.toString(p.newVersion())).append(",\"by_packets\":")
+                    .append(Boolean.toString(p.byPackets())).append(",\"before_timestamp\":")
+                    .append(Boolean.toString(p.beforeTimestamp())).append('}');
+        } else {
+            line.append("poke     ").hex(p.ip(), 16).append(' ').append(name(symbol(p.ip(), time)))
+                    .append(p.newVersion() ? ": new code from this visit" : ": old code at this visit")
+                    .append(p.byPackets() ? " (the packets decide" : " (the packets fit both: ambiguous; by the time estimate")
+                    .append(p.beforeTimestamp() ? ", before the timestamps reach the switch)" : ")");
+        }
+        finish(time);
+    }
+
+    private void start(long time) {
+        line.clear();
+        line.append(prefixCpu);
+        if (options.json()) {
+            line.dec(printable(time), 1);
+        } else {
+            line.perfTime(printable(time)).append(": ");
+        }
+    }
+
+    private void finish(long time) {
+        line.append('\n');
+        out.line(printable(time), line);
+    }
+
+    /** Times before the first timing packet print as 0. */
+    private static long printable(long time) {
+        return time == Long.MIN_VALUE ? 0 : time;
+    }
+
+    /** Per instruction of a block: "ip sym+off  bytes  disassembly" (or its JSON fields). */
+    private byte[][] text(Block block, long time) {
+        byte[][] t = insnText.get(block);
+        if (t != null) {
+            return t;
+        }
+        if (insnText.size() >= CACHE_LIMIT) {
+            insnText.clear();
+            insnSymbols.clear();
+        }
+        int n = block.count();
+        t = new byte[n][];
+        String[] names = new String[n];
+        LineBuffer b = new LineBuffer();
+        for (int i = 0; i < n; i++) {
+            Instruction insn = block.instruction(i);
+            Optional<SymbolOffset> sym = timeline.symbolize(insn.address(), time);
+            names[i] = sym.map(SymbolOffset::name).orElse(null);
+            String hex = block.hex(i);
+            b.clear();
+            if (options.json()) {
+                b.append("\"ip\":\"0x").hex(insn.address(), 1).append("\",\"sym\":");
+                if (sym.isPresent()) {
+                    b.jsonString(sym.get().name()).append(",\"symoff\":").dec(sym.get().offset(), 1);
+                } else {
+                    b.append("null,\"symoff\":null");
+                }
+                b.append(",\"bytes\":\"").append(hex).append("\",\"insn\":").jsonString(insn.text());
+            } else {
+                b.hex(insn.address(), 16).append(' ');
+                int col = b.length();
+                b.append(sym.map(SymbolOffset::toString).orElse("[unknown]")).padTo(col, 24);
+                col = b.length();
+                for (int k = 0; k < hex.length(); k += 2) {
+                    if (k > 0) {
+                        b.append(' ');
+                    }
+                    b.append(hex.substring(k, k + 2));
+                }
+                b.padTo(col, 22).append(insn.text());
+            }
+            t[i] = b.toByteArray();
+        }
+        insnText.put(block, t);
+        insnSymbols.put(block, names);
+        return t;
+    }
+
+    private SymbolOffset symbol(long addr, long time) {
+        SymbolOffset s = addressSymbols.get(addr);
+        if (s == null && !addressSymbols.containsKey(addr)) {
+            if (addressSymbols.size() >= CACHE_LIMIT) {
+                addressSymbols.clear();
+            }
+            s = timeline.symbolize(addr, time).orElse(null);
+            addressSymbols.put(addr, s);
+        }
+        return s;
+    }
+
+    private static String name(SymbolOffset s) {
+        return s == null ? "[unknown]" : s.toString();
+    }
+
+    private void jsonSymbol(SymbolOffset s) {
+        if (s == null) {
+            line.append("null");
+        } else {
+            line.jsonString(s.toString());
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.textpoke.pt.flow;
+
+/**
+ * What the flow decoder produces, in execution order for one CPU. Times are perf times (ns).
+ * Implementations must not keep {@link Block}s' instructions beyond what they need: the decoder
+ * calls with blocks from its cache.
+ */
+public interface FlowSink {
+    /** Instructions {@code [from, to)} of {@code block} ran, in order. */
+    void instructions(Block block, int from, int to, long time, boolean ambiguous);
+
+    /** A taken branch (or trace start/end): {@code to} is 0 when not known. */
+    void branch(BranchKind kind, long from, long to, long time);
+
+    /** Something went wrong, or data is missing; decoding goes on. */
+    void issue(DecodeIssue issue);
+
+    /**
+     * A code modification whose switch time fell between two timing points was placed by the
+     * packets (or by the time estimate, when both versions agreed with them).
+     */
+    default void placement(Placement placement) {
+    }
+}

@@ -1,0 +1,82 @@
+package dev.textpoke.sim.perf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.textpoke.cli.CliRun;
+import dev.textpoke.io.Bytes;
+import dev.textpoke.perf.oracle.PerfTool;
+import dev.textpoke.pt.perf.SidebandEvent;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code textpoke decode --insns} lists the same instructions as perf 6.1 ({@code perf script
+ * --itrace=i0ns}) on writer-made recordings where perf is right: same CPU, address, symbol+offset
+ * and bytes, in the same order.
+ */
+class DecodeMatchesPerfTest {
+    @TempDir
+    static Path tmp;
+    static PerfTool perf;
+    static TestKernel kernel;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        perf = PerfTool.in(tmp);
+        kernel = TestKernel.build(tmp);
+    }
+
+    private static final Pattern INSN = Pattern.compile(
+            "^\\{\"cpu\":(\\d+),\"time\":(\\d+),\"type\":\"insn\",\"ip\":\"0x([0-9a-f]+)\",\"sym\":\"([^\"]+)\","
+                    + "\"symoff\":(\\d+),\"bytes\":\"([0-9a-f]+)\",");
+
+    record Line(int cpu, long ip, String symOff, String bytes) {}
+
+    static List<Line> textpoke(Path dir) {
+        CliRun r = CliRun.of("decode", "--insns", "--json", dir.toString());
+        assertEquals(0, r.status(), r.err());
+        List<Line> out = new ArrayList<>();
+        for (String l : r.out().split("\n")) {
+            Matcher m = INSN.matcher(l);
+            if (m.find()) {
+                long off = Long.parseLong(m.group(5));
+                out.add(new Line(Integer.parseInt(m.group(1)), Long.parseUnsignedLong(m.group(3), 16),
+                        m.group(4) + "+0x" + Long.toHexString(off), m.group(6)));
+            }
+        }
+        return out;
+    }
+
+    static List<Line> perf(Path dir, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-i", dir.toString()));
+        args.addAll(List.of(extra));
+        List<Line> out = new ArrayList<>();
+        for (PerfInsns.Insn i : PerfInsns.run(perf, args.toArray(String[]::new)).insns()) {
+            out.add(new Line(i.cpu(), i.ip(), i.symOff(), i.bytes().replace(" ", "")));
+        }
+        return out;
+    }
+
+    @Test
+    void loopsCallsAndReturnsAsPerfDecodesThem() throws Exception {
+        Bytes trace = PtPerfDataWriterTest.end(PtPerfDataWriterTest.start(PtPerfDataWriterTest.TSC0,
+                kernel.at("loop3")).tnt(PtPerfDataWriterTest.TTNT, 4));
+        PtRecording rec = PtRecording.builder(kernel.kcore()).cpus(2)
+                .stream(AuxStream.ofCpu(1, trace, PtPerfDataWriterTest.ns(PtPerfDataWriterTest.TSC0) + 5_000))
+                .sideband(new SidebandEvent.ItraceStart(PtPerfDataWriterTest.ns(PtPerfDataWriterTest.TSC0) - 1_000,
+                        1, 0, 0, -1))
+                .build();
+        Path dir = tmp.resolve("loop3.data");
+        PtPerfDataWriter.writeDirectory(rec, dir);
+        List<Line> perfs = perf(dir);
+        assertTrue(perfs.size() >= 10, perfs.toString());
+        assertEquals(perfs, textpoke(dir));
+    }
+}
