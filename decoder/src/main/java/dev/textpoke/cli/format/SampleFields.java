@@ -47,6 +47,13 @@ public final class SampleFields {
      * @param ipRegister the bit of the instruction pointer in {@code sample_regs_user} (x86-64 8,
      *     arm64 32; perf's {@code PERF_REG_*_IP}), or -1
      */
+    /** The bit of the instruction pointer in user register dumps ({@code PERF_REG_*_IP}), or -1. */
+    private int ipRegister = -1;
+
+    public void ipRegister(int bit) {
+        ipRegister = bit;
+    }
+
     /** The sample's time. */
     public long time() {
         return time;
@@ -93,7 +100,8 @@ public final class SampleFields {
     public boolean fromView(RecordView v, Event e) {
         SampleLayout l = e.layout();
         long t = l.sampleType();
-        if ((t & ~(FIXED | SampleFormat.CALLCHAIN | SampleFormat.RAW)) != 0) {
+        if ((t & ~(FIXED | SampleFormat.CALLCHAIN | SampleFormat.RAW | SampleFormat.REGS_USER
+                | SampleFormat.STACK_USER)) != 0) {
             return false;
         }
         ByteBuffer b = v.buffer();
@@ -123,13 +131,51 @@ public final class SampleFields {
             rawAt = end + 4;
             end = (int) Math.min(Integer.MAX_VALUE, (rawAt + rawSize + 7) & ~7L);
         }
+        long regsIp = -1;
+        if ((t & SampleFormat.REGS_USER) != 0) {
+            // {u64 abi; u64 regs[popcount(sample_regs_user)]} (none when abi is 0)
+            if (size < end + 8) {
+                return false;
+            }
+            long abi = b.getLong(start + end);
+            end += 8;
+            long mask = e.attr().sampleRegsUser();
+            if (abi != 0) {
+                if (ipRegister >= 0 && (mask >>> ipRegister & 1) != 0) {
+                    int at = end + 8 * Long.bitCount(mask & ((1L << ipRegister) - 1));
+                    if (size < at + 8) {
+                        return false;
+                    }
+                    regsIp = b.getLong(start + at);
+                }
+                end += 8 * Long.bitCount(mask);
+            }
+        }
+        long dynSize = 0;
+        if ((t & SampleFormat.STACK_USER) != 0) {
+            // {u64 size; u8 data[size]; u64 dyn_size (when size is not 0)}
+            if (size < end + 8) {
+                return false;
+            }
+            long stack = b.getLong(start + end);
+            if (stack < 0 || stack > size) {
+                return false;
+            }
+            end += 8 + (int) stack;
+            if (stack != 0) {
+                if (size < end + 8) {
+                    return false;
+                }
+                dynSize = b.getLong(start + end);
+                end += 8;
+            }
+        }
         if (size != end) {
             return false;
         }
         sampleType = t;
         misc = v.misc();
         raw = null;
-        userRegsIp = -1;
         pid = l.pid(b, start, size);
         tid = l.tid(b, start, size);
         cpu = l.cpu(b, start, size);
@@ -146,6 +192,8 @@ public final class SampleFields {
             chain[i] = b.getLong(start + fixedEnd + 8 + 8 * i);
         }
         branches = null;
+        // where perf's unwinder starts: only with a user stack to unwind (evsel.c, user_stack.size)
+        userRegsIp = (t & SampleFormat.STACK_USER) != 0 && dynSize > 0 ? regsIp : -1;
         if (rawAt >= 0) {
             raw = new byte[(int) rawSize];
             b.get(start + rawAt, raw);

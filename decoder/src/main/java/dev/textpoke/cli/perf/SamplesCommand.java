@@ -143,6 +143,7 @@ public final class SamplesCommand implements Callable<Integer> {
             SampleFieldSets sets = new SampleFieldSets(data, asked, file);
             RecordParser parser = new RecordParser(data.events());
             int ipRegister = PerfArch.ipRegister(data);
+            one.ipRegister(ipRegister);
             BitSet seen = new BitSet();
             data.events().events().forEach(e -> formatter.eventWidth(name(e).length()));
             long n = 0;
