@@ -16,6 +16,7 @@ import dev.textpoke.perf.PerfData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.function.LongFunction;
 import picocli.CommandLine.Command;
@@ -104,7 +105,7 @@ public final class TextCommand implements Callable<Integer> {
                         // that could not be resolved, released text): say which.
                         int known = t.bytes(addr, CodeTimeline.VERSION_SPAN, time).knownPrefix();
                         listing.undecodable(addr, sym, t.bytes(addr, 1, time).bytes().toArray(),
-                                known < CodeTimeline.VERSION_SPAN - 1 ? addr + known : -1);
+                                known < CodeTimeline.VERSION_SPAN - 1 ? OptionalLong.of(addr + known) : OptionalLong.empty());
                         addr++;
                     }
                 }

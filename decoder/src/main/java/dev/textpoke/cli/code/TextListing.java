@@ -5,6 +5,7 @@ import dev.textpoke.code.SymbolOffset;
 import java.io.PrintWriter;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The lines of {@code textpoke text}, as {@code objdump -d} lays them out: {@code ADDR <sym>:}
@@ -39,8 +40,10 @@ final class TextListing {
         line(addr, bytes, text);
     }
 
-    void undecodable(long addr, Optional<SymbolOffset> sym, byte[] bytes, long unknownFrom) {
-        String why = unknownFrom >= 0 ? "(bad, or cut short: unknown bytes from " + Long.toHexString(unknownFrom) + ")"
+    /** Bytes that decode to nothing; {@code unknownFrom} is where unknown bytes cut them short, if they do. */
+    void undecodable(long addr, Optional<SymbolOffset> sym, byte[] bytes, OptionalLong unknownFrom) {
+        String why = unknownFrom.isPresent()
+                ? "(bad, or cut short: unknown bytes from " + Long.toHexString(unknownFrom.getAsLong()) + ")"
                 : "(bad)";
         if (json) {
             out.println(new JsonLine().putHex("addr", addr).put("length", bytes.length).put("symbol", name(sym))
@@ -60,7 +63,7 @@ final class TextListing {
         header(addr, sym);
         String why = noImages ? "; no image was given or found: --kcore, --vmlinux, --image, --archive or"
                 + " --module gives the kernel's code" : "";
-        out.printf("%16x:  (no code known here at this time: %d bytes%s)%n", addr, length, why);
+        out.printf("%16x:  (no code known here at this time, %d bytes%s)%n", addr, length, why);
     }
 
     private static String name(Optional<SymbolOffset> sym) {
