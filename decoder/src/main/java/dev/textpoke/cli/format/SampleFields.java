@@ -19,6 +19,15 @@ public final class SampleFields {
             | SampleFormat.TIME | SampleFormat.ADDR | SampleFormat.ID | SampleFormat.STREAM_ID | SampleFormat.CPU
             | SampleFormat.PERIOD;
     private static final int HEADER = 8;
+    /**
+     * The u64 fields after the user stack, none of which {@code samples} prints (perf's
+     * {@code evsel__parse_sample} order: weight, data_src, transaction, then regs_intr, then
+     * phys_addr, cgroup, data_page_size, code_page_size); read past in place.
+     */
+    private static final long TAIL_BEFORE_INTR = SampleFormat.WEIGHT | SampleFormat.WEIGHT_STRUCT
+            | SampleFormat.DATA_SRC | SampleFormat.TRANSACTION;
+    private static final long TAIL_AFTER_INTR = SampleFormat.PHYS_ADDR | SampleFormat.CGROUP
+            | SampleFormat.DATA_PAGE_SIZE | SampleFormat.CODE_PAGE_SIZE;
 
     long sampleType;
     /** The record's misc: its cpumode says whether {@link #ip} is a kernel or a user address. */
@@ -93,15 +102,16 @@ public final class SampleFields {
     }
 
     /**
-     * Reads the sample in place when its layout is fixed fields plus at most a call chain and the
-     * record's size is exactly what they take; false otherwise (the caller then parses it, which
+     * Reads the sample in place when its layout is fixed fields plus at most a call chain, raw data,
+     * user registers and stack, and fields {@code samples} does not print, and the record's size is
+     * exactly what they take; false otherwise (the caller then parses it, which
      * also reports any damage).
      */
     public boolean fromView(RecordView v, Event e) {
         SampleLayout l = e.layout();
         long t = l.sampleType();
         if ((t & ~(FIXED | SampleFormat.CALLCHAIN | SampleFormat.RAW | SampleFormat.REGS_USER
-                | SampleFormat.STACK_USER)) != 0) {
+                | SampleFormat.STACK_USER | TAIL_BEFORE_INTR | SampleFormat.REGS_INTR | TAIL_AFTER_INTR)) != 0) {
             return false;
         }
         ByteBuffer b = v.buffer();
@@ -170,6 +180,18 @@ public final class SampleFields {
                 end += 8;
             }
         }
+        // weight (or weight_struct, the same 8 bytes), data_src, transaction: one u64 each
+        end += 8 * Long.bitCount(t & (SampleFormat.DATA_SRC | SampleFormat.TRANSACTION))
+                + ((t & SampleFormat.WEIGHT_TYPE) != 0 ? 8 : 0);
+        if ((t & SampleFormat.REGS_INTR) != 0) {
+            // {u64 abi; u64 regs[popcount(sample_regs_intr)]} (none when abi is 0)
+            if (size < end + 8) {
+                return false;
+            }
+            long abi = b.getLong(start + end);
+            end += 8 + (abi != 0 ? 8 * Long.bitCount(e.attr().sampleRegsIntr()) : 0);
+        }
+        end += 8 * Long.bitCount(t & TAIL_AFTER_INTR);
         if (size != end) {
             return false;
         }

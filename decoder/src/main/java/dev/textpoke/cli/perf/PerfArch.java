@@ -5,7 +5,7 @@ import dev.textpoke.perf.feature.FeatureId;
 import java.io.IOException;
 
 /** What depends on the recording machine's architecture (the ARCH feature). */
-final class PerfArch {
+public final class PerfArch {
     /** {@code PERF_REG_X86_IP} (arch/x86/include/uapi/asm/perf_regs.h). */
     private static final int X86_IP = 8;
     /** {@code PERF_REG_ARM64_PC} (arch/arm64/include/uapi/asm/perf_regs.h). */
@@ -14,7 +14,7 @@ final class PerfArch {
     private PerfArch() {}
 
     /** The bit of the instruction pointer in a register dump's mask, or -1 for an architecture not known here. */
-    static int ipRegister(PerfData data) {
+    public static int ipRegister(PerfData data) {
         String arch;
         try {
             arch = data.features().string(FeatureId.ARCH).orElse("x86_64");

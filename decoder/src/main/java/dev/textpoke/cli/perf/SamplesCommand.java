@@ -217,6 +217,7 @@ public final class SamplesCommand implements Callable<Integer> {
     private void tracing(TracingData t) {
         tracing = t;
         t.events().forEach((id, f) -> tracepointNames.put(id, f.qualifiedName()));
+        java.util.Arrays.fill(perEvent, null); // names and formats found before the tracing data
     }
 
     /** BUILD_ID feature: user-space files' build ids, for finding them in perf's cache. */
@@ -243,9 +244,9 @@ public final class SamplesCommand implements Callable<Integer> {
     private void deliver(PrintWriter out, SampleFormatter f, SampleFields s, Sample parsed, Event e, long offset,
             AddressSpaces spaces, Map<Long, Long> lastRead, PerfData data, SampleFieldSets sets) {
         String comm = spaces.comm(s.tid, s.time());
-        EnumSet<SampleField> fields = sets.of(e);
+        EnumSet<SampleField> fields = fieldsOf(sets, e);
         String trace = fields.contains(SampleField.TRACE) ? trace(e, s.raw()) : null;
-        boolean pageFault = e != null && SampleFieldSets.isPageFault(e);
+        boolean pageFault = e != null && pageFault(e);
         if (parsed == null || !parsed.has(SampleFormat.READ) || parsed.read() == null) {
             print(out, f, s, fields, offset, comm, name(e), s.period, trace, pageFault);
             return;
@@ -258,7 +259,7 @@ public final class SamplesCommand implements Callable<Integer> {
             Long previous = lastRead.put(r.id(), r.value());
             long period = r.value() - (previous == null ? 0 : previous);
             if (period != 0) {
-                print(out, f, s, sets.of(counter), offset, comm, name(counter), period, trace, pageFault);
+                print(out, f, s, fieldsOf(sets, counter), offset, comm, name(counter), period, trace, pageFault);
             }
         }
     }
@@ -267,8 +268,21 @@ public final class SamplesCommand implements Callable<Integer> {
         if (tracing == null || e == null || raw == null) {
             return null;
         }
-        EventFormat format = tracing.event(e.attr().config());
+        PerEvent p = perEvent(e);
+        if (!p.formatLooked) {
+            p.format = tracing.event(e.attr().config());
+            p.formatLooked = true;
+        }
+        EventFormat format = p.format;
         return format == null ? null : tracing.text(format, raw, functions);
+    }
+
+    private boolean pageFault(Event e) {
+        PerEvent p = perEvent(e);
+        if (p.pageFault == null) {
+            p.pageFault = SampleFieldSets.isPageFault(e);
+        }
+        return p.pageFault;
     }
 
     private void print(PrintWriter out, SampleFormatter f, SampleFields s, EnumSet<SampleField> fields, long offset,
@@ -292,7 +306,54 @@ public final class SamplesCommand implements Callable<Integer> {
     }
 
     private String name(Event e) {
-        return e == null ? "[unknown]" : PerfEventName.of(e, tracepointNames);
+        if (e == null) {
+            return "[unknown]";
+        }
+        PerEvent p = perEvent(e);
+        if (p.name == null) {
+            p.name = PerfEventName.of(e, tracepointNames);
+        }
+        return p.name;
+    }
+
+    /** What a sample pass looks up per event, found once per event (an event replaced by a rename starts afresh). */
+    private static final class PerEvent {
+        final Event event;
+        String name;
+        EventFormat format;
+        boolean formatLooked;
+        EnumSet<SampleField> fields;
+        Boolean pageFault;
+
+        PerEvent(Event event) {
+            this.event = event;
+        }
+    }
+
+    private PerEvent[] perEvent = new PerEvent[8];
+
+    private PerEvent perEvent(Event e) {
+        int i = e.index();
+        if (i >= perEvent.length) {
+            perEvent = java.util.Arrays.copyOf(perEvent, Math.max(i + 1, perEvent.length * 2));
+        }
+        PerEvent p = perEvent[i];
+        if (p == null || p.event != e) {
+            p = new PerEvent(e);
+            perEvent[i] = p;
+        }
+        return p;
+    }
+
+    private EnumSet<SampleField> fieldsOf(SampleFieldSets sets, Event e) {
+        if (e == null) {
+            return sets.of(null);
+        }
+        PerEvent p = perEvent(e);
+        if (p.fields == null) {
+            p.fields = sets.of(e);
+        }
+        return p.fields;
     }
 
     /** For the checks of {@link SampleFieldSets}, which name events as perf does. */

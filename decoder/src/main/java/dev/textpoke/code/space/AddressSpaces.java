@@ -43,6 +43,10 @@ public final class AddressSpaces {
     private final Map<Integer, ProcessMaps> maps = new HashMap<>();
     private final Map<Integer, Integer> pidOfTid = new HashMap<>();
     private final Map<Integer, List<Named>> comms = new HashMap<>();
+    private static final int COMM_CACHE = 64;
+    private final int[] cachedTid = new int[COMM_CACHE];
+    @SuppressWarnings("unchecked")
+    private final List<Named>[] cachedNames = new List[COMM_CACHE];
     /** The maps of the process asked about last: consecutive frames are of one process. */
     private int lastPid = Integer.MIN_VALUE;
     private ProcessMaps lastMaps;
@@ -172,7 +176,19 @@ public final class AddressSpaces {
 
     /** The command name of a thread at {@code time}: {@code swapper} for 0, {@code :<tid>} if never named. */
     public String comm(int tid, long time) {
-        List<Named> names = comms.get(tid);
+        // A small direct-mapped cache in front of the map: a sample pass asks for the same few
+        // threads' names millions of times, and lists only grow (COMM, FORK append to them).
+        int slot = tid & (COMM_CACHE - 1);
+        List<Named> names;
+        if (cachedTid[slot] == tid && cachedNames[slot] != null) {
+            names = cachedNames[slot];
+        } else {
+            names = comms.get(tid);
+            if (names != null) {
+                cachedTid[slot] = tid;
+                cachedNames[slot] = names;
+            }
+        }
         if (names == null || names.isEmpty()) {
             return ":" + tid;
         }

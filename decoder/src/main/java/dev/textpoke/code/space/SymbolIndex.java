@@ -1,7 +1,6 @@
 package dev.textpoke.code.space;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -65,7 +64,7 @@ public final class SymbolIndex {
      */
     public static SymbolIndex of(List<Entry> entries, boolean kallsyms) {
         List<Entry> sorted = new ArrayList<>(entries);
-        sorted.sort(Comparator.comparing(Entry::start, Long::compareUnsigned)); // stable
+        sorted.sort((a, b) -> Long.compareUnsigned(a.start(), b.start())); // stable
         int n = sorted.size();
         long[] ends = new long[n];
         for (int i = 0; i < n; i++) {
@@ -86,27 +85,28 @@ public final class SymbolIndex {
             ends[n - 1] = roundUp(sorted.get(n - 1).start()) + PAGE;
         }
         // symbols__fixup_duplicate
-        List<Integer> kept = new ArrayList<>(n);
+        int[] kept = new int[n];
+        int count = 0;
         for (int i = 0; i < n; i++) {
-            if (!kept.isEmpty()) {
-                int k = kept.get(kept.size() - 1);
+            if (count > 0) {
+                int k = kept[count - 1];
                 if (sorted.get(k).start() == sorted.get(i).start()) {
                     if (!firstIsBetter(sorted.get(k), ends[k], sorted.get(i), ends[i])) {
-                        kept.set(kept.size() - 1, i);
+                        kept[count - 1] = i;
                     }
                     continue;
                 }
             }
-            kept.add(i);
+            kept[count++] = i;
         }
-        long[] s = new long[kept.size()];
-        long[] e = new long[kept.size()];
-        String[] nm = new String[kept.size()];
-        int[] g = new int[kept.size()];
-        for (int j = 0; j < kept.size(); j++) {
-            Entry x = sorted.get(kept.get(j));
+        long[] s = new long[count];
+        long[] e = new long[count];
+        String[] nm = new String[count];
+        int[] g = new int[count];
+        for (int j = 0; j < count; j++) {
+            Entry x = sorted.get(kept[j]);
             s[j] = x.start();
-            e[j] = ends[kept.get(j)];
+            e[j] = ends[kept[j]];
             nm[j] = x.name();
             g[j] = x.group();
         }
