@@ -94,14 +94,14 @@ public final class DecodeFormat implements FlowSink {
         }
         start(time);
         if (options.json()) {
-            line.append(",\"type\":\"branch\",\"kind\":").jsonString(kind.perfName()).append(",\"from\":\"")
+            line.append(",\"type\":\"branch\",\"kind\":").jsonString(kind.perfName()).append(",\"from\":\"0x")
                     .hex(from, 1).append("\",\"from_sym\":");
             jsonSymbol(fromSym);
             line.append(",\"to\":");
             if (to == 0) {
                 line.append("null");
             } else {
-                line.append('"').hex(to, 1).append('"');
+                line.append("\"0x").hex(to, 1).append('"');
             }
             line.append(",\"to_sym\":");
             jsonSymbol(toSym);
@@ -132,7 +132,7 @@ public final class DecodeFormat implements FlowSink {
             if (issue.ip() == 0) {
                 line.append("null");
             } else {
-                line.append('"').hex(issue.ip(), 1).append('"');
+                line.append("\"0x").hex(issue.ip(), 1).append('"');
             }
             line.append(",\"detail\":").jsonString(issue.detail()).append('}');
         } else {
@@ -154,8 +154,8 @@ public final class DecodeFormat implements FlowSink {
         }
         start(time);
         if (options.json()) {
-            line.append(",\"type\":\"placement\",\"switch_time\":").dec(p.switchTime(), 1).append(",\"ip\":\"")
-                    .hex(p.ip(), 1).append("\",\"offset\":").dec(p.offset(), 1).append(",\"new\":")
+            line.append(",\"type\":\"placement\",\"switch_time\":").dec(p.switchTime(), 1).append(",\"ip\":\"0x")
+                    .hex(p.ip(), 1).append("\",\"offset\":").dec(p.offset(), 1).append(",\"new_code\":")
                     .append(Boolean.toString(p.newVersion())).append(",\"by_packets\":")
                     .append(Boolean.toString(p.byPackets())).append(",\"before_timestamp\":")
                     .append(Boolean.toString(p.beforeTimestamp())).append('}');
@@ -211,7 +211,7 @@ public final class DecodeFormat implements FlowSink {
             String hex = block.hex(i);
             b.clear();
             if (options.json()) {
-                b.append("\"ip\":\"").hex(insn.address(), 1).append("\",\"sym\":");
+                b.append("\"ip\":\"0x").hex(insn.address(), 1).append("\",\"sym\":");
                 if (sym.isPresent()) {
                     b.jsonString(sym.get().name()).append(",\"symoff\":").dec(sym.get().offset(), 1);
                 } else {

@@ -26,7 +26,7 @@ public final class DecodeSummaryText {
             }
             return new JsonLine().put("type", "summary").put("instructions", c.instructions())
                     .put("branches", branches).put("errors", c.errors()).put("issues", issues)
-                    .put("ambiguous", c.ambiguous()).put("gaps", c.gaps())
+                    .put("ambiguous_instructions", c.ambiguous()).put("gaps", c.gaps())
                     .put("pokes_applied", modifications)
                     .put("switches_considered", c.placements())
                     .put("placed_by_packets", c.placedByPackets())

@@ -36,7 +36,7 @@ class DecodeMatchesPerfTest {
     }
 
     private static final Pattern INSN = Pattern.compile(
-            "^\\{\"cpu\":(\\d+),\"time\":(\\d+),\"type\":\"insn\",\"ip\":\"([0-9a-f]+)\",\"sym\":\"([^\"]+)\","
+            "^\\{\"cpu\":(\\d+),\"time\":(\\d+),\"type\":\"insn\",\"ip\":\"0x([0-9a-f]+)\",\"sym\":\"([^\"]+)\","
                     + "\"symoff\":(\\d+),\"bytes\":\"([0-9a-f]+)\",");
 
     record Line(int cpu, long ip, String symOff, String bytes) {}
