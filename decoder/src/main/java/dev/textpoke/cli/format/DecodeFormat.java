@@ -28,6 +28,12 @@ public final class DecodeFormat implements FlowSink {
         void line(long time, LineBuffer line);
     }
 
+    /** The symbol at an address at a time (kernel and user space alike). */
+    @FunctionalInterface
+    public interface Names {
+        Optional<SymbolOffset> at(long addr, long time);
+    }
+
     /** What to print and what to leave out. */
     public record Options(boolean instructions, boolean json, long from, long to, Set<String> symbols) {
         public boolean keeps(long time) {
@@ -38,7 +44,7 @@ public final class DecodeFormat implements FlowSink {
     private static final int CACHE_LIMIT = 1 << 17;
 
     private final int cpu;
-    private final CodeTimeline timeline;
+    private final Names timeline;
     private final Options options;
     private final Lines out;
     private final LineBuffer line = new LineBuffer();
@@ -48,8 +54,12 @@ public final class DecodeFormat implements FlowSink {
     private final byte[] prefixCpu;
 
     public DecodeFormat(int cpu, CodeTimeline timeline, Options options, Lines out) {
+        this(cpu, timeline::symbolize, options, out);
+    }
+
+    public DecodeFormat(int cpu, Names names, Options options, Lines out) {
         this.cpu = cpu;
-        this.timeline = timeline;
+        this.timeline = names;
         this.options = options;
         this.out = out;
         this.prefixCpu = options.json() ? ("{\"cpu\":" + cpu + ",\"time\":").getBytes()
@@ -206,7 +216,7 @@ public final class DecodeFormat implements FlowSink {
         LineBuffer b = new LineBuffer();
         for (int i = 0; i < n; i++) {
             Instruction insn = block.instruction(i);
-            Optional<SymbolOffset> sym = timeline.symbolize(insn.address(), time);
+            Optional<SymbolOffset> sym = timeline.at(insn.address(), time);
             names[i] = sym.map(SymbolOffset::name).orElse(null);
             String hex = block.hex(i);
             b.clear();
@@ -244,7 +254,7 @@ public final class DecodeFormat implements FlowSink {
             if (addressSymbols.size() >= CACHE_LIMIT) {
                 addressSymbols.clear();
             }
-            s = timeline.symbolize(addr, time).orElse(null);
+            s = timeline.at(addr, time).orElse(null);
             addressSymbols.put(addr, s);
         }
         return s;

@@ -30,10 +30,18 @@ import java.util.Objects;
  * a name and no symbols.
  */
 public final class ObjectFiles {
-    /** Where perf keeps its build-id cache, and where debug files are installed. */
-    public record Config(Path buildIdDir, List<Path> debugDirs) {
+    /**
+     * Where perf keeps its build-id cache, and where debug files are installed; {@code symfs}
+     * (or null), a directory every mapped path is looked up under first, as perf's {@code
+     * --symfs}.
+     */
+    public record Config(Path buildIdDir, List<Path> debugDirs, Path symfs) {
         public Config {
             debugDirs = List.copyOf(debugDirs);
+        }
+
+        public Config(Path buildIdDir, List<Path> debugDirs) {
+            this(buildIdDir, debugDirs, null);
         }
 
         /**
@@ -48,7 +56,11 @@ public final class ObjectFiles {
         }
 
         public Config withBuildIdDir(Path dir) {
-            return new Config(dir, debugDirs);
+            return new Config(dir, debugDirs, symfs);
+        }
+
+        public Config withSymfs(Path dir) {
+            return new Config(buildIdDir, debugDirs, dir);
         }
     }
 
@@ -85,6 +97,11 @@ public final class ObjectFiles {
         }
         Path file = null;
         Path symbols = null;
+        Path underSymfs = config.symfs() != null && name.startsWith("/") ? config.symfs().resolve(name.substring(1)) : null;
+        if (underSymfs != null && Files.isRegularFile(underSymfs)) {
+            // perf's --symfs: the recorded path under another root comes first
+            return new ObjectFile(name, underSymfs, underSymfs);
+        }
         if (buildId != null && !buildId.isEmpty()) {
             String hex = HexFormat.of().formatHex(buildId.toArray());
             String dir = hex.substring(0, 2);

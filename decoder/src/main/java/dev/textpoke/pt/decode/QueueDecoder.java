@@ -19,6 +19,10 @@ public final class QueueDecoder implements AutoCloseable {
     private UnitDecoder.Running running;
 
     public QueueDecoder(List<DecodeUnit> units, TraceSetup setup, CodeBlocks code) {
+        this(units, setup, UnitCode.of(code));
+    }
+
+    public QueueDecoder(List<DecodeUnit> units, TraceSetup setup, UnitCode code) {
         this.units = List.copyOf(units);
         this.decoder = new UnitDecoder(setup, code);
     }

@@ -118,7 +118,7 @@ public final class UnitPlanner {
     private static DecodeUnit unit(AuxQueue queue, int index, TraceChunk c, int from, int to, int stopAt,
             boolean continues, PacketClock.State clock, long startTime, long endTime, String lost) {
         List<DecodeUnit.Span> spans = spans(c, from, to);
-        return new DecodeUnit(queue.number(), queue.cpu(), index, spans, to - from, stopAt, continues,
+        return new DecodeUnit(queue.number(), queue.cpu(), queue.tid(), index, spans, to - from, stopAt, continues,
                 c.reference(), clock, startTime, endTime, lost);
     }
 
@@ -136,7 +136,7 @@ public final class UnitPlanner {
             spans.addAll(spans(b, psb, psbEnd));
         }
         int length = spans.stream().mapToInt(DecodeUnit.Span::length).sum();
-        return new DecodeUnit(queue.number(), queue.cpu(), index, spans, length, stopAt, continues, a.reference(),
+        return new DecodeUnit(queue.number(), queue.cpu(), queue.tid(), index, spans, length, stopAt, continues, a.reference(),
                 clock, startTime, endTime, lost);
     }
 

@@ -1,6 +1,5 @@
 package dev.textpoke.pt.decode;
 
-import dev.textpoke.pt.flow.CodeBlocks;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +15,7 @@ public final class UnitPool {
 
     /** What one thread decodes with: its own code caches, closed when it is done. */
     public interface Worker extends AutoCloseable {
-        CodeBlocks code();
+        UnitCode code();
 
         @Override
         void close();
