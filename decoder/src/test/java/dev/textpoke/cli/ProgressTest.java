@@ -43,6 +43,25 @@ class ProgressTest {
         assertTrue(Files.readString(out).startsWith("0x10 "), "the records went to the file");
     }
 
+    /** decode shows how many units of trace it has decoded, in both output modes. */
+    @Test
+    void decodeShowsProgressOnAStderrTerminal() throws Exception {
+        Path trace = TestTraces.root().resolve("traces/pt/pokes.data");
+        for (String mode : List.of("--summary", "--insns")) {
+            Path out = tmp.resolve("decode.txt");
+            Path typescript = tmp.resolve("decode-typescript");
+            String inner = CliProcess.shell("decode", mode, trace.toString()) + " > '" + out + "' < /dev/null";
+            Process p = new ProcessBuilder(List.of("script", "-qefc", inner, typescript.toString()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+            assertTrue(p.waitFor(300, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue());
+            String terminal = Files.readString(typescript, StandardCharsets.UTF_8);
+            assertTrue(terminal.contains("\rdecode: ") && terminal.contains("units of trace"), mode + ": " + terminal);
+            assertFalse(Files.readString(out).contains("decode: "), "progress never goes to stdout");
+        }
+    }
+
     @Test
     void noProgressWhenStderrIsAFile() throws Exception {
         Path big = TestTraces.bigPipe(tmp.resolve("big.data"), 300);

@@ -1,6 +1,7 @@
 package dev.textpoke.cli.decode;
 
 import dev.textpoke.cli.ExitStatus;
+import dev.textpoke.cli.Progress;
 import dev.textpoke.cli.code.ImageOptions;
 import dev.textpoke.cli.format.DecodeFormat;
 import dev.textpoke.cli.format.DecodeSummaryText;
@@ -154,7 +155,10 @@ public final class DecodeCommand implements Callable<Integer> {
             if (summary) {
                 List<DecodeUnit> all = new ArrayList<>();
                 units.forEach(all::addAll);
-                DecodeCounts total = UnitPool.count(all, threadCount, setup, () -> worker(timeline, processes));
+                Progress progress = Progress.onTerminal(err, "decode");
+                DecodeCounts total = UnitPool.count(all, threadCount, setup, () -> worker(timeline, processes),
+                        done -> progress.update(done, all.size(), "units of trace"));
+                progress.done();
                 PrintWriter out = spec.commandLine().getOut();
                 out.print(DecodeSummaryText.format(total, timeline.modificationCount(), json));
                 out.flush();
@@ -176,7 +180,10 @@ public final class DecodeCommand implements Callable<Integer> {
             throws IOException {
         DecodeFormat.Options options = new DecodeFormat.Options(insns, json, range[0], range[1], symbolFilter);
         List<QueueLines> sources = new ArrayList<>();
+        List<QueueDecoder> decoders = new ArrayList<>();
         List<AutoCloseable> open = new ArrayList<>();
+        int totalUnits = units.stream().mapToInt(List::size).sum();
+        Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "decode");
         try {
             for (int i = 0; i < queues.size(); i++) {
                 AuxQueue q = queues.get(i);
@@ -184,6 +191,7 @@ public final class DecodeCommand implements Callable<Integer> {
                 open.add(w);
                 QueueDecoder decoder = new QueueDecoder(units.get(i), setup, w.code());
                 open.add(decoder);
+                decoders.add(decoder);
                 QueueLines lines = threadCount > 1
                         ? new ThreadedLines(decoder, "decode-cpu" + q.cpu()) : new QueueLines(decoder);
                 decoder.start(new DecodeFormat(q.cpu(), names(timeline, processes, q), options, lines.target()));
@@ -195,8 +203,10 @@ public final class DecodeCommand implements Callable<Integer> {
                 }
             }
             OutputStream out = new WriterOutput(spec.commandLine().getOut());
-            LineMerger.merge(sources, out);
+            LineMerger.merge(sources, out, () -> progress.update(
+                    decoders.stream().mapToInt(QueueDecoder::unitsStarted).sum(), totalUnits, "units of trace"));
             out.flush();
+            progress.done();
         } finally {
             for (QueueLines l : sources) {
                 if (l instanceof ThreadedLines t) {

@@ -3,6 +3,8 @@ package dev.textpoke.pt.decode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -23,10 +25,25 @@ public final class UnitPool {
 
     public static DecodeCounts count(List<DecodeUnit> units, int threads, TraceSetup setup, Supplier<Worker> workers)
             throws IOException {
+        return count(units, threads, setup, workers, done -> { });
+    }
+
+    /**
+     * As {@link #count}, telling {@code progress} how many units are done after each (from the
+     * decoding threads, one call at a time).
+     */
+    public static DecodeCounts count(List<DecodeUnit> units, int threads, TraceSetup setup, Supplier<Worker> workers,
+            IntConsumer progress) throws IOException {
         // One DecodeCounts per thread, added up at the end: the totals do not depend on who took what.
         List<DecodeCounts> counts = new ArrayList<>();
+        AtomicInteger done = new AtomicInteger();
         Parallel.run(units.size(), threads, () -> new Counting(workers.get(), setup, counts),
-                (Counting c, int i) -> c.decoder.decode(units.get(i), c.counts));
+                (Counting c, int i) -> {
+                    c.decoder.decode(units.get(i), c.counts);
+                    synchronized (progress) {
+                        progress.accept(done.incrementAndGet());
+                    }
+                });
         DecodeCounts total = new DecodeCounts();
         counts.forEach(total::add);
         return total;
