@@ -4,6 +4,7 @@
 # --kcore -a` writes), then their sha256 in SHA256SUMS. The same command always writes the same bytes.
 #   traces/pt/generate.sh            the small traces committed here
 #   traces/pt/generate.sh big DIR    a benchmark trace of about 100 MB of PT in DIR (not committed)
+#   traces/pt/generate.sh big-mtc DIR   another: twice the functions, MTC without CYC, fewer flips
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -17,6 +18,12 @@ if [ "${1:-}" = big ]; then
   # The traces are held in memory until written: about 600 MB at the peak.
   export TEXTPOKE_JAVA_OPTS="${TEXTPOKE_JAVA_OPTS:--Xmx1g}"
   sim "$dir" --seed 100 --cpus 2 --functions 200 --jump-labels 16 --ftrace 40 --kprobes 8 --flips 150 --duration 800000000 --interrupts 7000 --cyc
+  exit 0
+fi
+if [ "${1:-}" = big-mtc ]; then
+  dir="${2:?usage: traces/pt/generate.sh big-mtc DIR}"
+  export TEXTPOKE_JAVA_OPTS="${TEXTPOKE_JAVA_OPTS:--Xmx1g}"
+  sim "$dir" --seed 101 --cpus 2 --functions 400 --jump-labels 32 --ftrace 60 --kprobes 16 --flips 40 --duration 700000000 --interrupts 3000
   exit 0
 fi
 cd traces/pt

@@ -64,12 +64,12 @@ public record TraceRecipe(long seed, int cpus, int userCpus, int functions, int 
 
     /** The program this recipe runs. */
     public Program program() {
-        RandomProgramConfig c = RandomProgramConfig.defaults().withCpus(cpus, userCpus)
-                .withSites(jumpLabels, jumpLabels, ftraceSites, kprobes)
-                .withUserFunctions(userCpus > 0 ? 8 : 0);
-        c = new RandomProgramConfig(functions, c.minStatements(), c.maxStatements(), c.maxLoopIterations(),
-                c.maxDepth(), c.jumpLabels2(), c.jumpLabels5(), c.ftraceSites(), c.kprobeSites(), c.userFunctions(),
-                c.cpus(), c.userCpus());
+        // The function count first: the sites are checked against it (more ftrace sites than the
+        // default 40 functions are fine in a larger program).
+        RandomProgramConfig d = RandomProgramConfig.defaults();
+        RandomProgramConfig c = new RandomProgramConfig(functions, d.minStatements(), d.maxStatements(),
+                d.maxLoopIterations(), d.maxDepth(), jumpLabels, jumpLabels, ftraceSites, kprobes,
+                userCpus > 0 ? 8 : 0, cpus, userCpus);
         return RandomProgram.generate(c, seed);
     }
 
