@@ -163,31 +163,72 @@ final class Candidate implements FlowSink {
             suffix++;
         }
         // What the other had itself found ambiguous (against readings it absorbed earlier) is
-        // ambiguous here too: mapped through the common beginning and the common end.
+        // ambiguous here too, each stretch mapped on its own: through the common beginning (the
+        // same indices) or the common end (the same distance from the end); one that reaches into
+        // the part where the two differ widens that part instead.
         long from = base + prefix;
         long to = base + a.size() - suffix;
         long ourEnd = base + a.size();
         long theirEnd = base + b.size();
+        long theirFrom = base + prefix;
+        long theirTo = base + b.size() - suffix;
         boolean differs = prefix < a.size() - suffix || prefix < b.size() - suffix;
+        List<Ambiguity> mapped = new ArrayList<>();
         for (Ambiguity x : other.ambiguous) {
-            if (x.from() < base + prefix) {
-                from = Math.min(from, x.from());
-                differs = true;
-            }
-            long fromEnd = theirEnd - Math.min(x.to(), theirEnd);
-            if (fromEnd < suffix) {
-                to = Math.max(to, ourEnd - fromEnd);
+            long xf = Math.min(x.from(), theirEnd);
+            long xt = Math.min(x.to(), theirEnd);
+            if (xt <= theirFrom) {
+                mapped.add(new Ambiguity(xf, xt));
+            } else if (xf >= theirTo) {
+                mapped.add(new Ambiguity(ourEnd - (theirEnd - xf), ourEnd - (theirEnd - xt)));
+            } else {
+                from = Math.min(from, xf);
+                if (xt > theirTo) {
+                    to = Math.max(to, ourEnd - (theirEnd - xt));
+                }
                 differs = true;
             }
         }
         if (differs) {
-            ambiguous.add(new Ambiguity(from, Math.max(from, to)));
+            mapped.add(new Ambiguity(from, Math.max(from, to)));
         }
+        addAmbiguities(mapped);
         undecided = true;
         for (Entry e : ours) {
             if (e instanceof Decision d) {
                 contested.add(d);
             }
+        }
+    }
+
+    /**
+     * Adds stretches to {@link #ambiguous}, kept sorted and coalesced: readings absorbed in a chain
+     * pass theirs on, and the list must not grow with every merge.
+     */
+    private void addAmbiguities(List<Ambiguity> more) {
+        if (more.isEmpty()) {
+            return;
+        }
+        List<Ambiguity> all = new ArrayList<>(ambiguous);
+        all.addAll(more);
+        all.sort(java.util.Comparator.comparingLong(Ambiguity::from));
+        ambiguous.clear();
+        Ambiguity cur = null;
+        for (Ambiguity x : all) {
+            if (x.to() <= x.from()) {
+                continue;
+            }
+            if (cur != null && x.from() <= cur.to()) {
+                cur = new Ambiguity(cur.from(), Math.max(cur.to(), x.to()));
+            } else {
+                if (cur != null) {
+                    ambiguous.add(cur);
+                }
+                cur = x;
+            }
+        }
+        if (cur != null) {
+            ambiguous.add(cur);
         }
     }
 
@@ -247,7 +288,7 @@ final class Candidate implements FlowSink {
     /** Marks everything it decoded ambiguous (when it could not be compared with the others). */
     void markAllAmbiguous() {
         undecided = true;
-        ambiguous.add(new Ambiguity(0, Long.MAX_VALUE));
+        addAmbiguities(List.of(new Ambiguity(0, Long.MAX_VALUE)));
         for (Entry e : entriesSince(null)) {
             if (e instanceof Decision d) {
                 contested.add(d);
