@@ -5,6 +5,7 @@
  * Usage:
  *   ptharness packets   [CONFIG...] TRACE...
  *   ptharness insn      [CONFIG...] TRACE IMAGE@ADDR...
+ *   ptharness pkt-count  [CONFIG...] TRACE
  *   ptharness insn-count [CONFIG...] TRACE IMAGE@ADDR...
  *   ptharness blk-count  [CONFIG...] TRACE IMAGE@ADDR...
  *
@@ -54,7 +55,8 @@
  *
  * Output of `insn-count` and `blk-count`: tight pt_insn_next / pt_blk_next loops (events drained
  * but not printed), one line:  insns N blocks N errors N seconds S  (S: the loop alone, not the
- * loading, by CLOCK_MONOTONIC).
+ * loading, by CLOCK_MONOTONIC). `pkt-count`: a tight pt_pkt_next loop (resyncing after errors),
+ * one line:  packets N errors N seconds S
  *
  * Exit status: 0 done (decode errors are output, not failures), 2 bad usage or unreadable files.
  */
@@ -551,16 +553,58 @@ static double seconds_since(const struct timespec *t0)
 	return (double) (t1.tv_sec - t0->tv_sec) + (double) (t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+static int run_pkt_count(const struct options *o)
+{
+	struct pt_packet_decoder *dec = pt_pkt_alloc_decoder(&o->config);
+	if (!dec)
+		die("libipt refuses the configuration", NULL);
+	uint64_t packets = 0, errors = 0;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int status = pt_pkt_sync_forward(dec);
+	while (status >= 0) {
+		struct pt_packet packet;
+		for (;;) {
+			status = pt_pkt_next(dec, &packet, sizeof(packet));
+			if (status < 0)
+				break;
+			packets++;
+		}
+		uint64_t offset;
+		pt_pkt_get_offset(dec, &offset);
+		if (status == -pte_eos && offset == (uint64_t) (o->config.end - o->config.begin))
+			break;
+		errors++;
+		status = pt_pkt_sync_forward(dec);
+	}
+	double s = seconds_since(&t0);
+	printf("packets %" PRIu64 " errors %" PRIu64 " seconds %.6f\n", packets, errors, s);
+	pt_pkt_free_decoder(dec);
+	return 0;
+}
+
 static int run_insn_count(const struct options *o)
 {
 	struct pt_insn_decoder *dec = insn_decoder(o);
 	uint64_t insns = 0, errors = 0;
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	uint64_t last_sync = 0;
+	int synced_before = 0;
 	for (;;) {
 		int status = pt_insn_sync_forward(dec);
-		if (status < 0)
-			break;
+		if (status < 0) {
+			uint64_t offset;
+			if (status == -pte_eos)
+				break;
+			errors++;
+			/* as the printing loop: without progress, stop */
+			if (pt_insn_get_offset(dec, &offset) < 0 || (synced_before && offset <= last_sync))
+				break;
+			last_sync = offset;
+			synced_before = 1;
+			continue;
+		}
 		for (;;) {
 			struct pt_insn insn;
 			while (status & pts_event_pending) {
@@ -571,10 +615,13 @@ static int run_insn_count(const struct options *o)
 			}
 			if (status < 0 || (status & pts_eos))
 				break;
+			insn.iclass = ptic_error;
 			status = pt_insn_next(dec, &insn, sizeof(insn));
+			/* as the printing loop: an instruction decoded before an error counts */
+			if (insn.iclass != ptic_error || status >= 0)
+				insns++;
 			if (status < 0)
 				break;
-			insns++;
 		}
 		if (status == -pte_eos || (status >= 0 && (status & pts_eos)))
 			break;
@@ -595,10 +642,21 @@ static int run_blk_count(const struct options *o)
 	uint64_t insns = 0, blocks = 0, errors = 0;
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	uint64_t last_sync = 0;
+	int synced_before = 0;
 	for (;;) {
 		int status = pt_blk_sync_forward(dec);
-		if (status < 0)
-			break;
+		if (status < 0) {
+			uint64_t offset;
+			if (status == -pte_eos)
+				break;
+			errors++;
+			if (pt_blk_get_offset(dec, &offset) < 0 || (synced_before && offset <= last_sync))
+				break;
+			last_sync = offset;
+			synced_before = 1;
+			continue;
+		}
 		for (;;) {
 			struct pt_block block;
 			while (status & pts_event_pending) {
@@ -609,6 +667,7 @@ static int run_blk_count(const struct options *o)
 			}
 			if (status < 0 || (status & pts_eos))
 				break;
+			block.ninsn = 0;
 			status = pt_blk_next(dec, &block, sizeof(block));
 			insns += block.ninsn;
 			blocks += block.ninsn ? 1 : 0;
@@ -628,7 +687,7 @@ static int run_blk_count(const struct options *o)
 int main(int argc, char **argv)
 {
 	if (argc < 3)
-		die("usage: ptharness packets|insn|insn-count|blk-count [CONFIG...] TRACE [IMAGE@ADDR...]", NULL);
+		die("usage: ptharness packets|insn|pkt-count|insn-count|blk-count [CONFIG...] TRACE [IMAGE@ADDR...]", NULL);
 	const char *mode = argv[1];
 	struct options o;
 	parse_options(argc - 2, argv + 2, &o);
@@ -654,6 +713,8 @@ int main(int argc, char **argv)
 	o.config.end = trace + size;
 	if (strcmp(mode, "insn") == 0) {
 		rc = run_insn(&o);
+	} else if (strcmp(mode, "pkt-count") == 0) {
+		rc = run_pkt_count(&o);
 	} else if (strcmp(mode, "insn-count") == 0) {
 		rc = run_insn_count(&o);
 	} else if (strcmp(mode, "blk-count") == 0) {

@@ -1,6 +1,8 @@
 package dev.textpoke.cli;
 
 import dev.textpoke.cli.arm64.ValidateArm64Command;
+import dev.textpoke.cli.branches.BranchesCommand;
+import dev.textpoke.cli.branches.ProfileCommand;
 import dev.textpoke.cli.code.PokesCommand;
 import dev.textpoke.cli.code.TextCommand;
 import dev.textpoke.cli.decode.DecodeCommand;
@@ -8,6 +10,7 @@ import dev.textpoke.cli.patcher.PatcherCommand;
 import dev.textpoke.cli.perf.DumpCommand;
 import dev.textpoke.cli.perf.InfoCommand;
 import dev.textpoke.cli.perf.SamplesCommand;
+import dev.textpoke.cli.sim.SimulateCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,6 +42,9 @@ import picocli.CommandLine.Command;
             PokesCommand.class,
             TextCommand.class,
             DecodeCommand.class,
+            BranchesCommand.class,
+            ProfileCommand.class,
+            SimulateCommand.class,
         })
 public final class Main implements Runnable {
 

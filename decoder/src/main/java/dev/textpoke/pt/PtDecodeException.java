@@ -6,7 +6,8 @@ import dev.textpoke.io.InputFormatException;
  * An Intel PT decode error: its {@link PtError kind} and the trace offset at which it was found
  * (from the start of the decoded buffer). Decoders throw it for the packet at fault and stay at
  * that packet; the caller reports it and resynchronises (for the packet layer, at the next PSB).
- * It is never fatal, and no other exception escapes a decoder on bad input.
+ * It is never fatal, and no other exception escapes a decoder on bad input. It carries no stack
+ * trace.
  */
 public final class PtDecodeException extends InputFormatException {
     private static final long serialVersionUID = 1L;
@@ -26,5 +27,14 @@ public final class PtDecodeException extends InputFormatException {
 
     public PtError kind() {
         return kind;
+    }
+
+    /**
+     * No stack trace: the exception describes the input, not the code, and a damaged trace may
+     * raise one per resynchronisation, so its cost stays that of the message.
+     */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
     }
 }

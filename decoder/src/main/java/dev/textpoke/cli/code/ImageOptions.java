@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The base images of the code timeline: {@code --kcore}, {@code --vmlinux}, {@code --archive},
- * {@code --image}, {@code --module} (with {@code --kallsyms}).
+ * {@code --image}, {@code --module} (with {@code --kallsyms}). A mixin of every command that reads
+ * kernel code (the {@code code} and {@code branches} families).
  */
 public final class ImageOptions {
     @Option(names = "--kcore", paramLabel = "DIR",
@@ -47,6 +48,18 @@ public final class ImageOptions {
             description = "A /proc/kallsyms copy (e.g. kcore_dir/kallsyms) for --module's relocations, and its"
                     + " text symbols for naming addresses.")
     Path kallsyms;
+
+    /**
+     * The kcore copy in use: {@code --kcore}, or with no image option the {@code kcore_dir} beside
+     * the perf.data.
+     */
+    public java.util.Optional<Path> kcoreDir(PerfData data) {
+        if (kcore != null) {
+            return java.util.Optional.of(kcore);
+        }
+        boolean none = vmlinux == null && archive == null && images.isEmpty() && modules.isEmpty() && kallsyms == null;
+        return none ? data.kcoreDir() : java.util.Optional.empty();
+    }
 
     /** The images asked for; with none, the kcore_dir beside the perf.data when there is one. */
     public List<BaseImage> load(PerfData data) throws IOException {

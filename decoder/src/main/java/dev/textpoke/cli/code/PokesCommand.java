@@ -82,7 +82,8 @@ public final class PokesCommand implements Callable<Integer> {
         return summary.mismatched() > 0 ? ExitStatus.FINDINGS : ExitStatus.OK;
     }
 
-    static Isa isa(PerfData data) throws IOException {
+    /** The instruction set of the recorded machine: the ARCH feature's, x86-64 without one. */
+    public static Isa isa(PerfData data) throws IOException {
         String arch = data.features().string(FeatureId.ARCH).orElse("x86_64");
         return arch.equals("aarch64") || arch.equals("arm64") ? Isa.A64 : Isa.X86_64;
     }

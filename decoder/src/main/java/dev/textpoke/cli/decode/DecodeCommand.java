@@ -14,11 +14,13 @@ import dev.textpoke.isa.InstructionClassifier;
 import dev.textpoke.isa.Isa;
 import dev.textpoke.perf.PerfData;
 import dev.textpoke.pt.decode.DecodeCounts;
+import dev.textpoke.pt.decode.DecodeUnit;
+import dev.textpoke.pt.decode.QueueChunks;
 import dev.textpoke.pt.decode.QueueDecoder;
 import dev.textpoke.pt.decode.TraceSetup;
+import dev.textpoke.pt.decode.UnitPlanner;
+import dev.textpoke.pt.decode.UnitPool;
 import dev.textpoke.pt.flow.BlockCache;
-import dev.textpoke.pt.flow.FlowSink;
-import dev.textpoke.pt.flow.TeeSink;
 import dev.textpoke.pt.perf.AuxQueue;
 import dev.textpoke.pt.perf.IntelPtData;
 import java.io.IOException;
@@ -121,47 +123,27 @@ public final class DecodeCommand implements Callable<Integer> {
                     queues.add(q);
                 }
             }
-            DecodeFormat.Options options = new DecodeFormat.Options(insns, json, range[0], range[1], symbolFilter);
-            List<DecodeCounts> counts = new ArrayList<>();
-            List<QueueLines> sources = new ArrayList<>();
-            List<InstructionClassifier> classifiers = new ArrayList<>();
-            try {
-                for (AuxQueue q : queues) {
-                    InstructionClassifier c = InstructionClassifier.open(Isa.X86_64);
-                    classifiers.add(c);
-                    BlockCache blocks = new BlockCache(timeline, new InstructionCache(timeline, c));
-                    QueueDecoder decoder = new QueueDecoder(pt.queues(), q, setup, blocks);
-                    DecodeCounts n = new DecodeCounts();
-                    counts.add(n);
-                    QueueLines lines = threadCount > 1
-                            ? new ThreadedLines(decoder, "decode-cpu" + q.cpu()) : new QueueLines(decoder);
-                    FlowSink sink = summary ? n
-                            : new TeeSink(n, new DecodeFormat(q.cpu(), timeline, options, lines.target()));
-                    decoder.start(sink);
-                    sources.add(lines);
-                }
-                for (QueueLines l : sources) {
-                    if (l instanceof ThreadedLines t) {
-                        t.start();
+            List<List<DecodeUnit>> units = new ArrayList<>();
+            for (AuxQueue q : queues) {
+                List<DecodeUnit> kept = new ArrayList<>();
+                for (DecodeUnit u : UnitPlanner.plan(pt.queues(), q, setup, UnitPlanner.DEFAULT_UNIT,
+                        QueueChunks.DEFAULT_CHUNK)) {
+                    // Units wholly outside --time are not decoded at all.
+                    if (u.endTime() >= range[0] && u.startTime() <= range[1]) {
+                        kept.add(u);
                     }
                 }
-                OutputStream out = new WriterOutput(spec.commandLine().getOut());
-                LineMerger.merge(sources, out);
-                out.flush();
-            } finally {
-                for (QueueLines l : sources) {
-                    if (l instanceof ThreadedLines t) {
-                        t.stop();
-                    }
-                }
-                classifiers.forEach(InstructionClassifier::close);
+                units.add(kept);
             }
             if (summary) {
-                DecodeCounts total = new DecodeCounts();
-                counts.forEach(total::add);
+                List<DecodeUnit> all = new ArrayList<>();
+                units.forEach(all::addAll);
+                DecodeCounts total = UnitPool.count(all, threadCount, setup, () -> worker(timeline));
                 PrintWriter out = spec.commandLine().getOut();
                 out.print(DecodeSummaryText.format(total, timeline.modificationCount(), json));
                 out.flush();
+            } else {
+                printLines(queues, units, timeline, setup, range, symbolFilter, threadCount);
             }
             if (pt.damage().isPresent()) {
                 InputFormatException d = pt.damage().get();
@@ -170,6 +152,65 @@ public final class DecodeCommand implements Callable<Integer> {
             }
         }
         return ExitStatus.OK;
+    }
+
+    /** Decodes each queue in order (in a thread of its own when there are threads) and merges the lines by time. */
+    private void printLines(List<AuxQueue> queues, List<List<DecodeUnit>> units, CodeTimeline timeline,
+            TraceSetup setup, long[] range, Set<String> symbolFilter, int threadCount) throws IOException {
+        DecodeFormat.Options options = new DecodeFormat.Options(insns, json, range[0], range[1], symbolFilter);
+        List<QueueLines> sources = new ArrayList<>();
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < queues.size(); i++) {
+                AuxQueue q = queues.get(i);
+                UnitPool.Worker w = worker(timeline);
+                open.add(w);
+                QueueDecoder decoder = new QueueDecoder(units.get(i), setup, w.code());
+                open.add(decoder);
+                QueueLines lines = threadCount > 1
+                        ? new ThreadedLines(decoder, "decode-cpu" + q.cpu()) : new QueueLines(decoder);
+                decoder.start(new DecodeFormat(q.cpu(), timeline, options, lines.target()));
+                sources.add(lines);
+            }
+            for (QueueLines l : sources) {
+                if (l instanceof ThreadedLines t) {
+                    t.start();
+                }
+            }
+            OutputStream out = new WriterOutput(spec.commandLine().getOut());
+            LineMerger.merge(sources, out);
+            out.flush();
+        } finally {
+            for (QueueLines l : sources) {
+                if (l instanceof ThreadedLines t) {
+                    t.stop();
+                }
+            }
+            for (AutoCloseable c : open) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // closing caches and files after the output is written: nothing to report
+                }
+            }
+        }
+    }
+
+    /** One thread's code caches: a Capstone handle, decoded instructions and blocks over the timeline. */
+    private static UnitPool.Worker worker(CodeTimeline timeline) {
+        InstructionClassifier c = InstructionClassifier.open(Isa.X86_64);
+        BlockCache blocks = new BlockCache(timeline, new InstructionCache(timeline, c));
+        return new UnitPool.Worker() {
+            @Override
+            public dev.textpoke.pt.flow.CodeBlocks code() {
+                return blocks;
+            }
+
+            @Override
+            public void close() {
+                c.close();
+            }
+        };
     }
 
     private static CodeTimeline baseOnly(List<BaseImage> bases) throws IOException {

@@ -60,7 +60,7 @@ public final class DecodeSummaryText {
         }
         row(sb, "pokes applied", modifications + " (code modifications replayed)");
         row(sb, "switches placed", c.placements() + ": " + c.placedByPackets() + " by the packets, "
-                + c.placedByEstimate() + " by the time estimate (ambiguous)");
+                + c.placedByEstimate() + " by the time estimate (where other readings fit the packets too)");
         row(sb, "placed before the timestamps", c.placedBeforeTimestamp()
                 + " (new code the packets prove while the timestamps were still before the switch)");
         return sb.toString();

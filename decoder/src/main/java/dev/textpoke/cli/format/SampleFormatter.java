@@ -31,7 +31,7 @@ public final class SampleFormatter {
     private static final String[] BRANCH_TYPES = {"N/A", "COND", "UNCOND", "IND", "CALL", "IND_CALL", "RET",
         "SYSCALL", "SYSRET", "COND_CALL", "COND_RET", "ERET", "IRQ", "SERROR", "NO_TX", "EXTEND_ABI"};
     /** perf's {@code branch_new_type_name}, for PERF_BR_EXTEND_ABI. */
-    private static final String[] BRANCH_NEW_TYPES = {"FAULT_ADDR", "FAULT_DATA", "FAULT_INST", "ARCH_1",
+    private static final String[] BRANCH_NEW_TYPES = {"FAULT_ALGN", "FAULT_DATA", "FAULT_INST", "ARCH_1",
         "ARCH_2", "ARCH_3", "ARCH_4", "ARCH_5"};
     private static final int BR_EXTEND_ABI = 15;
 

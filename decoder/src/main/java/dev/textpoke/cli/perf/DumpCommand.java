@@ -39,8 +39,20 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per record (offset, type, size and the decoded fields).")
     boolean json;
 
+    @Option(names = "--pt", description = "Print every Intel PT packet of every AUXTRACE buffer instead of the records,"
+            + " laid out as perf report -D prints them (--json: one object per packet). See docs/intel-pt.md.")
+    boolean pt;
+
     @Override
     public Integer call() throws IOException {
+        if (pt && counts) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pt and --counts do not go together");
+        }
+        if (pt) {
+            try (PerfData data = PerfData.open(file)) {
+                return PtDump.run(data, spec.commandLine().getOut(), spec.commandLine().getErr(), json);
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "dump");
         TreeMap<Long, Long> perType = new TreeMap<>();

@@ -41,7 +41,7 @@ public final class DecodeCounts implements FlowSink {
     @Override
     public void issue(DecodeIssue issue) {
         issues.merge(issue.kind(), 1L, Long::sum);
-        firstIssue.putIfAbsent(issue.kind(), issue);
+        firstIssue.merge(issue.kind(), issue, DecodeCounts::earlier);
     }
 
     @Override
@@ -52,12 +52,20 @@ public final class DecodeCounts implements FlowSink {
         } else {
             placedByEstimate++;
         }
-        if (p.beforeTimestamp()) {
+        if (p.beforeTimestamp() && p.byPackets()) {
             placedBeforeTimestamp++;
         }
     }
 
-    /** Adds another queue's counts (the first issue of each kind stays the earlier-merged one). */
+    /** The earlier of two issues (by time, then offset): what "first" means whatever the merge order. */
+    private static DecodeIssue earlier(DecodeIssue a, DecodeIssue b) {
+        if (a.time() != b.time()) {
+            return a.time() < b.time() ? a : b;
+        }
+        return a.offset() <= b.offset() ? a : b;
+    }
+
+    /** Adds another queue's (or unit's) counts; the result does not depend on the order of adding. */
     public void add(DecodeCounts o) {
         instructions += o.instructions;
         ambiguous += o.ambiguous;
@@ -65,7 +73,7 @@ public final class DecodeCounts implements FlowSink {
             branches[i] += o.branches[i];
         }
         o.issues.forEach((k, v) -> issues.merge(k, v, Long::sum));
-        o.firstIssue.forEach(firstIssue::putIfAbsent);
+        o.firstIssue.forEach((k, v) -> firstIssue.merge(k, v, DecodeCounts::earlier));
         placements += o.placements;
         placedByPackets += o.placedByPackets;
         placedBeforeTimestamp += o.placedBeforeTimestamp;
@@ -130,7 +138,7 @@ public final class DecodeCounts implements FlowSink {
         return placedByEstimate;
     }
 
-    /** Visits where the packets chose the new code while the timestamps were still before the switch. */
+    /** Visits where the packets proved the new code while the timestamps were still before the switch. */
     public long placedBeforeTimestamp() {
         return placedBeforeTimestamp;
     }

@@ -16,7 +16,7 @@ public record TraceSetup(PtConfig config, long tscCtcRatioN, long tscCtcRatioD, 
 
     public static TraceSetup of(IntelPtInfo info, PtConfig config) {
         return new TraceSetup(config, info.tscCtcRatioN(), info.tscCtcRatioD(), (int) info.maxNonTurboRatio(),
-                info.tscConversion(), 256);
+                info.tscConversion(), 32);
     }
 
     /** The same with another TSC conversion (TIME_CONV's, which perf prefers when the file has one). */

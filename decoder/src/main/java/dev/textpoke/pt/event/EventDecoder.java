@@ -56,6 +56,9 @@ public final class EventDecoder {
     private boolean psbHasIp;
     private PtError errorKind;
 
+    // The clock as it was just before the last PSB (where a unit of work can start).
+    private PacketClock.State psbClock;
+
     // Lookahead cache.
     private long lookaheadFrom = -1;
     private long lookaheadTime;
@@ -242,6 +245,7 @@ public final class EventDecoder {
      */
     private EventType psbPlus() {
         long psbOffset = packets.offset();
+        psbClock = clock.state();
         lastIp.reset();
         psbHasIp = false;
         pending = Binding.NONE;
@@ -410,6 +414,11 @@ public final class EventDecoder {
         return execMode;
     }
 
+    /** PSB: the clock just before the PSB packet, from which a decode starting at the PSB continues. */
+    public PacketClock.State psbClock() {
+        return psbClock;
+    }
+
     /** The last CR3 from a PIP. */
     public long cr3() {
         return cr3;
@@ -434,6 +443,11 @@ public final class EventDecoder {
         int txBits;
         long cr3;
         PacketClock clock;
+
+        /** Where the events continue in the buffer: equal for decoders at the same point of the trace. */
+        public long nextOffset() {
+            return nextOffset;
+        }
     }
 
     public void save(Snapshot s) {

@@ -4,6 +4,8 @@ import dev.textpoke.isa.Instruction;
 import dev.textpoke.pt.PtError;
 import dev.textpoke.pt.event.EventDecoder;
 import dev.textpoke.pt.event.EventType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -38,13 +40,13 @@ public final class FlowDecoder {
      * @param returnCompression whether RETs may be compressed into TNT bits (RTIT_CTL.DisRETC clear)
      * @param tscToPerfTime converts the trace's TSC to perf time (ns); modification times are perf times
      * @param cycTiming whether CYC packets refine the time (then the clock is the time estimate)
-     * @param maxCandidates how many candidate runs one uncertain switch may cost before the time
-     *     estimate decides alone
+     * @param maxCandidates how many ways the flow may be followed at once while code changes inside the
+     *     time bounds; beyond that the time estimate decides and the difference is reported ambiguous
      */
     public record Config(boolean returnCompression, LongUnaryOperator tscToPerfTime, boolean cycTiming,
             int maxCandidates) {
         public static Config of(boolean returnCompression, LongUnaryOperator tscToPerfTime) {
-            return new Config(returnCompression, tscToPerfTime, false, 256);
+            return new Config(returnCompression, tscToPerfTime, false, 32);
         }
     }
 
@@ -74,10 +76,10 @@ public final class FlowDecoder {
 
     /** Blocks walked without consuming a packet before the decoder gives up on a loop (perf: 10000 branches). */
     static final int MAX_BLOCKS_WITHOUT_PACKET = 1 << 20;
-    /** Flow events a pair of surviving candidates may run past their horizon to tell themselves apart. */
-    static final int MAX_EXTENSION_EVENTS = 64;
-    /** Events a candidate runs when no timing packet ends the uncertain window. */
-    static final int MAX_CANDIDATE_EVENTS = 4096;
+    /** Blocks all the candidates of one speculation may walk together. */
+    static final long MAX_SPECULATIVE_BLOCKS = 1 << 22;
+    /** Events one speculation may last (a PSB makes candidates meet, at the latest). */
+    static final int MAX_ROUNDS = 1 << 16;
 
     private final EventDecoder events;
     private final CodeBlocks code;
@@ -87,8 +89,15 @@ public final class FlowDecoder {
     private final State s = new State();
     /** The mode the decoder was in when the events ended (to resume with the next chunk). */
     private Mode modeAtEnd = Mode.NO_IP;
-    /** Candidate runs left in the current (outermost) speculation; -1 outside speculation. */
-    private int budget = -1;
+    /** Offset of the PSB after whose PSB+ the decoding stops (the next unit's start), or -1. */
+    private long stopAt = -1;
+    /** The ways the flow may have gone while code changes inside the time bounds; null otherwise. */
+    private List<Candidate> candidates;
+    /** The candidate being advanced. */
+    private Candidate current;
+    private int nextOrder;
+    /** Blocks the candidates of the current speculation may still walk. */
+    private long blockBudget;
 
     public FlowDecoder(EventDecoder events, CodeBlocks code, Config config, FlowSink sink) {
         this.events = events;
@@ -122,6 +131,8 @@ public final class FlowDecoder {
         /** The next block fetch takes the old code without considering a switch (a candidate's choice). */
         boolean declineOnce;
         int blocksWithoutPacket;
+        /** The PSB+ where the unit ends has been handled: stop at the next event. */
+        boolean stopPending;
         final ReturnStack stack = new ReturnStack();
         final EventDecoder.Snapshot events = new EventDecoder.Snapshot();
 
@@ -143,14 +154,31 @@ public final class FlowDecoder {
             now = o.now;
             declineOnce = o.declineOnce;
             blocksWithoutPacket = o.blocksWithoutPacket;
+            stopPending = o.stopPending;
             stack.copyFrom(o.stack);
         }
 
-        /** Whether two candidates would go on identically from here (the events position aside). */
-        boolean sameFlow(State o) {
+        /**
+         * Whether two candidates at the same point of the trace go on identically from here: the
+         * same flow state, and the same code read from now on (time past the same switches).
+         */
+        boolean sameAs(State o) {
             return mode == o.mode && ip == o.ip && tntBits == o.tntBits && tntLeft == o.tntLeft
-                    && target == o.target && fupIp == o.fupIp && stack.sameAs(o.stack);
+                    && target == o.target && targetSuppressed == o.targetSuppressed
+                    && disableAfterBranch == o.disableAfterBranch && fupIp == o.fupIp && fupAbort == o.fupAbort
+                    && fupBinding == o.fupBinding && afterOverflow == o.afterOverflow
+                    && Math.max(tau, lo) == Math.max(o.tau, o.lo) && declineOnce == o.declineOnce
+                    && stopPending == o.stopPending && events.nextOffset() == o.events.nextOffset()
+                    && stack.sameAs(o.stack);
         }
+    }
+
+    /**
+     * Stops decoding once the PSB+ at {@code offset} (in the events' buffer) has been handled and
+     * the flow has walked to its IP: where the next unit of work starts ({@code DecodeUnit}).
+     */
+    public void stopAfterPsbAt(long offset) {
+        stopAt = offset;
     }
 
     /**
@@ -193,6 +221,11 @@ public final class FlowDecoder {
                 return false;
             }
             default -> {
+                if (s.stopPending) {
+                    modeAtEnd = s.mode;
+                    s.mode = Mode.END;
+                    return false;
+                }
                 handle(events.next());
                 return s.mode != Mode.END;
             }
@@ -202,6 +235,16 @@ public final class FlowDecoder {
     // ---- events -------------------------------------------------------------------------------
 
     private void handle(EventType t) {
+        if (stopAt >= 0 && t != EventType.END && events.offset() >= stopAt) {
+            if (t == EventType.PSB && events.offset() == stopAt) {
+                s.stopPending = true;
+            } else {
+                // Past the next unit's start (a resynchronisation skipped its PSB): that unit decodes it.
+                modeAtEnd = s.mode;
+                s.mode = Mode.END;
+                return;
+            }
+        }
         switch (t) {
             case END -> {
                 modeAtEnd = s.mode;
@@ -419,11 +462,18 @@ public final class FlowDecoder {
             s.mode = Mode.NO_IP;
             return;
         }
+        if (candidates != null && --blockBudget < 0) {
+            return;
+        }
         Block b = code.at(s.ip, s.tau);
         if (s.declineOnce) {
             s.declineOnce = false;
         } else if (b.validTo() != Long.MAX_VALUE && b.validTo() <= upperBound()) {
-            speculate(b.validTo());
+            if (candidates == null) {
+                speculate(b.validTo());
+            } else {
+                split(b.validTo());
+            }
             return;
         }
         switch (s.mode) {
@@ -527,12 +577,12 @@ public final class FlowDecoder {
                 mismatch(b.endAddress(), PtError.BAD_QUERY, "a conditional branch where the trace has a TIP");
                 return;
             }
-            case RETURN -> {
-                kind = BranchKind.RETURN;
-                if (!s.stack.isEmpty()) {
-                    s.stack.pop();
-                }
-            }
+            // An uncompressed RET leaves the call stack as it is, as libipt does: the SDM does not say
+            // what the hardware's own stack does then, only that a RET to its top is compressed, so
+            // an uncompressed one is no evidence either way. perf pops at every RET, and loses the
+            // caller's entry after a return that was not to it, such as from an ftrace trampoline
+            // entered through the int3 handler.
+            case RETURN -> kind = BranchKind.RETURN;
             case INDIRECT_JUMP -> kind = BranchKind.JMP;
             case INDIRECT_CALL -> {
                 kind = BranchKind.CALL;
@@ -693,100 +743,154 @@ public final class FlowDecoder {
 
     // ---- speculation --------------------------------------------------------------------------
 
-    /** One way the flow could have gone from an uncertain visit. */
-    private record Candidate(boolean newVersion, State state, SpeculationLog log) {}
-
     /**
      * At a block whose bytes change at {@code switchTime}, inside the current instruction's time
-     * bounds: decodes on with the old and with the new code, each to where the bounds have passed
-     * the switch, and keeps what the packets agree with.
+     * bounds: from here the decoder follows every way the flow could have gone ({@link
+     * Candidate}s), all of them through the same events in lockstep, until one is left: a
+     * candidate the packets contradict drops out; two that reach the same state (the same IP,
+     * stack and trace position, reading the same code from then on) merge, the instructions in
+     * which they differed marked ambiguous. A loop passing the site again splits again ("switch
+     * before visit j"), and the candidates that switched merge as soon as their paths meet, so the
+     * cost grows with the visits, not with their product.
      */
     private void speculate(long switchTime) {
-        long horizon = upperBound();
-        long estimate = estimate(horizon);
-        boolean outermost = budget < 0;
-        if (outermost) {
-            budget = config.maxCandidates();
-        }
-        if (budget < 2) {
-            // Out of candidates: the time estimate decides, and says so.
-            boolean newer = estimate >= switchTime;
-            sink.placement(new Placement(switchTime, s.ip, events.offset(), newer, false, false));
-            decide(newer, switchTime);
-            if (outermost) {
-                budget = -1;
+        candidates = new ArrayList<>();
+        blockBudget = MAX_SPECULATIVE_BLOCKS;
+        Candidate root = new Candidate(nextOrder++);
+        candidates.add(root);
+        current = root;
+        sink = root;
+        split(switchTime);
+        save(root.state);
+        int rounds = 0;
+        while (true) {
+            for (int i = 0; i < candidates.size(); i++) {
+                Candidate c = candidates.get(i);
+                if (c.failed || c.ended) {
+                    continue;
+                }
+                current = c;
+                sink = c;
+                load(c.state);
+                advance(c);
+                save(c.state);
             }
-            return;
+            rounds++;
+            List<Candidate> alive = new ArrayList<>();
+            for (Candidate c : candidates) {
+                if (!c.failed) {
+                    alive.add(c);
+                }
+            }
+            if (alive.isEmpty()) {
+                // None reproduces the packets (damaged trace, wrong code): the contract's choice, errors and all.
+                commit(best(candidates), List.of());
+                return;
+            }
+            alive = merge(alive);
+            boolean allEnded = alive.stream().allMatch(c -> c.ended);
+            if (alive.size() == 1) {
+                commit(alive.get(0), List.of());
+                return;
+            }
+            if (allEnded || blockBudget < 0 || rounds >= MAX_ROUNDS || alive.size() > config.maxCandidates()) {
+                // They cannot be told apart here, or not within the budget: the contract's choice,
+                // its differences with the others ambiguous.
+                Candidate winner = best(alive);
+                List<Candidate> others = new ArrayList<>(alive);
+                others.remove(winner);
+                commit(winner, others);
+                return;
+            }
+            candidates = alive;
         }
-        budget -= 2;
+    }
+
+    /** Splits the current candidate: a new one takes the new code from this visit on, this one keeps the old. */
+    private void split(long switchTime) {
+        long hi = upperBound();
+        boolean preferNew = estimate(hi) >= switchTime;
         long at = events.offset();
-        State base = new State();
-        save(base);
-        FlowSink parent = sink;
-        Candidate old = run(base, false, switchTime, horizon);
-        Candidate neu = run(base, true, switchTime, horizon);
-        sink = parent;
-        Candidate[] survivors = separate(old, neu);
-        boolean preferNew = estimate >= switchTime;
-        Candidate winner;
-        boolean byPackets = survivors.length == 1;
-        if (survivors.length == 1) {
-            winner = survivors[0];
-        } else if (survivors.length == 2) {
-            // Both reproduce the packets: the time estimate chooses, and the difference is ambiguous.
-            winner = survivors[0].newVersion() == preferNew ? survivors[0] : survivors[1];
-            Candidate other = winner == survivors[0] ? survivors[1] : survivors[0];
-            winner.log().markDifferences(other.log());
-        } else {
-            // Neither does (damaged trace, wrong code): the time estimate chooses; its errors stand.
-            winner = preferNew ? neu : old;
-        }
-        boolean beforeTimestamp = winner.newVersion() && base.now < switchTime;
-        sink.placement(new Placement(switchTime, base.ip, at, winner.newVersion(), byPackets,
-                beforeTimestamp));
-        winner.log().replay(sink);
-        load(winner.state());
-        if (outermost) {
-            budget = -1;
-        }
+        Candidate c = current;
+        Candidate neu = c.branch(nextOrder++);
+        neu.decide(new Candidate.Decision(switchTime, s.ip, at, true, s.now < switchTime), !preferNew);
+        c.decide(new Candidate.Decision(switchTime, s.ip, at, false, false), preferNew);
+        long tau = s.tau;
+        s.tau = Math.max(tau, switchTime);
+        save(neu.state);
+        s.tau = tau;
+        s.declineOnce = true;
+        candidates.add(neu);
     }
 
-    private void decide(boolean newer, long switchTime) {
-        if (newer) {
-            s.tau = Math.max(s.tau, switchTime);
-        } else {
-            s.declineOnce = true;
-        }
-    }
-
-    /** Runs one candidate from {@code base} until every event's lower bound has reached the horizon. */
-    private Candidate run(State base, boolean newer, long switchTime, long horizon) {
-        load(base);
-        SpeculationLog log = new SpeculationLog();
-        sink = log;
-        decide(newer, switchTime);
-        runTo(horizon, log);
-        State end = new State();
-        save(end);
-        return new Candidate(newer, end, log);
-    }
-
-    /**
-     * Steps until an event whose lower bound has reached the horizon (its instructions ran after
-     * the switch whichever way the candidate went), a failure, the end, or {@link
-     * #MAX_CANDIDATE_EVENTS} flow events when no timing packet bounds the window.
-     */
-    private void runTo(long horizon, SpeculationLog log) {
-        int eventsLeft = MAX_CANDIDATE_EVENTS;
-        while (!log.failed() && s.mode != Mode.END) {
+    /** Runs a candidate through its walk and the next event (the round's step for every candidate). */
+    private void advance(Candidate c) {
+        while (true) {
+            if (s.mode == Mode.END) {
+                c.ended = true;
+                return;
+            }
             boolean fetching = !isWalking(s.mode);
             if (!step()) {
+                c.ended = true;
                 return;
             }
-            if (fetching && (s.lo >= horizon && horizon != Long.MAX_VALUE || --eventsLeft == 0)) {
+            if (c.failed || fetching || blockBudget < 0) {
                 return;
             }
         }
+    }
+
+    /** Candidates in the same state go on identically: keeps the one the time estimate prefers of each group. */
+    private List<Candidate> merge(List<Candidate> alive) {
+        List<Candidate> kept = new ArrayList<>();
+        for (Candidate c : alive) {
+            Candidate same = null;
+            for (Candidate o : kept) {
+                if (o.state.sameAs(c.state)) {
+                    same = o;
+                    break;
+                }
+            }
+            if (same == null) {
+                kept.add(c);
+            } else if (prefer(c, same)) {
+                c.absorb(same);
+                kept.set(kept.indexOf(same), c);
+            } else {
+                same.absorb(c);
+            }
+        }
+        return kept;
+    }
+
+    private static boolean prefer(Candidate a, Candidate b) {
+        return a.penalty < b.penalty || a.penalty == b.penalty && a.order < b.order;
+    }
+
+    private static Candidate best(List<Candidate> list) {
+        Candidate b = list.get(0);
+        for (Candidate c : list) {
+            if (prefer(c, b)) {
+                b = c;
+            }
+        }
+        return b;
+    }
+
+    /** The winner's output goes to the real sink, and decoding goes on from its state. */
+    private void commit(Candidate winner, List<Candidate> others) {
+        for (Candidate o : others) {
+            winner.absorb(o);
+            if (o.ended != winner.ended || !o.state.sameAs(winner.state)) {
+                winner.markAllAmbiguous();
+            }
+        }
+        candidates = null;
+        current = null;
+        sink = out;
+        winner.replay(out);
+        load(winner.state);
     }
 
     private static boolean isWalking(Mode m) {
@@ -794,50 +898,6 @@ public final class FlowDecoder {
             case WALK_TNT, WALK_TIP, WALK_FUP, WALK_FUP_EVENT, WALK_PSB -> true;
             default -> false;
         };
-    }
-
-    /**
-     * The candidates that agree with the packets. Two that both agree but are in different states
-     * at their horizon are run on, one flow event at a time, until one fails or they meet.
-     */
-    private Candidate[] separate(Candidate a, Candidate b) {
-        boolean okA = !a.log().failed();
-        boolean okB = !b.log().failed();
-        if (okA != okB) {
-            return new Candidate[] {okA ? a : b};
-        }
-        if (!okA) {
-            return new Candidate[0];
-        }
-        Candidate x = a;
-        Candidate y = b;
-        for (int i = 0; i < MAX_EXTENSION_EVENTS && !x.state().sameFlow(y.state())
-                && x.state().mode != Mode.END; i++) {
-            x = extend(x);
-            y = extend(y);
-            if (x.log().failed() != y.log().failed()) {
-                return new Candidate[] {x.log().failed() ? y : x};
-            }
-            if (x.log().failed()) {
-                return new Candidate[0];
-            }
-        }
-        // Keep the extended runs: what was decoded past the horizon belongs to them.
-        return new Candidate[] {x, y};
-    }
-
-    /** Runs a surviving candidate on to its next flow event, logging into the same log. */
-    private Candidate extend(Candidate c) {
-        load(c.state());
-        sink = c.log();
-        do {
-            if (!step()) {
-                break;
-            }
-        } while (isWalking(s.mode) && !c.log().failed());
-        State end = new State();
-        save(end);
-        return new Candidate(c.newVersion(), end, c.log());
     }
 
     private void save(State into) {

@@ -16,6 +16,14 @@ public interface FlowSink {
     void issue(DecodeIssue issue);
 
     /**
+     * The last {@code instructions} reported were decoded while several readings of changing code
+     * fitted the packets and stayed undecided: the instructions not marked ambiguous among them
+     * are common to all the readings, and after them every reading goes on the same way.
+     */
+    default void undecided(long instructions) {
+    }
+
+    /**
      * A code modification whose switch time fell between two timing points was placed by the
      * packets (or by the time estimate, when both versions agreed with them).
      */

@@ -220,7 +220,7 @@ public final class PacketDecoder {
             case 0xc3:
                 need(p, 3, "extended packet");
                 if ((buf[p + 2] & 0xff) != 0x88) {
-                    throw error(PtError.BAD_OPC, p, String.format("no packet has opcode 02 c3 %02x", buf[p + 2] & 0xff));
+                    throw error(PtError.BAD_OPC, p, "no packet has opcode 02 c3 " + hex2(buf[p + 2]));
                 }
                 need(p, 11, "MNT");
                 payload = (long) LE64.get(buf, p + 3);
@@ -279,7 +279,7 @@ public final class PacketDecoder {
                 if ((e & 0x1f) == 0x12) {
                     return ptw(p, e);
                 }
-                throw error(PtError.BAD_OPC, p, String.format("no packet has opcode 02 %02x", e));
+                throw error(PtError.BAD_OPC, p, "no packet has opcode 02 " + hex2(e));
         }
     }
 
@@ -416,7 +416,12 @@ public final class PacketDecoder {
     }
 
     private PtDecodeException badOpcode(int p, int b) {
-        return error(PtError.BAD_OPC, p, String.format("no packet has opcode %02x", b));
+        return error(PtError.BAD_OPC, p, "no packet has opcode " + hex2(b));
+    }
+
+    private static String hex2(int b) {
+        String h = Integer.toHexString(b & 0xff);
+        return h.length() == 1 ? "0" + h : h;
     }
 
     private PtDecodeException error(PtError kind, int p, String problem) {

@@ -200,6 +200,34 @@ public final class AuxQueues implements Closeable {
             pieces.computeIfAbsent((int) r.idx(), k -> new ArrayList<>()).add(new Piece(r, input, recordOffset));
         }
 
+        /**
+         * After damage (a cut file): a piece whose bytes run past the end of its input keeps the
+         * bytes there are; one with none is dropped.
+         */
+        void clipToInputs() {
+            for (List<Piece> list : pieces.values()) {
+                for (int i = list.size() - 1; i >= 0; i--) {
+                    Piece p = list.get(i);
+                    long have;
+                    try {
+                        Path path = p.input().startsWith("(") ? null : Path.of(p.input());
+                        have = path == null || !Files.isRegularFile(path) ? p.r().size()
+                                : Math.max(0, Files.size(path) - p.r().payloadOffset());
+                    } catch (IOException e) {
+                        have = p.r().size();
+                    }
+                    if (have == 0) {
+                        list.remove(i);
+                    } else if (have < p.r().size()) {
+                        PerfRecord.Auxtrace r = p.r();
+                        list.set(i, new Piece(new PerfRecord.Auxtrace(r.header(), have, r.offset(), r.reference(), r.idx(),
+                                r.tid(), r.cpu(), r.reserved(), r.payloadOffset(), r.tail()), p.input(), p.recordOffset()));
+                    }
+                }
+            }
+            pieces.values().removeIf(List::isEmpty);
+        }
+
         void aux(PerfRecord.Aux r, long time, int cpu, int pid, int tid, long id, long recordOffset) {
             aux.add(new Unplaced(time, cpu, pid, tid, id, r, recordOffset));
         }
@@ -230,16 +258,8 @@ public final class AuxQueues implements Closeable {
             List<AuxWrite> all = new ArrayList<>();
             for (Unplaced u : aux) {
                 int q = queueOf(u, perCpu, owner);
-                int index = -1;
-                if (q >= 0 && buffers.containsKey(q)) {
-                    List<AuxBuffer> bs = buffers.get(q);
-                    for (int i = bs.size() - 1; i >= 0; i--) {
-                        if (bs.get(i).holds(u.r().auxOffset())) {
-                            index = i;
-                            break;
-                        }
-                    }
-                }
+                int index = q >= 0 && buffers.containsKey(q) ? holder(buffers.get(q), u.r().auxOffset(), u.r().auxSize())
+                        : -1;
                 AuxWrite w = new AuxWrite(u.time(), u.cpu(), u.pid(), u.tid(), u.r().auxOffset(), u.r().auxSize(),
                         u.r().flags(), q, index, u.recordOffset());
                 writes.computeIfAbsent(q, k -> new ArrayList<>()).add(w);
@@ -252,6 +272,28 @@ public final class AuxQueues implements Closeable {
                         gaps(e.getValue(), ws)));
             }
             return new AuxQueues(out, all, perCpu, snapshot);
+        }
+
+        /**
+         * The piece that holds the AUX range [aux, aux + size): the one whose range contains it
+         * (perf reads the area up to the kernel's aux_head, which moves a whole AUX transaction at
+         * a time), else one it starts in before that piece's last 8 bytes (a piece's padding is
+         * not trace: a range starting there belongs to what follows), else -1.
+         */
+        private static int holder(List<AuxBuffer> bs, long aux, long size) {
+            for (int i = bs.size() - 1; i >= 0; i--) {
+                AuxBuffer b = bs.get(i);
+                if (b.holds(aux) && aux + size - b.auxOffset() <= b.size()) {
+                    return i;
+                }
+            }
+            for (int i = bs.size() - 1; i >= 0; i--) {
+                AuxBuffer b = bs.get(i);
+                if (b.holds(aux) && b.auxEnd() - aux > PADDING) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         /**
@@ -321,6 +363,12 @@ public final class AuxQueues implements Closeable {
 
         /** A gap after which trace resumes at AUX position {@code resume}: in the piece holding it, or the next. */
         private static AuxGap gap(List<AuxBuffer> bs, AuxGap.Reason reason, long aux, long size, long resume, long time) {
+            // A piece starting right there first: the piece before may hold resume in its padding.
+            for (int i = 0; i < bs.size(); i++) {
+                if (bs.get(i).auxOffset() == resume) {
+                    return new AuxGap(reason, aux, size, i, 0, time);
+                }
+            }
             for (int i = bs.size() - 1; i >= 0; i--) {
                 if (bs.get(i).holds(resume)) {
                     return new AuxGap(reason, aux, size, i, resume - bs.get(i).auxOffset(), time);

@@ -23,7 +23,8 @@ import java.util.Optional;
  * a flow decoder needs besides the code.
  *
  * <p>Damage after the AUXTRACE_INFO does not lose what came before it: the pass stops there and
- * {@link #damage()} says where; the queues and sideband hold what was read.
+ * {@link #damage()} says where; the queues and sideband hold what was read, and a piece cut by
+ * the end of a file holds the bytes there are.
  */
 public final class IntelPtData implements Closeable {
     private final IntelPtInfo info;
@@ -99,6 +100,7 @@ public final class IntelPtData implements Closeable {
                 throw e;
             }
             damage = e;
+            aux.clipToInputs();
         }
         if (info == null) {
             throw new PtPerfFormatException(PtPerfFormatException.Kind.NOT_INTEL_PT, data.source(), -1,

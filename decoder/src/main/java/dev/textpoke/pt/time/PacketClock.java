@@ -209,6 +209,32 @@ public final class PacketClock {
         return (ctc / ratioD) * ratioN + ((ctc % ratioD) * ratioN) / ratioD;
     }
 
+    /** The clock's state as a value (for a unit of work that starts in the middle of a trace). */
+    public record State(long timestamp, long tscTimestamp, long refTimestamp, boolean haveTma, boolean fixupLastMtc,
+            long ctcTimestamp, long ctcDelta, int lastMtc, int cbr, long cycRefTimestamp, long cycleCount)
+            implements java.io.Serializable {}
+
+    public State state() {
+        return new State(timestamp, tscTimestamp, refTimestamp, haveTma, fixupLastMtc, ctcTimestamp, ctcDelta,
+                lastMtc, cbr, cycRefTimestamp, cycleCount);
+    }
+
+    /** Takes a state from {@link #state()} of a clock with the same configuration. */
+    public void restore(State st) {
+        timestamp = st.timestamp();
+        tscTimestamp = st.tscTimestamp();
+        refTimestamp = st.refTimestamp();
+        haveTma = st.haveTma();
+        fixupLastMtc = st.fixupLastMtc();
+        ctcTimestamp = st.ctcTimestamp();
+        ctcDelta = st.ctcDelta();
+        lastMtc = st.lastMtc();
+        cbr = 0;
+        cbr(st.cbr());
+        cycRefTimestamp = st.cycRefTimestamp();
+        cycleCount = st.cycleCount();
+    }
+
     /** Makes this clock equal to {@code o} (same configuration assumed). */
     public void copyFrom(PacketClock o) {
         timestamp = o.timestamp;

@@ -9,7 +9,10 @@ import dev.textpoke.io.Bytes;
  * wrote. Cutting a stream into several chunks is what a wrapping AUX area does.
  *
  * @param data     the trace bytes the kernel wrote (perf pads its copy to 8 bytes with PAD packets)
- * @param time     perf time (ns) of the AUX record: when the transaction ended
+ * @param time     perf time (ns) of the AUX record: when the transaction ended, so after every
+ *                 timing packet in {@code data}. perf record reads the bytes then, and the
+ *                 AUXTRACE's reference is this time's TSC: perf's decoder takes the TSC packets'
+ *                 missing top byte from it and does not expect the trace to be newer.
  * @param flags    the AUX record's flags ({@code AuxWrite.TRUNCATED}, {@code PARTIAL}, ...)
  * @param recorded whether perf record copied the bytes (an AUXTRACE follows); false leaves only
  *                 the AUX record, as when a snapshot-mode recording kept no copy of them

@@ -14,6 +14,15 @@ import java.util.function.IntToLongFunction;
  * @param tid the traced thread in per-thread mode, -1 in per-CPU mode
  */
 public record AuxStream(int cpu, int pid, int tid, List<AuxChunk> chunks) {
+    /**
+     * perf record pads each AUXTRACE's bytes to 8 with zeros ({@code PERF_AUXTRACE_RECORD_ALIGNMENT})
+     * and perf decodes a queue's pieces as one stream, so the padding after a chunk lands in the
+     * stream: harmless (PAD packets) when the chunk ends between packets, as a chunk cut at a PSB
+     * does, or when its size is a multiple of 8 (Intel PT's AUX transactions are: quipper's Skylake
+     * ones are of 16), but inside a packet otherwise. The writer pads; where to cut is the caller's.
+     */
+    public static final int ALIGNMENT = 8;
+
     public AuxStream {
         chunks = List.copyOf(chunks);
         if (chunks.isEmpty()) {
@@ -30,13 +39,16 @@ public record AuxStream(int cpu, int pid, int tid, List<AuxChunk> chunks) {
     }
 
     /**
-     * One CPU's trace cut into chunks of {@code chunkSize} bytes (the last may be shorter), as an
-     * AUX area of that size wraps: chunk {@code i} is reported at {@code timeAtEnd.applyAsLong(end)},
-     * where {@code end} is the offset in {@code trace} after its last byte.
+     * One CPU's trace cut into chunks of {@code chunkSize} bytes (a multiple of {@link #ALIGNMENT};
+     * the last chunk may be shorter), as an AUX area of that size wraps: a chunk is reported at
+     * {@code timeAtEnd.applyAsLong(end)}, where {@code end} is the offset in {@code trace} after its
+     * last byte. Packets may straddle chunks, as they straddle a wrapping AUX area; perf 6.1 (on
+     * 64 bits) does not join such a packet and resyncs at the next PSB, so for a file perf must
+     * decode whole, cut between packets (build the chunks and use the constructor).
      */
     public static AuxStream cut(int cpu, Bytes trace, int chunkSize, IntToLongFunction timeAtEnd) {
-        if (chunkSize <= 0) {
-            throw new IllegalArgumentException("chunk size " + chunkSize);
+        if (chunkSize <= 0 || chunkSize % ALIGNMENT != 0) {
+            throw new IllegalArgumentException("chunk size " + chunkSize + " is not a positive multiple of " + ALIGNMENT);
         }
         List<AuxChunk> chunks = new ArrayList<>();
         for (int at = 0; at < trace.length(); at += chunkSize) {

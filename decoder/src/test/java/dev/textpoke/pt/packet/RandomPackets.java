@@ -114,8 +114,16 @@ public final class RandomPackets {
                 IpCompression ipc = all[rnd.nextInt(all.length)];
                 yield new Packet.Ip(t, ipc, rnd.nextLong() & ipc.payloadMask());
             }
-            case MODE_EXEC -> new Packet.ModeExec(rnd.nextBoolean(), rnd.nextBoolean(), rnd.nextBoolean());
-            case MODE_TSX -> new Packet.ModeTsx(rnd.nextBoolean(), rnd.nextBoolean());
+            case MODE_EXEC -> {
+                // CS.L with CS.D is reserved (SDM), not a valid mix
+                boolean csl = rnd.nextBoolean();
+                yield new Packet.ModeExec(csl, !csl && rnd.nextBoolean(), rnd.nextBoolean());
+            }
+            case MODE_TSX -> {
+                // InTX with TXAbort is reserved (SDM)
+                boolean intx = rnd.nextBoolean();
+                yield new Packet.ModeTsx(intx, !intx && rnd.nextBoolean());
+            }
             case PIP -> new Packet.Pip(bits(47) << 5, rnd.nextBoolean());
             case VMCS -> new Packet.Vmcs(bits(40) << 12);
             case OVF -> new Packet.Ovf();

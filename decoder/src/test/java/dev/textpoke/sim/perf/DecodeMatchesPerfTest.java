@@ -79,4 +79,31 @@ class DecodeMatchesPerfTest {
         assertTrue(perfs.size() >= 10, perfs.toString());
         assertEquals(perfs, textpoke(dir));
     }
+
+    @Test
+    void twoCpusMergeByTimeAndTheThreadCountChangesNothing() throws Exception {
+        long t0 = PtPerfDataWriterTest.TSC0;
+        Bytes cpu0 = PtPerfDataWriterTest.end(PtPerfDataWriterTest.start(t0, kernel.at("loop3"))
+                .tnt(PtPerfDataWriterTest.TTNT, 4));
+        Bytes cpu1 = PtPerfDataWriterTest.end(PtPerfDataWriterTest.start(t0 + 2_400, kernel.at("loop3"))
+                .tnt(PtPerfDataWriterTest.TTNT, 4));
+        PtRecording rec = PtRecording.builder(kernel.kcore()).cpus(2)
+                .stream(AuxStream.ofCpu(0, cpu0, PtPerfDataWriterTest.ns(t0) + 5_000))
+                .stream(AuxStream.ofCpu(1, cpu1, PtPerfDataWriterTest.ns(t0) + 6_000))
+                .sideband(new SidebandEvent.ItraceStart(PtPerfDataWriterTest.ns(t0) - 1_000, 0, 0, 0, -1))
+                .sideband(new SidebandEvent.ItraceStart(PtPerfDataWriterTest.ns(t0) - 1_000, 1, 0, 0, -1))
+                .build();
+        Path dir = tmp.resolve("two.data");
+        PtPerfDataWriter.writeDirectory(rec, dir);
+        List<Line> perfs = perf(dir);
+        assertEquals(perfs, textpoke(dir));
+        for (String mode : List.of("--insns", "--json", "--summary")) {
+            CliRun one = CliRun.of("decode", mode, "--threads", "1", dir.toString());
+            CliRun two = CliRun.of("decode", mode, "--threads", "2", dir.toString());
+            assertEquals(0, one.status(), one.err());
+            assertEquals(one.out(), two.out(), mode);
+        }
+        CliRun summary = CliRun.of("decode", "--summary", "--json", dir.toString());
+        assertTrue(summary.out().contains("\"instructions\":" + perfs.size() + ","), summary.out());
+    }
 }
