@@ -11,7 +11,8 @@
 # launcher runs it. On ag also ./textpoke dump FILE against perf report -D -i FILE. On dwarf also
 # both with --hide-call-graph: perf unwinds the sampled user stacks with libdw to print the chain,
 # which textpoke does not (it prints the first frame), so that row compares reading alone.
-# Prints a Markdown table of medians (wall s, user+sys s, peak RSS MB, ratio) and writes it with
+# Prints a Markdown table of medians (wall s, user+sys s, peak RSS MB, ratios of wall and of CPU
+# time: the JVM's compiler threads and a loaded machine move them differently) and writes it with
 # the raw timings to bench/out/sample-pass.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -83,14 +84,14 @@ for shape in "${shapes[@]}"; do
     peer=$([ "$what" = dump ] && echo "perf report -D" || echo "perf script")
     label="$shape ($mb MB): textpoke $what${opt:+ $opt} vs $peer${opt:+ $opt}"
     rows+=("$(awk -v l="$label" -v tw="$tw" -v tc="$tc" -v tr="$tr" -v pw="$pw" -v pc="$pc" -v pr="$pr" 'BEGIN {
-      printf "| %s | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | **%.1f** |", l, tw, tc, tr / 1024, pw, pc, pr / 1024, pw / tw }')")
+      printf "| %s | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | **%.1f** | %.1f |", l, tw, tc, tr / 1024, pw, pc, pr / 1024, pw / tw, pc / tc }')")
   done
 done
 {
   echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $reps repetitions, medians."
   echo
-  echo "| shape and pass | textpoke wall s | textpoke user+sys s | textpoke peak RSS MB | peer wall s | peer user+sys s | peer peak RSS MB | peer wall / textpoke wall |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| shape and pass | textpoke wall s | textpoke user+sys s | textpoke peak RSS MB | peer wall s | peer user+sys s | peer peak RSS MB | peer wall / textpoke wall | peer CPU / textpoke CPU |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${rows[@]}"
 } | tee "$out/sample-pass.md"
 {

@@ -6,8 +6,8 @@
 #
 #   ag           perf record -a -g -F 10000, 24 s, while traces/record/workload.c spins on every
 #                CPU: a system-wide frame-pointer recording of about 100 MB
-#   dwarf        perf record --call-graph dwarf,4096 -F 4000 -m 1024 -- workload, 12 s: user stacks of
-#                4 KB, a few hundred MB
+#   dwarf        perf record --call-graph dwarf -F 4000 -m 1024 -- workload, 15 s: perf's default user
+#                stacks of 8 KB, as a user types it; about 300 MB
 #   tracepoints  perf record -a -e 'sched:*' -e 'irq:*' -e 'timer:*' -e 'raw_syscalls:*', 10 s
 #   big          perf record -a -g -F 50000, 35 s, as bench/perf-reader.sh records its file (and to
 #                the same file, bench/out/perf-reader.data): about 530 MB
@@ -37,7 +37,7 @@ record_ag() {
 }
 
 record_dwarf() {
-  HOME="$home" perf record -q --call-graph dwarf,4096 -F 4000 -m 1024 -o "$out/dwarf.data" -- "$work/workload" -n 12000 >/dev/null
+  HOME="$home" perf record -q --call-graph dwarf -F 4000 -m 1024 -o "$out/dwarf.data" -- "$work/workload" -n 15000 >/dev/null
 }
 
 record_tracepoints() {

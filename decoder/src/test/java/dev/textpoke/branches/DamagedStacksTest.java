@@ -98,7 +98,7 @@ class DamagedStacksTest {
         assertEquals(ExitStatus.BAD_INPUT, summary.status());
         Map<String, Object> s = MiniJson.object(summary.out().strip());
         assertEquals(2L, s.get("samples"));
-        assertEquals(1L, s.get("damaged"));
+        assertEquals(1L, s.get("damaged_stacks"));
 
         CliRun profile = CliRun.of("profile", "--format", "autofdo", dir.toString());
         assertEquals(ExitStatus.BAD_INPUT, profile.status());
@@ -114,8 +114,8 @@ class DamagedStacksTest {
         assertEquals(3L, s.get("samples"));
         // The third sample's oldest branch (outside every image) and the range from its target to
         // the kernel: a stack of one privilege level misses the transition between.
-        assertEquals(2L, s.get("unknown"));
-        assertEquals(0L, s.get("inconsistent"));
+        assertEquals(2L, s.get("unknown_ranges"));
+        assertEquals(0L, s.get("inconsistent_ranges"));
         CliRun text = CliRun.of("branches", "--insns", dir.toString());
         assertEquals(ExitStatus.OK, text.status(), text.err());
         assertTrue(text.out().contains("\t# 12345678: code not known"), text.out());

@@ -163,10 +163,10 @@ class HandTraceGroundTruthTest {
         assertEquals(ExitStatus.OK, summary.status(), summary.err());
         Map<String, Object> sum = MiniJson.object(summary.out().strip());
         assertEquals((long) truth.size(), sum.get("samples"));
-        assertEquals(0L, sum.get("inconsistent"));
-        assertEquals(0L, sum.get("ambiguous"));
-        assertEquals(0L, sum.get("unknown"));
-        assertEquals(shouldBeCorrected, sum.get("corrected"));
+        assertEquals(0L, sum.get("inconsistent_ranges"));
+        assertEquals(0L, sum.get("ambiguous_ranges"));
+        assertEquals(0L, sum.get("unknown_ranges"));
+        assertEquals(shouldBeCorrected, sum.get("corrected_ranges"));
         assertTrue(shouldBeCorrected > 0);
         // perf is wrong exactly on the ranges whose code changed between their run and the sample.
         assertEquals(shouldBeCorrected, perfWrongRanges);

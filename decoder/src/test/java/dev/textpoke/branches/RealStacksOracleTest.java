@@ -101,7 +101,7 @@ class RealStacksOracleTest {
 
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> entries(Map<String, Object> sample) {
-        return (List<Map<String, Object>>) sample.get("branches");
+        return (List<Map<String, Object>>) sample.get("entries");
     }
 
     static long hex(Object s) {

@@ -289,7 +289,7 @@ class SimLbrGroundTruthTest {
             CliRun summary = CliRun.of("branches", "--summary", "--json", dir.toString());
             assertEquals(ExitStatus.OK, summary.status(), summary.err());
             Map<String, Object> sum = MiniJson.object(summary.out().strip());
-            assertEquals(0L, sum.get("inconsistent"), "seed " + seed);
+            assertEquals(0L, sum.get("inconsistent_ranges"), "seed " + seed);
             assertEquals((long) run.samples().size(), sum.get("samples"));
             // The summary counts the ranges --insns lists, with their flags.
             long listed = 0;
@@ -304,8 +304,8 @@ class SimLbrGroundTruthTest {
                 }
             }
             assertEquals(listed, sum.get("ranges"), "seed " + seed);
-            assertEquals(correctedFlags, sum.get("corrected"), "seed " + seed);
-            assertEquals(ambiguousFlags, sum.get("ambiguous"), "seed " + seed);
+            assertEquals(correctedFlags, sum.get("corrected_ranges"), "seed " + seed);
+            assertEquals(ambiguousFlags, sum.get("ambiguous_ranges"), "seed " + seed);
             System.out.println("seed " + seed + ": " + summary.out().strip());
         }
         System.out.printf("simulated LBR: %d ranges, %d instructions, 0 wrong; perf wrong on %d ranges (%d instructions);"

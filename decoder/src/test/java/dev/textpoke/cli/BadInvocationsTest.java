@@ -48,6 +48,8 @@ class BadInvocationsTest {
         System.arraycopy("NOTPERF!".getBytes(StandardCharsets.US_ASCII), 0, b, 0, 8);
         Files.write(badMagic, b);
         String missing = tmp.resolve("no-such.data").toString();
+        Path full = Files.createDirectories(tmp.resolve("full-dir"));
+        Files.writeString(full.resolve("f"), "x");
         int bad = ExitStatus.BAD_INPUT;
         return Stream.of(
                 c(bad, "pokes " + POKES + " --image zz:FILE", "textpoke: --image zz:FILE: not a hex address: zz"),
@@ -71,6 +73,7 @@ class BadInvocationsTest {
                         + " not have CPU attribute set: cannot print 'cpu' field (perf script's message)"),
                 c(bad, "text " + POKES + " --at 1 ffffffff81000000-ffffffff80000000",
                         "textpoke: the range must be 1 byte to 1 MB long: ffffffff81000000-ffffffff80000000"),
+                c(bad, "simulate -o " + full, "textpoke: " + full + " exists and is not an empty directory"),
                 c(bad, "text " + POKES + " --at 1 no_such_function", "textpoke: no symbol no_such_function in the"
                         + " images, nor a region of that name alive at that time"),
                 // Malformed command lines: the problem, the synopsis, where the help is.

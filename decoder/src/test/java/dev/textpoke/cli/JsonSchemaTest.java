@@ -180,11 +180,23 @@ class JsonSchemaTest {
         }
     }
 
+    @org.junit.jupiter.api.io.TempDir
+    static Path scratch;
+
+    /** A fresh, empty directory for a command that writes one ({@code NEWDIR}). */
+    private static String newDirectory() {
+        try {
+            return Files.createTempDirectory(scratch, "out").toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A documented command line as arguments, paths relative to the repository made absolute. */
     static List<String> args(String line, Path trace) {
         List<String> out = new ArrayList<>();
         for (String w : line.substring("textpoke ".length()).split(" +")) {
-            String a = w.equals("TRACE") ? trace.toString() : w;
+            String a = w.equals("TRACE") ? trace.toString() : w.equals("NEWDIR") ? newDirectory() : w;
             Path p = TestTraces.root().resolve(a);
             out.add(!a.startsWith("-") && (a.contains("/") || a.endsWith(".data")) && Files.exists(p)
                     ? p.normalize().toString() : a);

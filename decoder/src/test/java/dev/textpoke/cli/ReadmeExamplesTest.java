@@ -35,6 +35,9 @@ class ReadmeExamplesTest {
     /** How long a command that takes minutes must run without failing. */
     private static final long START_SECONDS = 15;
 
+    /** A path under /tmp at the start of a word (or after = or :) of a command line. */
+    private static final java.util.regex.Pattern TMP_PATH = java.util.regex.Pattern.compile("(^|[\\s=:'\"])/tmp/");
+
     @TempDir
     static Path tmp;
     static Path checkout;
@@ -94,7 +97,13 @@ class ReadmeExamplesTest {
         }
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", c.shell()).directory(checkout.toFile());
+        // What a page writes under /tmp goes to a directory of its own: runs of the tests (and
+        // people) at the same time on one machine do not meet there; a page's commands share it,
+        // so one can read what an earlier one wrote.
+        Path privateTmp = Files.createDirectories(tmp.resolve("tmp-" + c.doc().getFileName()));
+        String shell = TMP_PATH.matcher(c.shell()).replaceAll("$1" + java.util.regex.Matcher.quoteReplacement(
+                privateTmp + "/"));
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", shell).directory(checkout.toFile());
         pb.environment().put("PERF_CONFIG", "/dev/null");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -103,8 +112,10 @@ class ReadmeExamplesTest {
             if (p.waitFor(START_SECONDS, TimeUnit.SECONDS)) {
                 assertEquals(c.status(), p.exitValue(), c + "\n" + Files.readString(err));
             } else {
-                p.descendants().forEach(ProcessHandle::destroy);
-                p.destroy();
+                // Stopped at once, all of it: a gentler signal lets a parent report that its
+                // child was killed, which is not the command failing.
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
                 p.waitFor(30, TimeUnit.SECONDS);
                 assertEquals("", errorLines(err), c + ": ran " + START_SECONDS + " s, and wrote errors");
             }
@@ -117,7 +128,8 @@ class ReadmeExamplesTest {
         }
         assertEquals(c.status(), p.exitValue(), c + "\nstderr: " + Files.readString(err));
         if (!c.expected().isEmpty()) {
-            List<String> actual = Files.readAllLines(out, StandardCharsets.UTF_8);
+            List<String> actual = Files.readAllLines(out, StandardCharsets.UTF_8).stream()
+                    .map(l -> l.replace(privateTmp + "/", "/tmp/")).toList();
             if (!DocCommands.matches(c.expected(), actual)) {
                 fail(c + ": the output is not the one shown.\nshown:\n" + String.join("\n", c.expected())
                         + "\nprinted:\n" + String.join("\n", actual.subList(0, Math.min(actual.size(), 40))));

@@ -65,7 +65,7 @@ public final class BranchJson {
             }
             entries.add(e);
         }
-        j.put("branches", entries);
+        j.put("entries", entries); // as perf_branch_stack names them ("branches" is a map of counts in decode's summary)
         return j.toString();
     }
 
@@ -115,11 +115,14 @@ public final class BranchJson {
     }
 
     public static String summary(BranchSummary s) {
-        return new JsonLine().put("samples", s.samples()).put("damaged", s.damagedStacks())
-                .put("call_stack", s.callStackStacks()).put("filtered", s.filteredStacks())
-                .put("empty", s.emptyStacks()).put("inconsistent_stacks", s.inconsistentStacks())
-                .put("ranges", s.ranges()).put("crossing", s.crossing()).put("corrected", s.corrected())
-                .put("ambiguous", s.ambiguous()).put("inconsistent", s.inconsistent())
-                .put("unknown", s.unknown()).toString();
+        // Counts are named for what they count: "crossing", "corrected", "ambiguous" and "damaged"
+        // are an instruction's flags and a damaged stack's problem elsewhere (docs/json.md: one
+        // JSON type per field name).
+        return new JsonLine().put("samples", s.samples()).put("damaged_stacks", s.damagedStacks())
+                .put("call_stack_stacks", s.callStackStacks()).put("filtered_stacks", s.filteredStacks())
+                .put("empty_stacks", s.emptyStacks()).put("inconsistent_stacks", s.inconsistentStacks())
+                .put("ranges", s.ranges()).put("crossing_ranges", s.crossing())
+                .put("corrected_ranges", s.corrected()).put("ambiguous_ranges", s.ambiguous())
+                .put("inconsistent_ranges", s.inconsistent()).put("unknown_ranges", s.unknown()).toString();
     }
 }

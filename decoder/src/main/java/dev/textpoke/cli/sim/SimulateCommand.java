@@ -1,5 +1,6 @@
 package dev.textpoke.cli.sim;
 
+import dev.textpoke.cli.CommandError;
 import dev.textpoke.cli.ExitStatus;
 import dev.textpoke.cli.Progress;
 import dev.textpoke.cli.format.JsonLine;
@@ -142,7 +143,8 @@ public final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         TraceRecipe recipe = recipe();
         if (Files.exists(output) && (!Files.isDirectory(output) || !isEmpty(output))) {
-            throw new ParameterException(spec.commandLine(), output + " exists and is not an empty directory");
+            // the command line is right; the file system is not as it needs: one line, no synopsis
+            throw new CommandError(output + " exists and is not an empty directory");
         }
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "simulate");
@@ -172,7 +174,9 @@ public final class SimulateCommand implements Callable<Integer> {
             ptBytes += bytes;
             if (json) {
                 out.println(new JsonLine().put("cpu", cpu).put("instructions", counts.kernel[cpu] + counts.user[cpu])
-                        .put("kernel", counts.kernel[cpu]).put("user", counts.user[cpu]).put("pt_bytes", bytes)
+                        // "kernel" is patcher's kernel release: named for what they count (docs/json.md)
+                        .put("kernel_instructions", counts.kernel[cpu]).put("user_instructions", counts.user[cpu])
+                        .put("pt_bytes", bytes)
                         .put("halt", t.halts().get(cpu).name().toLowerCase(java.util.Locale.ROOT)).toString());
             } else {
                 out.printf("cpu %d: %d instructions (%d kernel, %d user), %d PT bytes, stopped: %s%n", cpu,

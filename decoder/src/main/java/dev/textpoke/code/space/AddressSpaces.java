@@ -48,8 +48,13 @@ public final class AddressSpaces {
     @SuppressWarnings("unchecked")
     private final List<Named>[] cachedNames = new List[COMM_CACHE];
     /** The maps of the process asked about last: consecutive frames are of one process. */
-    private int lastPid = Integer.MIN_VALUE;
-    private ProcessMaps lastMaps;
+    /**
+     * Processes' maps behind a small direct-mapped cache: a -a -g pass looks up a process for
+     * every user frame, and the processes of consecutive samples alternate with the CPU.
+     */
+    private static final int MAPS_CACHE = 64;
+    private final int[] cachedPid = new int[MAPS_CACHE];
+    private final ProcessMaps[] cachedMaps = new ProcessMaps[MAPS_CACHE];
     /** Build ids by file name, from the BUILD_ID feature or HEADER_BUILD_ID records. */
     private final Map<String, Bytes> buildIds = new HashMap<>();
 
@@ -150,15 +155,17 @@ public final class AddressSpaces {
 
     /** The mapping holding {@code addr} in process {@code pid} (-1: the kernel) at {@code time}, or null. */
     public Mapping find(int pid, long addr, long time) {
-        ProcessMaps p;
-        if (pid == lastPid && lastMaps != null) {
-            p = lastMaps;
-        } else {
+        int slot = pid & (MAPS_CACHE - 1);
+        ProcessMaps p = cachedMaps[slot];
+        if (p == null || cachedPid[slot] != pid) {
             p = maps.get(pid);
-            lastPid = pid;
-            lastMaps = p;
+            if (p == null) {
+                return null;
+            }
+            cachedPid[slot] = pid;
+            cachedMaps[slot] = p;
         }
-        return p == null ? null : p.find(addr, time);
+        return p.find(addr, time);
     }
 
     /**
@@ -205,8 +212,7 @@ public final class AddressSpaces {
     }
 
     private ProcessMaps process(int pid) {
-        lastMaps = null;
-        lastPid = Integer.MIN_VALUE;
+        // a process's maps, once made, stay the same object: cached entries stay right
         return maps.computeIfAbsent(pid, p -> new ProcessMaps());
     }
 }

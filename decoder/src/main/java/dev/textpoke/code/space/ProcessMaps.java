@@ -33,8 +33,12 @@ final class ProcessMaps {
     private final List<Version> history = new ArrayList<>();
     /** The latest time a change was made at: queries at or after it read {@link #current}. */
     private long changedAt;
-    /** The last current mapping a lookup found: most lookups hit the same few. */
+    /**
+     * The last two current mappings lookups found: most lookups hit the same few, and a call
+     * chain alternates between a program and its libraries.
+     */
     private Version last;
+    private Version before;
     /**
      * The current maps as sorted arrays for lookups, rebuilt after a change: changes are rare
      * (MMAPs) and lookups many (every call chain frame), and a binary search over two arrays is
@@ -54,6 +58,7 @@ final class ProcessMaps {
     void remove(long start, long end, long now) {
         changedAt = now;
         last = null;
+        before = null;
         dirty = true;
         Map.Entry<Long, Version> e = current.lowerEntry(start);
         List<Version> overlapped = new ArrayList<>();
@@ -111,6 +116,12 @@ final class ProcessMaps {
             if (l != null && l.mapping.contains(addr)) {
                 return l.mapping;
             }
+            Version b = before;
+            if (b != null && b.mapping.contains(addr)) {
+                before = l;
+                last = b;
+                return b.mapping;
+            }
             if (dirty) {
                 rebuild();
             }
@@ -127,6 +138,7 @@ final class ProcessMaps {
                 }
             }
             if (hi >= 0 && Long.compareUnsigned(addr, ends[hi]) < 0) {
+                before = last;
                 last = versions[hi];
                 return last.mapping;
             }

@@ -65,7 +65,7 @@ class BranchesCommandTest {
             Matcher m = ENTRY.matcher(line);
             assertTrue(m.matches(), line);
             @SuppressWarnings("unchecked")
-            Map<String, Object> e = ((List<Map<String, Object>>) samples.get(sample).get("branches"))
+            Map<String, Object> e = ((List<Map<String, Object>>) samples.get(sample).get("entries"))
                     .get(Integer.parseInt(m.group(1)));
             assertEquals("0x" + m.group(2), e.get("from"));
             assertEquals("0x" + m.group(4), e.get("to"));
