@@ -47,7 +47,7 @@ perf_home="$work/home"
 mkdir -p "$perf_home"
 
 # Build textpoke, its test classes (the export) and the libipt harness before anything is timed.
-(cd "$root" && mvn -q -B -pl decoder -am -DskipTests package test-compile >&2)
+(cd "$root" && mvn -q -B -pl decoder -am -DskipTests package >&2) # package compiles the tests too (the export)
 make --no-print-directory -s -C "$root/decoder/src/test/c" OUT="$root/decoder/target/ptharness" >&2
 harness="$root/decoder/target/ptharness/ptharness"
 jar="$root/decoder/target/textpoke.jar"
