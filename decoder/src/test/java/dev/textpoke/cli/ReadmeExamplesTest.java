@@ -112,18 +112,14 @@ class ReadmeExamplesTest {
             if (p.waitFor(START_SECONDS, TimeUnit.SECONDS)) {
                 assertEquals(c.status(), p.exitValue(), c + "\n" + Files.readString(err));
             } else {
-                // Stopped at once, all of it: a gentler signal lets a parent report that its
-                // child was killed, which is not the command failing.
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
+                stopTree(p);
                 p.waitFor(30, TimeUnit.SECONDS);
                 assertEquals("", errorLines(err), c + ": ran " + START_SECONDS + " s, and wrote errors");
             }
             return;
         }
         if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            stopTree(p);
             fail(c + ": still running after " + TIMEOUT_SECONDS + " s; a command that takes minutes says so");
         }
         assertEquals(c.status(), p.exitValue(), c + "\nstderr: " + Files.readString(err));
@@ -135,6 +131,19 @@ class ReadmeExamplesTest {
                         + "\nprinted:\n" + String.join("\n", actual.subList(0, Math.min(actual.size(), 40))));
             }
         }
+    }
+
+    /**
+     * Stops a command and everything it started, at once and parents first: a gentler signal, or a
+     * child killed before its parent, lets the parent report that its child died, which is not the
+     * command failing. The tree is listed before anything is killed, so orphans are found too.
+     */
+    private static void stopTree(Process p) {
+        List<ProcessHandle> tree = new java.util.ArrayList<>(List.of(p.toHandle()));
+        for (int i = 0; i < tree.size(); i++) {
+            tree.get(i).children().forEach(tree::add);
+        }
+        tree.forEach(ProcessHandle::destroyForcibly);
     }
 
     /** stderr's lines that say something went wrong (a progress line is not one). */
