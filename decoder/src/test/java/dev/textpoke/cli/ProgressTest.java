@@ -30,14 +30,7 @@ class ProgressTest {
     void progressShowsOnAStderrTerminalWhenStdoutIsAFile() throws Exception {
         Path big = TestTraces.bigPipe(tmp.resolve("big.data"), 2000);
         Path out = tmp.resolve("out.txt");
-        Path typescript = tmp.resolve("typescript");
-        String inner = CliProcess.shell("dump", big.toString()) + " > '" + out + "' < /dev/null";
-        Process p = new ProcessBuilder(List.of("script", "-qefc", inner, typescript.toString()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue());
-        String terminal = Files.readString(typescript, StandardCharsets.UTF_8);
+        String terminal = onStderrTerminal(CliProcess.shell("dump", big.toString()), out, "typescript");
         assertTrue(terminal.contains("\rdump: ") && terminal.contains("% ("), "the progress line: " + terminal);
         assertFalse(Files.readString(out).contains("dump: "), "progress never goes to stdout");
         assertTrue(Files.readString(out).startsWith("0x10 "), "the records went to the file");
@@ -49,17 +42,26 @@ class ProgressTest {
         Path trace = TestTraces.root().resolve("traces/pt/pokes.data");
         for (String mode : List.of("--summary", "--insns")) {
             Path out = tmp.resolve("decode.txt");
-            Path typescript = tmp.resolve("decode-typescript");
-            String inner = CliProcess.shell("decode", mode, trace.toString()) + " > '" + out + "' < /dev/null";
-            Process p = new ProcessBuilder(List.of("script", "-qefc", inner, typescript.toString()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
-            assertTrue(p.waitFor(300, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue());
-            String terminal = Files.readString(typescript, StandardCharsets.UTF_8);
+            String terminal = onStderrTerminal(CliProcess.shell("decode", mode, trace.toString()), out,
+                    "decode-typescript");
             assertTrue(terminal.contains("\rdecode: ") && terminal.contains("units of trace"), mode + ": " + terminal);
             assertFalse(Files.readString(out).contains("decode: "), "progress never goes to stdout");
         }
+    }
+
+    /**
+     * Runs {@code command} with stdout to {@code out}, stdin from /dev/null and stderr on a
+     * pseudo-terminal ({@code script}); checks it succeeded and returns what reached the terminal.
+     */
+    private String onStderrTerminal(String command, Path out, String typescriptName) throws Exception {
+        Path typescript = tmp.resolve(typescriptName);
+        String inner = command + " > '" + out + "' < /dev/null";
+        Process p = new ProcessBuilder(List.of("script", "-qefc", inner, typescript.toString()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        return Files.readString(typescript, StandardCharsets.UTF_8);
     }
 
     @Test
