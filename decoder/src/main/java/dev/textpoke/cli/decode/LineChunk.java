@@ -34,6 +34,13 @@ final class LineChunk {
         ends[lines++] = size;
     }
 
+    /** Empties the chunk for reuse (its arrays stay as large as they grew). */
+    LineChunk clear() {
+        size = 0;
+        lines = 0;
+        return this;
+    }
+
     boolean full() {
         return size >= TARGET_BYTES || lines == MAX_LINES;
     }

@@ -19,6 +19,7 @@ final class LineMerger {
             LineChunk c;
             while ((c = sources.get(0).next()) != null) {
                 out.write(c.bytes, 0, c.size);
+                sources.get(0).recycle(c);
                 written.run();
             }
             return;
@@ -59,6 +60,7 @@ final class LineMerger {
             }
             out.write(c.bytes, c.start(k), c.ends[end - 1] - c.start(k));
             if (end == c.lines) {
+                sources.get(best).recycle(c);
                 written.run();
                 head[best] = sources.get(best).next();
                 line[best] = 0;

@@ -6,14 +6,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * A queue decoded in a thread of its own, a few chunks ahead of the merger (bounded: memory does
+ * A queue decoded in a thread of its own, up to eight chunks ahead of the merger (bounded: memory does
  * not grow with the trace). What the merger receives is exactly what {@link QueueLines} gives in
  * the caller's thread, so the output does not depend on the number of threads.
  */
 final class ThreadedLines extends QueueLines {
     private static final LineChunk END = new LineChunk();
 
-    private final BlockingQueue<LineChunk> ready = new ArrayBlockingQueue<>(4);
+    private final BlockingQueue<LineChunk> ready = new ArrayBlockingQueue<>(8);
     private volatile Throwable failure;
     private final Thread thread;
     private boolean finished;
