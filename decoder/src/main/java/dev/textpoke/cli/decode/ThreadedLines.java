@@ -2,18 +2,29 @@ package dev.textpoke.cli.decode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * A queue decoded in a thread of its own, up to eight chunks ahead of the merger (bounded: memory does
- * not grow with the trace). What the merger receives is exactly what {@link QueueLines} gives in
- * the caller's thread, so the output does not depend on the number of threads.
+ * A queue decoded in a thread of its own, a few batches of chunks ahead of the merger (bounded:
+ * memory does not grow with the trace). What the merger receives is exactly what {@link QueueLines}
+ * gives in the caller's thread, so the output does not depend on the number of threads.
+ *
+ * <p>Chunks go over in batches: the merger is faster than the decoding threads and waits for each
+ * hand-over, and waking a thread that sleeps (in a VM, an interrupt to an idle virtual CPU) for
+ * every 64 KB of lines cost as much CPU time as the decoding itself. A chunk stays small, so that
+ * the lines the merger copies are still in the cache.
  */
 final class ThreadedLines extends QueueLines {
-    private static final LineChunk END = new LineChunk();
+    /** Chunks per hand-over. */
+    static final int BATCH = 16;
+    private static final List<LineChunk> END = List.of();
 
-    private final BlockingQueue<LineChunk> ready = new ArrayBlockingQueue<>(8);
+    private final BlockingQueue<List<LineChunk>> ready = new ArrayBlockingQueue<>(2);
+    private final ArrayDeque<LineChunk> taken = new ArrayDeque<>(BATCH);
     private volatile Throwable failure;
     private final Thread thread;
     private boolean finished;
@@ -30,9 +41,17 @@ final class ThreadedLines extends QueueLines {
 
     private void produce() {
         try {
+            List<LineChunk> batch = new ArrayList<>(BATCH);
             LineChunk c;
             while ((c = super.next()) != null) {
-                ready.put(c);
+                batch.add(c);
+                if (batch.size() == BATCH) {
+                    ready.put(batch);
+                    batch = new ArrayList<>(BATCH);
+                }
+            }
+            if (!batch.isEmpty()) {
+                ready.put(batch);
             }
         } catch (Throwable t) {
             failure = t;
@@ -47,17 +66,20 @@ final class ThreadedLines extends QueueLines {
 
     @Override
     LineChunk next() throws IOException {
+        if (!taken.isEmpty()) {
+            return taken.poll();
+        }
         if (finished) {
             return null;
         }
-        LineChunk c;
+        List<LineChunk> batch;
         try {
-            c = ready.take();
+            batch = ready.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        if (c == END) {
+        if (batch == END) {
             finished = true;
             Throwable t = failure;
             if (t instanceof IOException io) {
@@ -74,7 +96,8 @@ final class ThreadedLines extends QueueLines {
             }
             return null;
         }
-        return c;
+        taken.addAll(batch);
+        return taken.poll();
     }
 
     void stop() {

@@ -184,45 +184,58 @@ class SimulateCommandTest {
                 .filter(l -> l.startsWith("    ./textpoke ") || l.startsWith("    PERF_CONFIG=/dev/null perf "))
                 .map(String::trim).toList();
         assertEquals(2, lines.size(), lines.toString());
-        // README.md shows the same simulate command, so this runs it too.
-        assertTrue(Files.readAllLines(TraceFiles.root().resolve("README.md")).stream()
-                .filter(l -> l.startsWith("    ./textpoke simulate")).allMatch(l -> l.trim().equals(lines.get(0))));
-        Path out = Path.of("/tmp/textpoke-sim.data");
-        assertTrue(lines.get(0).contains(out.toString()));
-        if (Files.exists(out)) {
-            try (Stream<Path> files = Files.walk(out)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
+        // README.md shows the same simulate command but for its output's name, so this runs it too.
+        String withoutOutput = lines.get(0).replaceFirst(" -o \\S+", "");
+        List<String> readme = Files.readAllLines(TraceFiles.root().resolve("README.md")).stream()
+                .filter(l -> l.startsWith("    ./textpoke simulate")).toList();
+        assertFalse(readme.isEmpty());
+        assertTrue(readme.stream().allMatch(l -> l.trim().replaceFirst(" -o \\S+", "").equals(withoutOutput)),
+                readme + " against " + lines.get(0));
+        // The page writes into the working directory; here that is a temporary one.
         List<String> sim = new ArrayList<>(List.of(lines.get(0).split("\\s+")));
         sim.remove(0);
+        int o = sim.indexOf("-o");
+        String name = sim.get(o + 1);
+        assertFalse(Path.of(name).isAbsolute(), "the page's output is a relative path: " + name);
+        Path out = tmp.resolve("docs").resolve(name);
+        sim.set(o + 1, out.toString());
         CliRun r = CliRun.of(sim.toArray(String[]::new));
         assertEquals(0, r.status(), r.err());
         long ran = r.out().lines().filter(l -> l.startsWith("cpu "))
                 .mapToLong(l -> Long.parseLong(l.split(" ")[2])).sum();
         List<String> perfArgs = new ArrayList<>(List.of(lines.get(1).split("\\s+")));
         perfArgs.subList(0, 2).clear();
+        int i = perfArgs.indexOf("-i");
+        assertEquals(name, perfArgs.get(i + 1), "perf reads what simulate wrote");
+        perfArgs.set(i + 1, out.toString());
         PerfTool.Result p = perf.run(perfArgs.toArray(String[]::new));
         assertEquals(0, p.status(), p.err());
         assertEquals(ran, p.out().stream().filter(l -> l.contains(" insn: ")).count());
     }
 
-    /** The benchmark trace's command, run for 1/10,000 of its simulated time. */
+    /** The benchmark traces' commands, each run for a ten-thousandth of its simulated time. */
     @Test
-    void theBigTracesCommandRunsShortened() throws Exception {
-        List<String> big = new ArrayList<>(allCommands().get("\"$dir\""));
-        int d = big.indexOf("--duration");
-        assertEquals("800000000", big.get(d + 1));
-        big.set(d + 1, "80000");
-        int i = big.indexOf("--interrupts");
-        big.set(i + 1, "2");
-        Path out = tmp.resolve("big");
-        List<String> args = new ArrayList<>(List.of("simulate", "-o", out.toString(), "--json"));
-        args.addAll(big);
-        CliRun r = CliRun.of(args.toArray(String[]::new));
-        assertEquals(0, r.status(), r.err());
-        assertEquals(3, r.out().lines().count(), r.out());
-        assertTrue(Files.size(out.resolve("data")) > 10_000);
+    void theBigTracesCommandsRunShortened() throws Exception {
+        int n = 0;
+        for (String line : Files.readAllLines(PT.resolve("generate.sh"))) {
+            Matcher m = SIM.matcher(line.trim());
+            if (!m.matches() || !m.group(1).equals("\"$dir\"")) {
+                continue;
+            }
+            List<String> big = new ArrayList<>(List.of(m.group(2).trim().split("\\s+")));
+            int d = big.indexOf("--duration");
+            big.set(d + 1, Long.toString(Long.parseLong(big.get(d + 1)) / 10_000));
+            int i = big.indexOf("--interrupts");
+            big.set(i + 1, "2");
+            Path out = tmp.resolve("big" + n++);
+            List<String> args = new ArrayList<>(List.of("simulate", "-o", out.toString(), "--json"));
+            args.addAll(big);
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertEquals(0, r.status(), r.err());
+            assertEquals(3, r.out().lines().count(), r.out());
+            assertTrue(Files.size(out.resolve("data")) > 10_000);
+        }
+        assertEquals(2, n, "generate.sh's big and big-mtc");
     }
 
     @Test
