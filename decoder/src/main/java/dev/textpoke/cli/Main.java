@@ -8,6 +8,7 @@ import dev.textpoke.cli.patcher.PatcherCommand;
 import dev.textpoke.cli.perf.DumpCommand;
 import dev.textpoke.cli.perf.InfoCommand;
 import dev.textpoke.cli.perf.SamplesCommand;
+import dev.textpoke.cli.scenario.ScenarioCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Command;
             PokesCommand.class,
             TextCommand.class,
             DecodeCommand.class,
+            ScenarioCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,16 @@
+package dev.textpoke.scenario;
+
+import java.nio.file.Path;
+
+/**
+ * How a scenario run is made.
+ *
+ * @param perf    also decode each x86 kernel trace with perf 6.1 ({@code perf script}) and score it
+ * @param workDir where perf.data directories are written ({@code SCENARIO-PROTOCOL.data}); null for
+ *                a temporary directory removed afterwards
+ */
+public record RunOptions(boolean perf, Path workDir) {
+    public static RunOptions defaults() {
+        return new RunOptions(false, null);
+    }
+}
