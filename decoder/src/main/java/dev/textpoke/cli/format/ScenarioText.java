@@ -6,6 +6,7 @@ import dev.textpoke.scenario.ProtocolResult;
 import dev.textpoke.scenario.WindowStats;
 import dev.textpoke.scenario.score.CpuScore;
 import dev.textpoke.scenario.score.Run;
+import dev.textpoke.scenario.score.RunGroup;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -66,19 +67,28 @@ public final class ScenarioText {
             if (runs.isEmpty()) {
                 continue;
             }
-            sb.append("  stretches, ").append(d.decoder()).append(" replay ").append(replay(d)).append(" (")
-                    .append(runs.size()).append("):\n");
-            for (Run x : runs.subList(0, Math.min(STRETCHES, runs.size()))) {
-                sb.append("    ").append(stretch(x)).append('\n');
+            List<RunGroup> groups = RunGroup.of(runs);
+            sb.append("  ").append(d.decoder()).append(" replay ").append(replay(d)).append(": ").append(runs.size())
+                    .append(" stretches not decoded as they ran, by site and phase:\n");
+            for (RunGroup g : groups.subList(0, Math.min(STRETCHES, groups.size()))) {
+                sb.append("    ").append(group(g)).append('\n');
             }
-            if (runs.size() > STRETCHES) {
-                sb.append("    ... and ").append(runs.size() - STRETCHES).append(" more\n");
+            if (groups.size() > STRETCHES) {
+                sb.append("    ... and ").append(groups.size() - STRETCHES).append(" more groups\n");
             }
         }
         for (String n : r.outcome().notes()) {
             sb.append("  note: ").append(n).append('\n');
         }
         return sb.toString();
+    }
+
+    /** A group of stretches in one line. */
+    public static String group(RunGroup g) {
+        return String.format("%d %s in %d stretch%s on cpu %s from tsc %d: %s (%s)%s", g.instructions(),
+                g.kind().name().toLowerCase(java.util.Locale.ROOT), g.stretches(), g.stretches() == 1 ? "" : "es",
+                g.cpus().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")), g.firstTsc(),
+                g.site(), g.phase(), g.why().isEmpty() ? "" : "; first: " + g.why());
     }
 
     /** A stretch in one line. */

@@ -56,10 +56,18 @@ public final class WaypointDecoder {
     /** Blocks one element's walk may take before the decoder gives up on a loop. */
     private static final int MAX_STEPS = 1 << 16;
 
-    /** @param maxCandidates readings followed at once; beyond that the time estimate decides */
+    /**
+     * @param maxCandidates readings followed at once; beyond that the time estimate decides, and what
+     *     the chosen reading decodes is ambiguous until the next A-Sync puts the decoder back in step
+     */
     public record Config(int maxCandidates) {
+        /**
+         * 256 readings: a loop that passes a site every few instructions visits it dozens of times
+         * between two timestamps, and each visit is a reading of a switch point ("switch before visit
+         * j"), until the waypoints contradict all but one.
+         */
         public static Config defaults() {
-            return new Config(32);
+            return new Config(256);
         }
     }
 
@@ -145,6 +153,8 @@ public final class WaypointDecoder {
         Node log;
         long count;
         boolean undecided;
+        /** Chosen by the estimate among more readings than were followed: ambiguous until the next A-Sync. */
+        boolean guessing;
         final List<long[]> ambiguous = new ArrayList<>();
         final Set<Dec> contested = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -168,6 +178,7 @@ public final class WaypointDecoder {
             c.log = log;
             c.count = count;
             c.undecided = undecided;
+            c.guessing = guessing;
             for (long[] a : ambiguous) {
                 c.ambiguous.add(a.clone());
             }
@@ -215,6 +226,7 @@ public final class WaypointDecoder {
                     }
                 }
                 markAllAmbiguous(b);
+                b.guessing = true;
                 alive = new ArrayList<>(List.of(b));
             }
             if (alive.size() == 1) {
@@ -294,6 +306,8 @@ public final class WaypointDecoder {
                 }
             }
             case SYNC -> {
+                // An A-Sync's address puts a guessed reading back in step (or contradicts it).
+                c.guessing = false;
                 if (c.mode == Mode.IDLE) {
                     c.goal = Goal.TO_ADDRESS;
                     c.goalAddress = v;
@@ -738,6 +752,10 @@ public final class WaypointDecoder {
     private void commit(Cand c) {
         List<Entry> entries = since(c.log, null);
         long at = c.count - instructions(entries).size();
+        if (c.guessing) {
+            c.ambiguous.add(new long[] {at, Long.MAX_VALUE});
+            c.undecided = true;
+        }
         long first = at;
         for (Entry e : entries) {
             if (e instanceof Run r) {

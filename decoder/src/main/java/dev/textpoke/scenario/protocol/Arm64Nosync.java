@@ -114,6 +114,8 @@ public record Arm64Nosync(long storeTicks, long syncTicks) implements Protocol {
         List<Phase> phases = new ArrayList<>();
         for (UnsyncedStores.Store st : stores) {
             long end = Math.max(syncEnd.getOrDefault(st.batch(), st.storeTsc() + 1), ends.get(st.batch()));
+            phases.add(new Phase(st.site(), st.address(), st.batch(), -1, "stored; kick_all_cpus_sync under way", st.storeTsc(),
+                    end));
             tb.modification(new Modification(st.address(), Bytes.wrapOwned(st.before().clone()),
                     Bytes.wrapOwned(st.after().clone()), Switch.window(st.storeTsc(), end), s.patcher(), kindOf(s, st)));
         }

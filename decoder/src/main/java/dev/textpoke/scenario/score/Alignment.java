@@ -12,14 +12,25 @@ import java.util.Map;
  * instructions (the fewest instructions skipped on both sides together, within {@link #REACH}) ends
  * the stretch: the decoded instructions skipped are wrong, the executed ones skipped are missed.
  * A stretch the decoder marked ambiguous is taken whole, and what ran there is the executed
- * instructions up to the next agreement. Executed instructions after the last decoded one are
- * not counted (they ran after the trace's last packet).
+ * instructions up to the next agreement. Of the executed instructions after the last decoded one,
+ * all but the last {@link #TAIL} (which may have run after the trace's last packet) are missed.
  */
 public final class Alignment {
     /** Instructions that must agree for the two sequences to be back in step. */
     static final int ANCHOR = 8;
     /** How far ahead, on either side, an agreement is looked for. */
     static final int REACH = 4096;
+    /** Offsets tried around an ambiguous stretch's own length, and how far their agreement is followed. */
+    static final int NEAR = 48;
+    static final int LONG_ANCHOR = 2048;
+    /** Places compared per search, and decoded instructions counted wrong at once when nothing agrees. */
+    static final int BUDGET = 1 << 16;
+    static final int SKIP = 16;
+    /** Instructions that must agree far ahead, and how many places are tried there. */
+    static final int FAR_ANCHOR = 32;
+    static final int FAR_TRIES = 64;
+    /** Executed instructions after the last decoded one that may have run after the trace's last packet. */
+    static final int TAIL = 64;
     /** Executed instructions shown to the attribution before a stretch. */
     static final int CONTEXT = 16;
 
@@ -54,9 +65,49 @@ public final class Alignment {
         return a.address() == b.address() && a.hex().equals(b.hex());
     }
 
-    /** Whether the sequences agree from {@code t} and {@code j} on for ANCHOR instructions (or to the decode's end). */
-    private boolean agree(int t, int j) {
-        for (int k = 0; k < ANCHOR; k++) {
+    /**
+     * How many executed instructions an ambiguous stretch of {@code length} decoded ones stands for:
+     * among the offsets near {@code length}, the one after which what ran agrees longest with the
+     * decode after the stretch (periodic code agrees for a few instructions at many offsets: a loop
+     * read with another iteration count comes back in step only at its exit), the nearest of equals.
+     */
+    private int alongside(int t, int j, int length) {
+        int best = -1;
+        int bestLen = -1;
+        for (int delta = 0; delta <= NEAR; delta++) {
+            for (int dt : new int[] {length + delta, length - delta}) {
+                if (dt < 0 || t + dt > truth.size()) {
+                    continue;
+                }
+                int len = agreement(t + dt, j, LONG_ANCHOR);
+                if (len > bestLen) {
+                    bestLen = len;
+                    best = dt;
+                }
+                if (delta == 0) {
+                    break;
+                }
+            }
+        }
+        if (bestLen >= ANCHOR || (bestLen >= 0 && j + bestLen >= decoded.size())) {
+            return best;
+        }
+        int[] r = resync(t, j, true);
+        return r != null ? r[0] : Math.max(0, Math.min(truth.size() - t, length));
+    }
+
+    /** How many instructions the sequences agree for from {@code t} and {@code j} (at most {@code max}). */
+    private int agreement(int t, int j, int max) {
+        int k = 0;
+        while (k < max && j + k < decoded.size() && t + k < truth.size() && same(t + k, j + k)) {
+            k++;
+        }
+        return k;
+    }
+
+    /** Whether the sequences agree from {@code t} and {@code j} on for {@code n} instructions (or to the decode's end). */
+    private boolean agree(int t, int j, int n) {
+        for (int k = 0; k < n; k++) {
             if (j + k >= decoded.size()) {
                 return true;
             }
@@ -67,24 +118,51 @@ public final class Alignment {
         return true;
     }
 
-    /** The nearest agreement at or after (t, j): {dt, dj}, or null within the reach. */
+    /**
+     * The nearest agreement at or after (t, j): {dt, dj}, or null. Looked for within growing reaches
+     * (most stretches end within a few instructions), then, for a decode that skipped far ahead (a
+     * resynchronisation after lost trace), at the first later place where the next decoded
+     * instructions agree with what ran for {@link #FAR_ANCHOR} instructions.
+     */
     private int[] resync(int t, int j, boolean decodedFixed) {
-        int best = Integer.MAX_VALUE;
-        int[] found = null;
-        int maxDj = decodedFixed ? 0 : REACH;
-        for (int dj = 0; dj <= maxDj && j + dj < decoded.size() && dj < best; dj++) {
+        for (int reach : new int[] {16, 128, 1024, REACH}) {
+            int[] r = search(t, j, decodedFixed ? 0 : reach, reach);
+            if (r != null) {
+                return r;
+            }
+        }
+        for (int dj = 0; dj <= (decodedFixed ? 0 : FAR_TRIES) && j + dj < decoded.size(); dj++) {
             Decoded d = decoded.get(j + dj);
             List<Integer> at = positions.get(key(d.address(), d.hex()));
             if (at == null) {
                 continue;
             }
-            int from = lowerBound(at, t);
-            for (int p = from; p < at.size(); p++) {
+            for (int p = lowerBound(at, t + REACH), k = 0; p < at.size() && k < FAR_TRIES; p++, k++) {
+                if (agree(at.get(p), j + dj, FAR_ANCHOR)) {
+                    return new int[] {at.get(p) - t, dj};
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The agreement with the fewest instructions skipped, {@code dj <= maxDj} and {@code dt <= maxDt}. */
+    private int[] search(int t, int j, int maxDj, int maxDt) {
+        int best = Integer.MAX_VALUE;
+        int[] found = null;
+        int budget = BUDGET;
+        for (int dj = 0; dj <= maxDj && j + dj < decoded.size() && dj < best && budget > 0; dj++) {
+            Decoded d = decoded.get(j + dj);
+            List<Integer> at = positions.get(key(d.address(), d.hex()));
+            if (at == null) {
+                continue;
+            }
+            for (int p = lowerBound(at, t); p < at.size(); p++) {
                 int dt = at.get(p) - t;
-                if (dt > REACH || dt + dj >= best) {
+                if (dt > maxDt || dt + dj >= best || --budget < 0) {
                     break;
                 }
-                if (agree(at.get(p), j + dj)) {
+                if (agree(at.get(p), j + dj, ANCHOR)) {
                     best = dt + dj;
                     found = new int[] {dt, dj};
                     break;
@@ -124,8 +202,7 @@ public final class Alignment {
                     end++;
                 }
                 ambiguous += end - j;
-                int[] r = end < n ? resync(t, end, true) : null;
-                int dt = r != null ? r[0] : Math.max(0, Math.min(truth.size() - t, end - j));
+                int dt = end < n ? alongside(t, end, end - j) : Math.max(0, Math.min(truth.size() - t, end - j));
                 runs.add(run(Run.Kind.AMBIGUOUS, cpu, j, t, end - j, why));
                 t += dt;
                 j = end;
@@ -139,10 +216,14 @@ public final class Alignment {
             }
             int[] r = resync(t, j, false);
             if (r == null) {
-                // Nothing ahead agrees: this decoded instruction is wrong; look again from the next.
-                runs.add(run(Run.Kind.WRONG, cpu, j, t, 1, why));
-                wrong++;
-                j++;
+                // Nothing ahead agrees: these decoded instructions are wrong; look again after them.
+                int k = 1;
+                while (k < SKIP && j + k < n && !decoded.get(j + k).ambiguous()) {
+                    k++;
+                }
+                runs.add(run(Run.Kind.WRONG, cpu, j, t, k, why));
+                wrong += k;
+                j += k;
                 continue;
             }
             if (r[1] > 0) {
@@ -155,6 +236,11 @@ public final class Alignment {
             }
             t += r[0];
             j += r[1];
+        }
+        // What ran after the decode ended, beyond what can run after the last packet, was not decoded.
+        if (truth.size() - t > TAIL) {
+            runs.add(run(Run.Kind.MISSED, cpu, n, t, truth.size() - t - TAIL, why));
+            missed += truth.size() - t - TAIL;
         }
         return new CpuScore(cpu, truth.size(), n, correct, wrong, ambiguous, missed, desyncs, merge(runs));
     }
