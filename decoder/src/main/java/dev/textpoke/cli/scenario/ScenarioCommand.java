@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
                 + " traces them (Intel PT on x86-64, an ETMv4-style waypoint trace on arm64), decodes the trace with"
                 + " and without replay (and with perf 6.1 on x86), and scores each decode against what ran"
                 + " (docs/scenarios.md)."},
-        subcommands = {ScenarioRunCommand.class})
+        subcommands = {ScenarioRunCommand.class, ScenarioFuzzCommand.class})
 public final class ScenarioCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -20,6 +20,7 @@ import java.util.List;
  */
 final class StaleView implements ViewFactory, ExecutionListener {
     private final long[][] ranges;
+    private final int patcher;
     private CodeView base;
     private ViewFactory.Context context;
     private long[] lastSerial;
@@ -27,9 +28,14 @@ final class StaleView implements ViewFactory, ExecutionListener {
     private final byte[] buf = new byte[15];
     private final byte[] now = new byte[15];
 
-    /** @param ranges the patched sites, as {address, length} */
-    StaleView(List<long[]> ranges) {
+    /**
+     * @param ranges  the patched sites, as {address, length}
+     * @param patcher the CPU that writes: x86 detects stores to code it is about to execute on the
+     *                same CPU (self-modifying code, SDM Vol. 3A 8.1.3), so it sees its own writes
+     */
+    StaleView(List<long[]> ranges, int patcher) {
         this.ranges = ranges.toArray(new long[0][]);
+        this.patcher = patcher;
     }
 
     @Override
@@ -53,7 +59,7 @@ final class StaleView implements ViewFactory, ExecutionListener {
             }
         }
         long seen = lastSerial[cpu];
-        if (!near || seen == Long.MIN_VALUE || seen >= tsc) {
+        if (!near || cpu == patcher || seen == Long.MIN_VALUE || seen >= tsc) {
             return base.fetch(cpu, ip, tsc);
         }
         int n = context.memory().read(ip, seen, WindowSide.NEW, buf, 0, 15);

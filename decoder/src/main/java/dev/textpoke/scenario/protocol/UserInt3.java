@@ -85,7 +85,7 @@ public record UserInt3(boolean membarrier, long syncTicks, long writeTicks) impl
                 ? TrapAction.resumeAt(trapped.address()) : null;
         PatchPlan plan = new PatchPlan(merged.writes(), merged.pokes(), merged.trapHandler().orElse(again),
                 merged.interrupts());
-        StaleView view = new StaleView(ranges);
+        StaleView view = new StaleView(ranges, s.patcher());
         return new Applied(plan, view, List.of(view), Behaviour.coinTosses(), ends,
                 run -> new Outcome(run.announcedCode(), stalePhases(phases, merged, view, s.cpus()), List.of(), List.of()));
     }
