@@ -77,12 +77,17 @@ import java.util.Map;
 public final class ScenarioRunner {
     private ScenarioRunner() {}
 
-    /** The protocols a scenario runs under: those it names, else all. */
+    /** The protocols a scenario runs under: those it names, else all that apply. */
     public static List<Protocol> protocols(Scenario s) {
         if (s.protocols().isEmpty()) {
-            return Protocol.all();
+            return Protocol.all().stream().filter(p -> applies(s, p)).toList();
         }
         return s.protocols().stream().map(Protocol::byName).toList();
+    }
+
+    /** Whether {@code p} applies to {@code s}: its code exists for the protocol's instruction set and privilege. */
+    public static boolean applies(Scenario s, Protocol p) {
+        return s.runsOn(p.isa()) && (s.asm() == null || !p.userSpace());
     }
 
     /**
@@ -92,9 +97,23 @@ public final class ScenarioRunner {
      * @throws IOException when a trace cannot be written or perf fails
      */
     public static ProtocolResult run(Scenario s, Protocol p, RunOptions options) throws IOException {
+        if (!applies(s, p)) {
+            throw new ScenarioFileException(s.file(), -1, 1, ScenarioFileException.Kind.BAD_WORKLOAD, p.name()
+                    + " does not apply: the scenario's assembly is for " + s.asm().sources().keySet()
+                    + (p.userSpace() ? " kernel code" : ""));
+        }
         BuiltProgram bp;
         try {
-            bp = WorkloadCompiler.compile(s.workload(), p.isa(), p.userSpace());
+            if (s.asm() != null) {
+                Path tmp = Files.createTempDirectory("textpoke-asm");
+                try {
+                    bp = dev.textpoke.scenario.workload.AsmCompiler.compile(s.asm(), p.isa(), tmp);
+                } finally {
+                    deleteTree(tmp);
+                }
+            } else {
+                bp = WorkloadCompiler.compile(s.workload(), p.isa(), p.userSpace());
+            }
         } catch (WorkloadException e) {
             throw new ScenarioFileException(s.file(), -1, e.line(), ScenarioFileException.Kind.BAD_WORKLOAD, e.problem());
         }
@@ -200,7 +219,7 @@ public final class ScenarioRunner {
     static List<Interrupt> interrupts(Scenario s, BuiltProgram bp, List<Batch> batches, long start) {
         List<Interrupt> out = new ArrayList<>();
         long end = start + s.duration();
-        for (Workload.Irq q : s.workload().interrupts()) {
+        for (Workload.Irq q : s.interrupts()) {
             int vector = bp.irqVectors().get(q.handler() == null ? "" : q.handler());
             long t = (q.batch() >= 0 ? batches.get(q.batch()).start() : start) + q.at();
             do {

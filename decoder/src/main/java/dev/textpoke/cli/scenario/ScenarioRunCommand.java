@@ -79,7 +79,8 @@ public final class ScenarioRunCommand implements Callable<Integer> {
         RunOptions options = new RunOptions(perf, keep);
         for (Path f : files) {
             Scenario s = ScenarioParser.read(f);
-            List<Protocol> ps = all ? Protocol.all() : !chosen.isEmpty() ? chosen
+            List<Protocol> ps = all ? Protocol.all().stream().filter(p -> ScenarioRunner.applies(s, p)).toList()
+                    : !chosen.isEmpty() ? chosen
                     : s.protocols().isEmpty() ? List.of(Protocol.byName("x86-int3")) : ScenarioRunner.protocols(s);
             List<ProtocolResult> results = new ArrayList<>();
             for (Protocol p : ps) {

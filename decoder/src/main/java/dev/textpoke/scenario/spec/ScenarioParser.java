@@ -2,6 +2,7 @@ package dev.textpoke.scenario.spec;
 
 import dev.textpoke.scenario.protocol.Protocol;
 import dev.textpoke.scenario.spec.ScenarioFileException.Kind;
+import dev.textpoke.scenario.workload.AsmWorkload;
 import dev.textpoke.scenario.workload.Stmt;
 import dev.textpoke.scenario.workload.Workload;
 import java.io.IOException;
@@ -68,7 +69,16 @@ public final class ScenarioParser {
     private Scenario scenario(Json.Value root) throws ScenarioFileException {
         Json.Obj o = object(root, "the scenario");
         allow(o, "the scenario", Set.of("scenario", "description", "seed", "duration", "patcher", "protocols", "timing",
-                "functions", "cpus", "interrupts", "schedule"));
+                "functions", "cpus", "interrupts", "schedule", "asm", "sites", "branches"));
+        if (o.members().containsKey("asm")) {
+            return asmScenario(o);
+        }
+        for (String k : List.of("sites", "branches")) {
+            if (o.members().containsKey(k)) {
+                throw error(o.members().get(k), Kind.UNKNOWN_KEY, "\"" + k + "\" goes with \"asm\": a workload of"
+                        + " functions has its sites in its statements");
+            }
+        }
         String name = string(need(o, "scenario"), "scenario");
         if (!SCENARIO_NAME.matcher(name).matches()) {
             throw error(need(o, "scenario").value(), Kind.BAD_VALUE, "a scenario name is letters, digits, '-', '_' and '.'"
@@ -136,6 +146,132 @@ public final class ScenarioParser {
                 : List.of();
         return new Scenario(name, file, description, seed, duration, patcher, protocols, timing,
                 new Workload(functions, cpus, irqs), keys, schedule);
+    }
+
+    // ---- assembly ---------------------------------------------------------------------------------
+
+    private static final Set<String> SITE_KINDS = Set.of("jump_label", "ftrace", "static_call");
+
+    /** A scenario whose workload is assembly source ({@code asm}), with sites, CPUs and branches by label. */
+    private Scenario asmScenario(Json.Obj o) throws ScenarioFileException {
+        if (o.members().containsKey("functions")) {
+            throw error(o.members().get("functions"), Kind.UNKNOWN_KEY, "a scenario has \"functions\" or \"asm\", not both");
+        }
+        String name = string(need(o, "scenario"), "scenario");
+        if (!SCENARIO_NAME.matcher(name).matches()) {
+            throw error(need(o, "scenario").value(), Kind.BAD_VALUE, "a scenario name is letters, digits, '-', '_' and '.'"
+                    + " (it names files), not \"" + name + "\"");
+        }
+        String description = o.members().containsKey("description") ? string(o.members().get("description"), "description") : "";
+        long seed = o.members().containsKey("seed") ? integer(o.members().get("seed"), Long.MIN_VALUE, Long.MAX_VALUE) : 1;
+        long duration = integer(need(o, "duration"), 1000, MAX_DURATION);
+        Timing timing = o.members().containsKey("timing") ? timing(o.members().get("timing").value()) : Timing.defaults();
+        Json.Obj ao = object(need(o, "asm").value(), "asm");
+        allow(ao, "asm", Set.of("x86_64", "arm64"));
+        if (ao.members().isEmpty()) {
+            throw error(ao, Kind.BAD_VALUE, "asm names no instruction set (x86_64, arm64)");
+        }
+        Map<dev.textpoke.isa.Isa, AsmWorkload.Source> sources = new LinkedHashMap<>();
+        for (Json.Member m : ao.members().values()) {
+            List<String> lines = new ArrayList<>();
+            List<Integer> fileLines = new ArrayList<>();
+            for (Json.Value l : array(m.value(), "an assembly listing (one string per line)").items()) {
+                lines.add(str(l, "an assembly line"));
+                fileLines.add(l.line());
+            }
+            sources.put(m.key().equals("x86_64") ? dev.textpoke.isa.Isa.X86_64 : dev.textpoke.isa.Isa.A64,
+                    new AsmWorkload.Source(lines, fileLines));
+        }
+        List<AsmWorkload.SiteDecl> sites = new ArrayList<>();
+        for (Json.Value v : array(need(o, "sites").value(), "sites").items()) {
+            Json.Obj so = object(v, "a site");
+            allow(so, "a site", Set.of("at", "key", "kind", "target", "targets"));
+            String at = string(need(so, "at"), "at");
+            Json.Member km = need(so, "kind");
+            String kind = string(km, "kind");
+            if (!SITE_KINDS.contains(kind)) {
+                throw error(km.value(), Kind.BAD_VALUE, "a site's kind is jump_label, ftrace or static_call, not " + kind);
+            }
+            Json.Member keyM = need(so, "key");
+            List<String> targets = new ArrayList<>();
+            String target = null;
+            if (kind.equals("static_call")) {
+                for (Json.Value t : array(need(so, "targets").value(), "targets").items()) {
+                    targets.add(str(t, "a target label"));
+                }
+                if (targets.size() < 2) {
+                    throw error(so.members().get("targets"), Kind.BAD_VALUE, "a static call needs at least two targets");
+                }
+                key(keyM, kind, targets, targets.get(0));
+            } else {
+                target = string(need(so, "target"), "target");
+                key(keyM, kind, List.of("false", "true"), "false");
+            }
+            sites.add(new AsmWorkload.SiteDecl(at, string(keyM, "key"), kind, target, targets, v.line()));
+        }
+        List<String> cpus = new ArrayList<>();
+        Json.Member cm = need(o, "cpus");
+        Json.Arr ca = array(cm.value(), "cpus");
+        if (ca.items().isEmpty() || ca.items().size() > MAX_CPUS) {
+            throw error(cm, Kind.BAD_VALUE, "cpus lists 1 to " + MAX_CPUS + " CPUs, not " + ca.items().size());
+        }
+        for (Json.Value v : ca.items()) {
+            cpus.add(str(v, "a CPU (the label it starts at)"));
+        }
+        List<AsmWorkload.BranchDecl> branches = new ArrayList<>();
+        if (o.members().containsKey("branches")) {
+            for (Json.Member b : object(o.members().get("branches").value(), "branches").members().values()) {
+                branches.add(new AsmWorkload.BranchDecl(b.key(), script(b), b.line()));
+            }
+        }
+        int patcher = o.members().containsKey("patcher") ? (int) integer(o.members().get("patcher"), 0, cpus.size() - 1) : 0;
+        List<String> protocols = new ArrayList<>();
+        if (o.members().containsKey("protocols")) {
+            for (Json.Value v : array(o.members().get("protocols").value(), "protocols").items()) {
+                String p = str(v, "a protocol name");
+                if (Protocol.byName(p) == null) {
+                    throw error(v, Kind.UNKNOWN_NAME, "no protocol named " + p + " (" + String.join(", ", Protocol.names()) + ")");
+                }
+                protocols.add(p);
+            }
+        }
+        List<ScheduleEntry> schedule = o.members().containsKey("schedule")
+                ? schedule(o.members().get("schedule").value(), duration) : List.of();
+        List<Workload.Irq> irqs = o.members().containsKey("interrupts")
+                ? interrupts(o.members().get("interrupts").value(), cpus.size(), schedule.size(), duration, null)
+                : List.of();
+        return new Scenario(name, file, description, seed, duration, patcher, protocols, timing, null, keys, schedule,
+                new AsmWorkload(sources, sites, cpus, branches, irqs));
+    }
+
+    /** A branch script: {@code loop N}, {@code chance P}, {@code pattern TTN}, {@code always}, {@code never}. */
+    private dev.textpoke.sim.exec.BranchScript script(Json.Member m) throws ScenarioFileException {
+        String s = string(m, "a branch script").trim();
+        String[] f = s.split("\\s+");
+        try {
+            switch (f[0]) {
+                case "loop" -> {
+                    return dev.textpoke.sim.exec.BranchScript.loop(Integer.parseInt(f[1]));
+                }
+                case "chance" -> {
+                    return dev.textpoke.sim.exec.BranchScript.chance(Double.parseDouble(f[1]));
+                }
+                case "pattern" -> {
+                    return dev.textpoke.sim.exec.BranchScript.pattern(f[1]);
+                }
+                case "always" -> {
+                    return dev.textpoke.sim.exec.BranchScript.always();
+                }
+                case "never" -> {
+                    return dev.textpoke.sim.exec.BranchScript.never();
+                }
+                default -> { }
+            }
+        } catch (RuntimeException e) {
+            // falls through to the message below
+        }
+        throw error(m.value(), Kind.BAD_VALUE, "a branch script is \"loop N\", \"chance P\", \"pattern TTN\","
+                + " \"always\" or \"never\", not \"" + s + "\"");
     }
 
     // ---- statements ------------------------------------------------------------------------------
@@ -309,7 +445,7 @@ public final class ScenarioParser {
             String handler = null;
             if (o.members().containsKey("handler") && !(o.members().get("handler").value() instanceof Json.Null)) {
                 handler = string(o.members().get("handler"), "handler");
-                if (!functions.containsKey(handler)) {
+                if (functions != null && !functions.containsKey(handler)) {
                     throw error(o.members().get("handler").value(), Kind.UNKNOWN_NAME, "no function named " + handler);
                 }
             }

@@ -124,6 +124,15 @@ public final class A64Assembler {
         return branch("bl " + name(target), 0x94000000, FixupKind.IMM26, target);
     }
 
+    /** BL to an absolute address (code assembled elsewhere); its reach is checked now. */
+    public A64Assembler bl(long target) {
+        long words = (target - here()) >> 2;
+        if ((target & 3) != 0 || words < -(1L << 25) || words >= 1L << 25) {
+            throw new IllegalStateException("bl to 0x" + Long.toHexString(target) + " out of reach at 0x" + Long.toHexString(here()));
+        }
+        return word("bl 0x" + Long.toHexString(target), 0x94000000 | (int) (words & 0x03ffffff));
+    }
+
     public A64Assembler bcond(Cond c, Label target) {
         return branch("b." + c.name().toLowerCase(java.util.Locale.ROOT) + " " + name(target),
                 0x54000000 | c.code(), FixupKind.IMM19, target);
