@@ -1,6 +1,7 @@
 package dev.textpoke.scenario;
 
 import dev.textpoke.scenario.score.CpuScore;
+import dev.textpoke.scenario.score.Decoded;
 import java.util.List;
 
 /**
@@ -8,11 +9,14 @@ import java.util.List;
  *
  * @param windows per CPU, for protocols with uncertain windows (else empty)
  * @param note    how the decode was made or why it is missing
+ * @param instructions per CPU, every instruction decoded, when the run kept them ({@link RunOptions#keepDecodes()})
  */
-public record DecoderResult(String decoder, boolean replay, List<CpuScore> cpus, List<WindowStats> windows, String note) {
+public record DecoderResult(String decoder, boolean replay, List<CpuScore> cpus, List<WindowStats> windows, String note,
+        List<List<Decoded>> instructions) {
     public DecoderResult {
         cpus = List.copyOf(cpus);
         windows = List.copyOf(windows);
+        instructions = List.copyOf(instructions);
     }
 
     public long wrong() {

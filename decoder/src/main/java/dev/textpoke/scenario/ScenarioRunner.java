@@ -161,11 +161,11 @@ public final class ScenarioRunner {
                 for (boolean replay : new boolean[] {true, false}) {
                     Map<Integer, Collector> byCpu = PerfDataDecode.decode(perfData, replay);
                     decodes.add(score("textpoke", replay, t, bp, outcome, switches, filter, byCpu,
-                            "textpoke decode" + (replay ? "" : " --no-replay") + " of the perf.data"));
+                            "textpoke decode" + (replay ? "" : " --no-replay") + " of the perf.data", options.keepDecodes()));
                 }
                 if (options.perf()) {
                     Map<Integer, List<Decoded>> perf = PerfScript.run(perfData, dir.resolve("perf-home"), conv);
-                    decodes.add(scorePerf(t, bp, outcome, switches, perf));
+                    decodes.add(scorePerf(t, bp, outcome, switches, perf, options.keepDecodes()));
                 }
             } finally {
                 if (options.workDir() == null) {
@@ -180,7 +180,7 @@ public final class ScenarioRunner {
                 decodes.add(score("textpoke", replay, t, bp, outcome, switches, filter, byCpu,
                         (p.isa() == Isa.X86_64 ? "Intel PT" : "waypoint trace") + " decoded in memory"
                                 + (replay ? " with the " + (p.isa() == Isa.A64 ? "windows" : "announced switches")
-                                        : " over the base image")));
+                                        : " over the base image"), options.keepDecodes()));
             }
         }
         return new ProtocolResult(s, p, bp, batches, t, outcome, truth, decodes, perfData);
@@ -283,8 +283,9 @@ public final class ScenarioRunner {
     // ---- scoring ------------------------------------------------------------------------------------
 
     private static DecoderResult score(String decoder, boolean replay, SimulatedTrace t, BuiltProgram bp, Outcome o,
-            List<Poke> switches, CplFilter filter, Map<Integer, Collector> byCpu, String note) {
+            List<Poke> switches, CplFilter filter, Map<Integer, Collector> byCpu, String note, boolean keep) {
         List<CpuScore> cpus = new ArrayList<>();
+        List<List<Decoded>> kept = new ArrayList<>();
         List<WindowStats> windows = new ArrayList<>();
         SiteAttribution why = new SiteAttribution(bp, o.phases(), switches, decoder);
         for (int cpu = 0; cpu < t.cpus(); cpu++) {
@@ -293,23 +294,30 @@ public final class ScenarioRunner {
             long desyncs = c == null ? 0 : c.issues().stream().filter(ScenarioRunner::desync).count();
             List<Truth> truth = truth(t.groundTruth(), cpu, filter);
             cpus.add(Alignment.score(cpu, truth, decoded, desyncs, why));
+            if (keep) {
+                kept.add(decoded);
+            }
             if (!o.windows().isEmpty()) {
                 windows.add(windowStats(cpu, o.windows(), truth, c == null || !replay ? List.of() : c.placements()));
             }
         }
-        return new DecoderResult(decoder, replay, cpus, windows, note);
+        return new DecoderResult(decoder, replay, cpus, windows, note, kept);
     }
 
     private static DecoderResult scorePerf(SimulatedTrace t, BuiltProgram bp, Outcome o, List<Poke> switches,
-            Map<Integer, List<Decoded>> perf) {
+            Map<Integer, List<Decoded>> perf, boolean keep) {
         List<CpuScore> cpus = new ArrayList<>();
+        List<List<Decoded>> kept = new ArrayList<>();
         SiteAttribution why = new SiteAttribution(bp, o.phases(), switches, "perf");
         for (int cpu = 0; cpu < t.cpus(); cpu++) {
             List<Truth> truth = truth(t.groundTruth(), cpu, CplFilter.KERNEL);
             cpus.add(Alignment.score(cpu, truth, perf.getOrDefault(cpu, List.of()), 0, why));
+            if (keep) {
+                kept.add(perf.getOrDefault(cpu, List.of()));
+            }
         }
         return new DecoderResult("perf", true, cpus, List.of(), String.join(" ", PerfScript.command(Path.of("DATA")))
-                .replace("DATA", "the perf.data"));
+                .replace("DATA", "the perf.data"), kept);
     }
 
     private static boolean desync(DecodeIssue i) {

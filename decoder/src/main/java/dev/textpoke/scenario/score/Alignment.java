@@ -203,7 +203,7 @@ public final class Alignment {
                 }
                 ambiguous += end - j;
                 int dt = end < n ? alongside(t, end, end - j) : Math.max(0, Math.min(truth.size() - t, end - j));
-                runs.add(run(Run.Kind.AMBIGUOUS, cpu, j, t, end - j, why));
+                runs.add(run(Run.Kind.AMBIGUOUS, cpu, j, t, end - j, dt, why));
                 t += dt;
                 j = end;
                 continue;
@@ -221,17 +221,17 @@ public final class Alignment {
                 while (k < SKIP && j + k < n && !decoded.get(j + k).ambiguous()) {
                     k++;
                 }
-                runs.add(run(Run.Kind.WRONG, cpu, j, t, k, why));
+                runs.add(run(Run.Kind.WRONG, cpu, j, t, k, 0, why));
                 wrong += k;
                 j += k;
                 continue;
             }
             if (r[1] > 0) {
-                runs.add(run(Run.Kind.WRONG, cpu, j, t, r[1], why));
+                runs.add(run(Run.Kind.WRONG, cpu, j, t, r[1], 0, why));
                 wrong += r[1];
             }
             if (r[0] > 0) {
-                runs.add(run(Run.Kind.MISSED, cpu, j, t, r[0], why));
+                runs.add(run(Run.Kind.MISSED, cpu, j, t, r[0], r[0], why));
                 missed += r[0];
             }
             t += r[0];
@@ -239,13 +239,13 @@ public final class Alignment {
         }
         // What ran after the decode ended, beyond what can run after the last packet, was not decoded.
         if (truth.size() - t > TAIL) {
-            runs.add(run(Run.Kind.MISSED, cpu, n, t, truth.size() - t - TAIL, why));
+            runs.add(run(Run.Kind.MISSED, cpu, n, t, truth.size() - t - TAIL, truth.size() - t - TAIL, why));
             missed += truth.size() - t - TAIL;
         }
         return new CpuScore(cpu, truth.size(), n, correct, wrong, ambiguous, missed, desyncs, merge(runs));
     }
 
-    private Run run(Run.Kind kind, int cpu, int j, int t, long count, Attribution why) {
+    private Run run(Run.Kind kind, int cpu, int j, int t, long count, long truthCount, Attribution why) {
         long tsc = t < truth.size() ? truth.get(t).tsc() : truth.isEmpty() ? 0 : truth.get(truth.size() - 1).tsc();
         long address = kind == Run.Kind.MISSED || j >= decoded.size()
                 ? (t < truth.size() ? truth.get(t).address() : 0) : decoded.get(j).address();
@@ -253,7 +253,7 @@ public final class Alignment {
         List<Decoded> mine = kind == Run.Kind.MISSED ? List.of()
                 : decoded.subList(j, (int) Math.min(decoded.size(), j + Math.min(count, 64)));
         Attribution.Cause c = why.explain(kind, cpu, tsc, context, mine);
-        return new Run(kind, cpu, j, t, count, tsc, address, c.site(), c.phase(), c.why());
+        return new Run(kind, cpu, j, t, count, truthCount, tsc, address, c.site(), c.phase(), c.why());
     }
 
     /** Adjacent stretches of the same kind and cause become one. */
@@ -262,9 +262,11 @@ public final class Alignment {
         for (Run r : runs) {
             Run last = out.isEmpty() ? null : out.get(out.size() - 1);
             if (last != null && last.kind() == r.kind() && last.site().equals(r.site()) && last.phase().equals(r.phase())
-                    && last.decodedIndex() + (r.kind() == Run.Kind.MISSED ? 0 : last.count()) == r.decodedIndex()) {
+                    && last.decodedIndex() + (r.kind() == Run.Kind.MISSED ? 0 : last.count()) == r.decodedIndex()
+                    && last.truthIndex() + last.truthCount() == r.truthIndex()) {
                 out.set(out.size() - 1, new Run(last.kind(), last.cpu(), last.decodedIndex(), last.truthIndex(),
-                        last.count() + r.count(), last.tsc(), last.address(), last.site(), last.phase(), last.why()));
+                        last.count() + r.count(), last.truthCount() + r.truthCount(), last.tsc(), last.address(), last.site(),
+                        last.phase(), last.why()));
             } else {
                 out.add(r);
             }

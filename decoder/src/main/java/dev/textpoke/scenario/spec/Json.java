@@ -139,7 +139,11 @@ public final class Json {
                         pos++;
                         continue;
                     }
-                    expect('}');
+                    if (!peek('}')) {
+                        throw error("',' or '}' is expected after a value in an object"
+                                + (pos < text.length() ? ", not '" + text.charAt(pos) + "'" : ""));
+                    }
+                    pos++;
                     return new Obj(m, l, o);
                 }
             }
@@ -159,7 +163,11 @@ public final class Json {
                         pos++;
                         continue;
                     }
-                    expect(']');
+                    if (!peek(']')) {
+                        throw error("',' or ']' is expected after a value in an array"
+                                + (pos < text.length() ? ", not '" + text.charAt(pos) + "'" : ""));
+                    }
+                    pos++;
                     return new Arr(items, l, o);
                 }
             }
