@@ -1,6 +1,7 @@
 package dev.textpoke.cli.scenario;
 
 import dev.textpoke.cli.ExitStatus;
+import dev.textpoke.cli.format.ScenarioHtml;
 import dev.textpoke.cli.format.ScenarioJson;
 import dev.textpoke.cli.format.ScenarioText;
 import dev.textpoke.scenario.ProtocolResult;
@@ -50,6 +51,11 @@ public final class ScenarioRunCommand implements Callable<Integer> {
     @Option(names = "--no-perf", description = "Do not decode the x86 perf.data with perf 6.1.")
     boolean noPerf;
 
+    @Option(names = "--html", paramLabel = "OUT", description = "Write one self-contained page per scenario: the scores,"
+            + " each site's state and the protocol's phases over time, each CPU's decode marked right, wrong, ambiguous"
+            + " or missed. OUT is the page for one scenario file, a directory (NAME.html) for several.")
+    Path html;
+
     @Option(names = "--keep", paramLabel = "DIR", description = "Keep the perf.data directories written for x86 kernel"
             + " runs in DIR (SCENARIO-PROTOCOL.data).")
     Path keep;
@@ -96,6 +102,13 @@ public final class ScenarioRunCommand implements Callable<Integer> {
             if (all && !json) {
                 out.print(ScenarioText.table(results));
                 out.flush();
+            }
+            if (html != null) {
+                Path page = files.size() == 1 ? html : html.resolve(s.name() + ".html");
+                if (page.getParent() != null) {
+                    java.nio.file.Files.createDirectories(page.getParent());
+                }
+                java.nio.file.Files.writeString(page, ScenarioHtml.page(results), java.nio.charset.StandardCharsets.UTF_8);
             }
         }
         return ExitStatus.OK;
