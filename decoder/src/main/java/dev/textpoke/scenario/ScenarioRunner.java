@@ -85,9 +85,14 @@ public final class ScenarioRunner {
         return s.protocols().stream().map(Protocol::byName).toList();
     }
 
-    /** Whether {@code p} applies to {@code s}: its code exists for the protocol's instruction set and privilege. */
+    /**
+     * Whether {@code p} applies to {@code s}: its code exists for the protocol's instruction set, and
+     * for a user-space protocol it is statements whose interrupts run no workload code (in user
+     * space an interrupt runs the kernel).
+     */
     public static boolean applies(Scenario s, Protocol p) {
-        return s.runsOn(p.isa()) && (s.asm() == null || !p.userSpace());
+        return s.runsOn(p.isa()) && (!p.userSpace() || s.asm() == null && s.interrupts().stream()
+                .allMatch(q -> q.handler() == null));
     }
 
     /**
@@ -99,8 +104,8 @@ public final class ScenarioRunner {
     public static ProtocolResult run(Scenario s, Protocol p, RunOptions options) throws IOException {
         if (!applies(s, p)) {
             throw new ScenarioFileException(s.file(), -1, 1, ScenarioFileException.Kind.BAD_WORKLOAD, p.name()
-                    + " does not apply: the scenario's assembly is for " + s.asm().sources().keySet()
-                    + (p.userSpace() ? " kernel code" : ""));
+                    + " does not apply: " + (s.asm() != null ? "the scenario's assembly is for " + s.asm().sources().keySet()
+                            + " kernel code" : "its interrupts run workload code, which in user space they cannot"));
         }
         BuiltProgram bp;
         try {

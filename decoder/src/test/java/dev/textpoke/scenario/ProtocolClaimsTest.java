@@ -1,6 +1,8 @@
 package dev.textpoke.scenario;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.textpoke.scenario.protocol.Protocol;
@@ -8,6 +10,7 @@ import dev.textpoke.scenario.protocol.Window;
 import dev.textpoke.scenario.score.CpuScore;
 import dev.textpoke.scenario.score.Run;
 import dev.textpoke.scenario.spec.Scenario;
+import dev.textpoke.scenario.spec.ScenarioFileException;
 import dev.textpoke.scenario.spec.ScenarioParser;
 import java.nio.file.Path;
 import java.util.List;
@@ -97,5 +100,24 @@ class ProtocolClaimsTest {
         ProtocolResult without = run("single-site.json", "user-no-membarrier");
         assertTrue(without.truth().stream().mapToLong(CpuTruth::stale).sum() > 0, "stale executions without membarrier");
         assertTrue(without.decode("textpoke", true).wrong() > 0, "the announced switch is wrong for a stale CPU");
+    }
+
+    @Test
+    void userSpaceProtocolsDoNotApplyWhereInterruptsRunWorkloadCode() throws Exception {
+        // In user space an interrupt enters the kernel, so a scenario whose interrupt handlers call
+        // the patched functions has no user-space reading; its kernel protocols still apply.
+        Scenario irq = ScenarioParser.read(DIR.resolve("irq-in-int3-phase.json"));
+        Scenario plain = ScenarioParser.read(DIR.resolve("single-site.json"));
+        for (String name : List.of("user-membarrier", "user-no-membarrier")) {
+            Protocol p = Protocol.byName(name);
+            assertFalse(ScenarioRunner.applies(irq, p), name);
+            assertTrue(ScenarioRunner.applies(plain, p), name);
+            ScenarioFileException e = assertThrows(ScenarioFileException.class,
+                    () -> ScenarioRunner.run(irq, p, RunOptions.defaults()));
+            assertEquals(ScenarioFileException.Kind.BAD_WORKLOAD, e.kind());
+        }
+        for (String name : List.of("x86-int3", "x86-naive")) {
+            assertTrue(ScenarioRunner.applies(irq, Protocol.byName(name)), name);
+        }
     }
 }
