@@ -8,6 +8,7 @@
  *   ptharness pkt-count  [CONFIG...] TRACE
  *   ptharness insn-count [CONFIG...] TRACE IMAGE@ADDR...
  *   ptharness blk-count  [CONFIG...] TRACE IMAGE@ADDR...
+ *   ptharness insn-batch LIST
  *
  * TRACE is a file of raw Intel PT bytes (one buffer). IMAGE@ADDR loads a raw code file at virtual
  * address ADDR (hex with 0x, or decimal); IMAGE:OFFSET:SIZE@ADDR loads part of one.
@@ -52,6 +53,11 @@
  *   eos                            the trace ended where ptxed prints [end of trace]
  *   error OFFSET IP KIND           decoding failed at trace OFFSET, last instruction IP; the
  *                                  decoder then syncs forward (as ptxed does)
+ *
+ * `insn-batch` runs `insn` once per line of the file LIST, each line holding the arguments
+ * ([CONFIG...] TRACE IMAGE@ADDR..., separated by spaces): for the many small traces of a
+ * differential test, one process instead of one per trace. Each line's output follows a line
+ * "trace N" (N counts lines from 1).
  *
  * Output of `insn-count` and `blk-count`: tight pt_insn_next / pt_blk_next loops (events drained
  * but not printed), one line:  insns N blocks N errors N seconds S  (S: the loop alone, not the
@@ -684,11 +690,51 @@ static int run_blk_count(const struct options *o)
 	return 0;
 }
 
+/* One `insn` run per line of LIST (see the top of this file). */
+static int run_insn_batch(const char *list)
+{
+	size_t size;
+	char *text = (char *) read_file(list, &size);
+	char *copy = malloc(size + 1);
+	if (!copy)
+		die("out of memory for", list);
+	memcpy(copy, text, size);
+	copy[size] = '\0';
+	free(text);
+	int n = 0, rc = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *argv[256];
+		int argc = 0;
+		char *wsave = NULL;
+		for (char *w = strtok_r(line, " \t", &wsave); w; w = strtok_r(NULL, " \t", &wsave)) {
+			if (argc == 256)
+				die("too many arguments on a line of", list);
+			argv[argc++] = w;
+		}
+		if (argc == 0)
+			continue;
+		struct options o;
+		parse_options(argc, argv, &o);
+		uint8_t *trace = read_file(o.trace, &size);
+		o.config.begin = trace;
+		o.config.end = trace + size;
+		printf("trace %d\n", ++n);
+		rc |= run_insn(&o);
+		free(trace);
+	}
+	free(copy);
+	fflush(stdout);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3)
-		die("usage: ptharness packets|insn|pkt-count|insn-count|blk-count [CONFIG...] TRACE [IMAGE@ADDR...]", NULL);
+		die("usage: ptharness packets|insn|insn-batch|pkt-count|insn-count|blk-count [CONFIG...] TRACE [IMAGE@ADDR...]", NULL);
 	const char *mode = argv[1];
+	if (strcmp(mode, "insn-batch") == 0)
+		return run_insn_batch(argv[2]);
 	struct options o;
 	parse_options(argc - 2, argv + 2, &o);
 	size_t size;

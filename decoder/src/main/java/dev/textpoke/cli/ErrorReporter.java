@@ -12,7 +12,8 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Turns exceptions escaping a command into one line on stderr and an exit status: bad input never
- * shows a stack trace. Set {@code TEXTPOKE_DEBUG=1} to see the trace of internal errors.
+ * shows a stack trace, nor the usage (that is for a malformed command line: {@link UsageErrors}).
+ * Set {@code TEXTPOKE_DEBUG=1} to see the trace of internal errors.
  */
 final class ErrorReporter implements IExecutionExceptionHandler {
 
@@ -20,16 +21,27 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
         Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
         var err = cl.getErr();
+        if (t instanceof OutputClosedException closed) {
+            if (closed.brokenPipe()) {
+                return ExitStatus.CLOSED_OUTPUT;
+            }
+            err.println("textpoke: cannot write the output: " + closed.getMessage());
+            return ExitStatus.OUTPUT_ERROR;
+        }
+        if (t instanceof CommandError e) {
+            err.println("textpoke: " + e.getMessage());
+            return ExitStatus.BAD_INPUT;
+        }
         if (t instanceof InputFormatException f) {
             err.println("textpoke: " + f.getMessage());
             return ExitStatus.BAD_INPUT;
         }
         if (t instanceof NoSuchFileException || t instanceof FileNotFoundException) {
-            err.println("textpoke: " + t.getMessage() + ": no such file");
+            err.println("textpoke: " + name(t.getMessage()) + ": no such file");
             return ExitStatus.BAD_INPUT;
         }
         if (t instanceof AccessDeniedException) {
-            err.println("textpoke: " + t.getMessage() + ": permission denied");
+            err.println("textpoke: " + name(t.getMessage()) + ": permission denied");
             return ExitStatus.BAD_INPUT;
         }
         if (t instanceof IOException) {
@@ -43,5 +55,10 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             err.println("textpoke: run with TEXTPOKE_DEBUG=1 for the stack trace, and please report it");
         }
         return ExitStatus.INTERNAL;
+    }
+
+    /** A file name as given; an empty one is shown as {@code ""} so that the line still says something. */
+    private static String name(String file) {
+        return file == null || file.isEmpty() ? "\"\"" : file;
     }
 }

@@ -1,6 +1,8 @@
 package dev.textpoke.cli;
 
 import dev.textpoke.cli.arm64.ValidateArm64Command;
+import dev.textpoke.cli.branches.BranchesCommand;
+import dev.textpoke.cli.branches.ProfileCommand;
 import dev.textpoke.cli.code.PokesCommand;
 import dev.textpoke.cli.code.TextCommand;
 import dev.textpoke.cli.decode.DecodeCommand;
@@ -9,6 +11,7 @@ import dev.textpoke.cli.perf.DumpCommand;
 import dev.textpoke.cli.perf.InfoCommand;
 import dev.textpoke.cli.perf.SamplesCommand;
 import dev.textpoke.cli.scenario.ScenarioCommand;
+import dev.textpoke.cli.sim.SimulateCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,16 +21,18 @@ import picocli.CommandLine.Command;
  * package of their family ({@code cli.perf}, {@code cli.code}, ...); formatting is in {@code
  * cli.format}. This package tree is the only place in textpoke that prints.
  *
- * <p>Exit status: 0 success; 1 the command ran and found what it reports as a failure (for
- * example an unsafe patch); 2 bad usage or bad input (a one-line message naming the file, the
- * byte offset and the problem); 70 an internal error.
+ * <p>Exit status ({@link ExitStatus}): 0 success; 1 the command ran and found what it reports as a
+ * failure (for example an unsafe patch); 2 bad usage or bad input (a one-line message naming the
+ * file, the byte offset and the problem); 70 an internal error; 141 the reader of standard output
+ * went away (as a shell reports perf killed by SIGPIPE).
  */
 @Command(
         name = "textpoke",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Replays Linux kernel code patching over a time-indexed model of kernel text"
-                + " and decodes branch traces across it.",
+        description = "Reads perf.data files completely, and keeps a time-indexed model of Linux kernel"
+                + " text with every code modification (TEXT_POKE: jump labels, ftrace, kprobes, BPF)"
+                + " applied at its time.",
         subcommands = {
             CommandLine.HelpCommand.class,
             InfoCommand.class,
@@ -38,6 +43,9 @@ import picocli.CommandLine.Command;
             PokesCommand.class,
             TextCommand.class,
             DecodeCommand.class,
+            BranchesCommand.class,
+            ProfileCommand.class,
+            SimulateCommand.class,
             ScenarioCommand.class,
         })
 public final class Main implements Runnable {
@@ -56,14 +64,49 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorReporter());
+        cl.setParameterExceptionHandler(new UsageErrors());
         return cl;
     }
 
+    /**
+     * The command line for {@code args}: when they name a subcommand, that subcommand alone, named
+     * {@code textpoke NAME} (picocli builds the model of every subcommand it is given, by
+     * reflection, and that was most of a short command's start-up); otherwise the whole.
+     */
+    static CommandLine commandLineFor(String[] args, PrintWriter out, PrintWriter err) {
+        if (args.length > 0) {
+            for (Class<?> sub : Main.class.getAnnotation(Command.class).subcommands()) {
+                Command c = sub.getAnnotation(Command.class);
+                if (c != null && c.name().equals(args[0]) && sub != CommandLine.HelpCommand.class) {
+                    try {
+                        CommandLine cl = new CommandLine(sub.getDeclaredConstructor().newInstance());
+                        cl.setCommandName("textpoke " + c.name());
+                        cl.setOut(out);
+                        cl.setErr(err);
+                        cl.setExecutionExceptionHandler(new ErrorReporter());
+                        cl.setParameterExceptionHandler(new UsageErrors());
+                        return cl;
+                    } catch (ReflectiveOperationException e) {
+                        break; // the whole command line will say what is wrong
+                    }
+                }
+            }
+        }
+        return commandLine(out, err);
+    }
+
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, false);
+        PrintWriter out = StandardOutput.open();
         PrintWriter err = new PrintWriter(System.err, true);
-        int status = commandLine(out, err).execute(args);
-        out.flush();
+        CommandLine cl = commandLineFor(args, out, err);
+        int status = cl == null ? ExitStatus.INTERNAL
+                : cl.getCommandName().equals("textpoke") ? cl.execute(args)
+                : cl.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        try {
+            out.flush();
+        } catch (OutputClosedException e) {
+            status = e.brokenPipe() ? ExitStatus.CLOSED_OUTPUT : ExitStatus.OUTPUT_ERROR;
+        }
         System.exit(status);
     }
 }

@@ -3,9 +3,10 @@ package dev.textpoke.cli;
 import java.io.PrintWriter;
 
 /**
- * Progress for long work, on stderr and only when stderr is a terminal: a single line rewritten
- * in place at most a few times a second, erased by {@link #done()}. When stderr is not a
- * terminal (pipes, CI, tests) it prints nothing.
+ * Progress for long work, on stderr and only when stderr is a terminal (whatever stdin and stdout
+ * are: {@code textpoke dump big.data > out.txt} shows it): a single line rewritten in place at most
+ * a few times a second, erased by {@link #done()}. When stderr is not a terminal (pipes, CI, tests)
+ * it prints nothing.
  */
 public final class Progress {
     private static final long MIN_INTERVAL_NANOS = 200_000_000L;
@@ -22,9 +23,14 @@ public final class Progress {
         this.label = label;
     }
 
-    /** Progress on {@code err}, shown only when the process has a terminal. */
+    /** Progress on {@code err}, shown only when the process's standard error is a terminal. */
     public static Progress onTerminal(PrintWriter err, String label) {
-        return new Progress(err, System.console() != null, label);
+        return new Progress(err, Terminal.isTerminal(Terminal.STDERR), label);
+    }
+
+    /** Progress on {@code err} when {@code shown}; for tests and callers that decided themselves. */
+    public static Progress of(PrintWriter err, String label, boolean shown) {
+        return new Progress(err, shown, label);
     }
 
     /** Reports {@code done} out of {@code total} units ({@code total <= 0}: unknown). */

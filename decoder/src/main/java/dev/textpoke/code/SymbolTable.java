@@ -9,9 +9,10 @@ import java.util.Optional;
  * The base images' symbols sorted by address, for symbol+offset. Symbols without a size (kallsyms)
  * extend to the next symbol; the last such one to the page after the one it starts in, as perf's
  * {@code symbols__fixup_end} does. Among symbols at one address the one perf keeps is preferred
- * ({@code choose_best_symbol} in {@code tools/perf/util/symbol.c}): a sized one, then the one with
- * fewer leading underscores, then the longer name; then the first by name. So an address that
- * {@code _text}, {@code _stext} and a function share is the function's. Immutable.
+ * ({@code symbols__fixup_duplicate} with {@code choose_best_symbol}, tools/perf/util/symbol.c, run
+ * after {@code symbols__fixup_end}): a sized one (of several, the one with fewer leading
+ * underscores, then the longer name, then the first by name); among unsized ones (kallsyms), the
+ * last one listed, which fixing the ends left the only one with a length. Immutable.
  */
 final class SymbolTable {
     private static final long PAGE = 4096;
@@ -25,11 +26,19 @@ final class SymbolTable {
         for (BaseImage image : images) {
             all.addAll(image.symbols());
         }
-        all.sort(Comparator.comparing(Symbol::address, Long::compareUnsigned)
-                .thenComparing(Comparator.comparingLong(Symbol::size).reversed())
-                .thenComparingInt(SymbolTable::leadingUnderscores)
-                .thenComparing(Comparator.comparingInt((Symbol s) -> s.name().length()).reversed())
-                .thenComparing(Symbol::name));
+        // Stable: symbols at one address keep the order they were listed in.
+        all.sort(Comparator.comparing(Symbol::address, Long::compareUnsigned));
+        for (int i = 0; i < all.size();) {
+            int j = i;
+            while (j < all.size() && all.get(j).address() == all.get(i).address()) {
+                j++;
+            }
+            if (j - i > 1) {
+                // The lookup answers with the first symbol at an address: put perf's choice there.
+                java.util.Collections.swap(all, i, i + preferred(all.subList(i, j)));
+            }
+            i = j;
+        }
         int n = all.size();
         address = new long[n];
         end = new long[n];
@@ -49,6 +58,22 @@ final class SymbolTable {
             }
         }
     }
+
+    /** Which of several symbols at one address (in their input order) perf keeps. */
+    private static int preferred(List<Symbol> same) {
+        int best = -1;
+        for (int k = 0; k < same.size(); k++) {
+            Symbol s = same.get(k);
+            if (s.size() > 0 && (best < 0 || BY_PREFERENCE.compare(s, same.get(best)) < 0)) {
+                best = k;
+            }
+        }
+        return best >= 0 ? best : same.size() - 1;
+    }
+
+    private static final Comparator<Symbol> BY_PREFERENCE = Comparator.comparingInt(SymbolTable::leadingUnderscores)
+            .thenComparing(Comparator.comparingInt((Symbol s) -> s.name().length()).reversed())
+            .thenComparing(Symbol::name);
 
     private static int leadingUnderscores(Symbol s) {
         int n = 0;

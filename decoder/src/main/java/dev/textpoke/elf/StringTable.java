@@ -28,8 +28,21 @@ final class StringTable {
         }
         int start = (int) offset;
         int end = start;
-        while (end < limit && data.get(end) != 0) {
-            end++;
+        if (data.hasArray()) {
+            // the common case, scanned without a bounds-checked get per byte: a library's debug
+            // file has some 10,000 names, read while the program is still starting
+            byte[] a = data.array();
+            int base = data.arrayOffset();
+            while (end < limit && a[base + end] != 0) {
+                end++;
+            }
+            if (end < limit) {
+                return new String(a, base + start, end - start, StandardCharsets.UTF_8);
+            }
+        } else {
+            while (end < limit && data.get(end) != 0) {
+                end++;
+            }
         }
         if (end == limit) {
             throw new ElfFormatException(source, reportAt, ElfFormatException.Kind.BAD_STRING,

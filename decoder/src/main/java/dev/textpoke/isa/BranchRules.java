@@ -8,4 +8,14 @@ interface BranchRules {
      */
     Decoded classify(int id, byte[] code, int offset, int size, long address, String mnemonic,
             String operands);
+
+    /**
+     * An instruction Capstone 4 does not decode but a trace decoder meets, recognised by its bytes;
+     * null when these bytes are not one.
+     *
+     * @param length how many bytes from {@code offset} are available
+     */
+    default Decoded unknownToCapstone(byte[] code, int offset, int length, long address) {
+        return null;
+    }
 }

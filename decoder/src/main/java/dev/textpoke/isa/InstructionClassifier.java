@@ -73,7 +73,8 @@ public final class InstructionClassifier implements AutoCloseable {
         args.putLong(16, address);
         if (!CapstoneLibrary.cs_disasm_iter(state.handle, state.args, state.sizeArg, state.addressArg,
                 state.insn)) {
-            return new Undecodable(address, n);
+            Decoded known = rules.unknownToCapstone(code, offset, n, address);
+            return known != null ? known : new Undecodable(address, n);
         }
         ByteBuffer out = state.insnView;
         int id = out.getInt(CapstoneLibrary.INSN_ID);

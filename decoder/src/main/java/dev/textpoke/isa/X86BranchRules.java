@@ -9,7 +9,8 @@ import static capstone.X86_const.*;
  *
  * <p>Capstone 4 predates FRED and decodes ERETS ({@code F2 0F 01 CA}) and ERETU ({@code F3 0F 01 CA})
  * as CLAC with a prefix; they are recognised here by their bytes (Intel FRED specification) and
- * classified as far transfers.
+ * classified as far transfers. It does not know PTWRITE ({@code F3 [REX.W] 0F AE /4}), which Intel
+ * PT traces meet with its PTW packets: that one is decoded here from its bytes.
  */
 final class X86BranchRules implements BranchRules {
 
@@ -87,6 +88,74 @@ final class X86BranchRules implements BranchRules {
         }
         int shift = 64 - 8 * n;
         return n == 0 ? 0 : (v << shift) >> shift;
+    }
+
+    @Override
+    public Decoded unknownToCapstone(byte[] code, int offset, int length, long address) {
+        return ptwrite(code, offset, length, address);
+    }
+
+    private static final String[] REG64 = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+        "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"};
+    private static final String[] REG32 = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
+        "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"};
+
+    /**
+     * PTWRITE r/m32 or r/m64 (SDM Vol. 2B): an F3 prefix, REX, 0F AE and a ModRM with reg 4; its
+     * length follows from the ModRM, SIB and displacement (Vol. 2A, 2.1.5).
+     */
+    private static Decoded ptwrite(byte[] code, int offset, int length, long address) {
+        int end = offset + length;
+        int i = offset;
+        boolean rep = false;
+        int rex = 0;
+        while (i < end) {
+            int b = code[i] & 0xff;
+            if (b == 0xf3) {
+                rep = true;
+            } else if (!(b == 0x66 || b == 0x67 || b == 0x2e || b == 0x36 || b == 0x3e || b == 0x26
+                    || b == 0x64 || b == 0x65)) {
+                break;
+            }
+            i++;
+        }
+        if (i < end && (code[i] & 0xf0) == 0x40) {
+            rex = code[i++] & 0xff;
+        }
+        if (!rep || i + 3 > end || (code[i] & 0xff) != 0x0f || (code[i + 1] & 0xff) != 0xae) {
+            return null;
+        }
+        int modrm = code[i + 2] & 0xff;
+        if ((modrm >> 3 & 7) != 4) {
+            return null;
+        }
+        int mod = modrm >> 6;
+        int rm = modrm & 7;
+        int n = i + 3 - offset;
+        String operands;
+        if (mod == 3) {
+            int r = rm | (rex & 1) << 3;
+            operands = (rex & 8) != 0 ? REG64[r] : REG32[r];
+        } else {
+            if (rm == 4) {
+                if (i + 4 > end) {
+                    return null;
+                }
+                int base = code[i + 3] & 7;
+                n++;
+                if (mod == 0 && base == 5) {
+                    n += 4;
+                }
+            } else if (mod == 0 && rm == 5) {
+                n += 4;
+            }
+            n += mod == 1 ? 1 : mod == 2 ? 4 : 0;
+            operands = ""; // the memory operand is not rendered: the length is what decoding needs
+        }
+        if (n > length) {
+            return null;
+        }
+        return new Instruction(address, n, "ptwrite", operands, BranchClass.NONE, false, 0);
     }
 
     /** "erets" / "eretu" when the bytes are F2/F3 0F 01 CA (Capstone 4 says "clac"). */

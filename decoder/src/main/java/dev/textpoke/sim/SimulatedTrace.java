@@ -350,7 +350,7 @@ public final class SimulatedTrace {
             return this;
         }
 
-        /** Whether the PT model logs every packet, not only timing packets, PSBs and OVFs (default no). */
+        /** Whether the PT model logs every packet, not only PSB+, TSC, TMA, MTC, CBR and OVF (default no). */
         public Builder logAllPackets(boolean on) {
             logAllPackets = on;
             return this;

@@ -98,13 +98,17 @@ class ChangeTimesTest {
     }
 
     @Test
-    void anAddressThatAFunctionAndTextMarkersShareIsTheFunctions() throws Exception {
-        // perf's choose_best_symbol: fewer leading underscores, then the longer name.
+    void anAddressSeveralSymbolsShareIsNamedAsPerfNamesIt() throws Exception {
+        // perf fixes kallsyms symbols' ends before dropping duplicates (symbols__fixup_end, then
+        // symbols__fixup_duplicate): of several at one address only the last listed has a length,
+        // and choose_best_symbol keeps it. Of sized ones: fewer leading underscores, longer name.
         CodeTimeline t = CodeTimeline.builder().image(new BaseImage("k", List.of(new ImageSegment(TEXT,
                 Bytes.of(new byte[64]))), List.of(new Symbol("_text", TEXT, 0), new Symbol("_stext", TEXT, 0),
-                new Symbol("do_sys_open", TEXT, 0), new Symbol("do_it", TEXT + 16, 0), new Symbol("do_it2", TEXT + 16, 0))))
+                new Symbol("do_sys_open", TEXT, 0), new Symbol("do_it2", TEXT + 16, 0), new Symbol("_it", TEXT + 16, 0),
+                new Symbol("__sized", TEXT + 32, 8), new Symbol("sized_too", TEXT + 32, 8), new Symbol("plain", TEXT + 32, 0))))
                 .build();
         assertEquals("do_sys_open+0x4", t.symbolize(TEXT + 4, 0).orElseThrow().toString());
-        assertEquals("do_it2", t.symbolize(TEXT + 16, 0).orElseThrow().toString());
+        assertEquals("_it", t.symbolize(TEXT + 16, 0).orElseThrow().toString());
+        assertEquals("sized_too+0x1", t.symbolize(TEXT + 33, 0).orElseThrow().toString());
     }
 }

@@ -85,6 +85,11 @@ class InstructionClassifierTest {
                 v("6690", 2, BranchClass.NONE, -1, "2-byte NOP (66 90)"),
                 v("0f1f440000", 5, BranchClass.NONE, -1, "NOP r/m32 (5-byte NOP)"),
                 v("f30f1efa", 4, BranchClass.NONE, -1, "ENDBR64"),
+                v("f3480faee0", 5, BranchClass.NONE, -1, "PTWRITE r/m64 (F3 REX.W 0F AE /4, rax)"),
+                v("f30faee1", 4, BranchClass.NONE, -1, "PTWRITE r/m32 (ecx)"),
+                v("f3480fae6424f8", 7, BranchClass.NONE, -1, "PTWRITE m64 ([rsp-8]: SIB, disp8)"),
+                v("f30fae2510000000", 8, BranchClass.NONE, -1, "PTWRITE m32 ([rip+0x10]: disp32)"),
+                v("f3410faea080000000", 9, BranchClass.NONE, -1, "PTWRITE m32 ([r8+0x80]: REX.B, disp32)"),
                 v("4889e5", 3, BranchClass.NONE, -1, "MOV r/m64, r64"));
     }
 
@@ -192,8 +197,8 @@ class InstructionClassifierTest {
                 byte[] code = HexFormat.of().parseHex((String) a.get()[0]);
                 Capstone.CsInsn[] expected = binding.disasm(code, AT, 1);
                 Instruction actual = (Instruction) x86.classify(code, AT);
-                if (actual.mnemonic().startsWith("eret")) {
-                    continue; // our FRED override
+                if (actual.mnemonic().startsWith("eret") || actual.mnemonic().equals("ptwrite")) {
+                    continue; // decoded by us: FRED returns, and PTWRITE that Capstone 4 does not know
                 }
                 assertEquals(expected[0].size, actual.length());
                 assertEquals(expected[0].mnemonic, actual.mnemonic());

@@ -11,7 +11,8 @@ import java.io.IOException;
  * subclass), never as an unchecked {@code IndexOutOfBoundsException}, {@code
  * BufferUnderflowException} or {@code NegativeArraySizeException}.
  *
- * <p>The message is one line: {@code <source>: at byte <offset> (0x<hex>): <problem>}.
+ * <p>The message is one line: {@code <source>: at byte <offset> (0x<hex>): <problem>}, or {@code
+ * <source>: <problem>} when the offset is unknown.
  */
 public class InputFormatException extends IOException {
     private static final long serialVersionUID = 1L;
@@ -37,8 +38,8 @@ public class InputFormatException extends IOException {
     }
 
     private static String format(String source, long offset, String problem) {
-        String where = offset < 0 ? "" : " at byte " + offset + " (0x" + Long.toHexString(offset) + ")";
-        return source + ":" + where + ": " + problem;
+        String where = offset < 0 ? "" : " at byte " + offset + " (0x" + Long.toHexString(offset) + "):";
+        return source + ":" + where + " " + problem;
     }
 
     /** The input as the user named it. */

@@ -4,6 +4,7 @@ import dev.textpoke.io.ByteWindow;
 import dev.textpoke.io.Bytes;
 import dev.textpoke.perf.PerfFormatException.Kind;
 import dev.textpoke.perf.event.EventSet;
+import dev.textpoke.perf.feature.FeatureId;
 import dev.textpoke.perf.feature.Features;
 import dev.textpoke.perf.file.AttrSection;
 import dev.textpoke.perf.file.FileAttr;
@@ -71,6 +72,7 @@ public final class PerfData implements Closeable {
     private final List<Path> dataFiles;
     private final Path kcoreDir;
     private final List<PerfFormatException> warnings = new ArrayList<>();
+    private final List<PerfFormatException> notes = new ArrayList<>();
     private ByteWindow pipeWindow;
     private boolean pipeTaken;
 
@@ -105,13 +107,28 @@ public final class PerfData implements Closeable {
         if (STDIN.equals(path)) {
             return openStream(System.in, "(stdin)");
         }
+        if (path.isEmpty()) {
+            // Path.of("") is the current directory: an empty argument must not read ./data.
+            throw new java.nio.file.NoSuchFileException(path);
+        }
         return open(Path.of(path));
     }
 
-    /** As {@link #open(String)} for a path. */
+    /**
+     * As {@link #open(String)} for a path. A FIFO is read as a pipe-mode stream, as perf reads
+     * one; another special file (a character device) is refused by name.
+     */
     public static PerfData open(Path path) throws IOException {
         if (Files.isDirectory(path)) {
             return openDirectory(path);
+        }
+        if (!Files.isRegularFile(path) && Files.exists(path)) {
+            String kind = SpecialFile.kind(path);
+            if (kind.equals(SpecialFile.FIFO)) {
+                return openStream(new java.io.FileInputStream(path.toFile()), path.toString());
+            }
+            throw new PerfFormatException(Kind.BAD_MAGIC, path.toString(), -1,
+                    "not a perf.data file: a " + kind);
         }
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         try {
@@ -161,6 +178,16 @@ public final class PerfData implements Closeable {
                 source, h.order(), h, attrs, ch, size, null, dataFiles, kcore);
         // Damage after the data (a cut file) must not hide the records: keep it as a warning.
         try {
+            if (h.data().size() == 0) {
+                // perf record killed before it wrote the header again: perf warns and reads the
+                // records to the end (util/header.c, perf_session__read_header). The feature
+                // table would start at data.offset + 0, in the records: there is none.
+                d.notes.add(new PerfFormatException(Kind.BAD_SIZE, source, FileHeader.OFF_DATA_SIZE,
+                        "the data size is 0 (perf record did not finish?): the records are read to the end"
+                                + " of the file, and the " + h.features().size() + " features the header lists"
+                                + " were never written"));
+                return d;
+            }
             d.readFeatureTable();
             SessionMetadata.applyEventDesc(d.events, d.features);
             SessionMetadata.applyGroups(d.events, d.features);
@@ -173,7 +200,8 @@ public final class PerfData implements Closeable {
     private static PerfData openDirectory(Path dir) throws IOException {
         Path data = dir.resolve("data");
         if (!Files.isRegularFile(data)) {
-            throw new java.nio.file.NoSuchFileException(data.toString());
+            throw new PerfFormatException(Kind.BAD_MAGIC, dir.toString(), -1,
+                    "a directory, but not a perf.data directory: it has no file named data");
         }
         List<Path> parts = new ArrayList<>();
         try (var s = Files.list(dir)) {
@@ -239,9 +267,23 @@ public final class PerfData implements Closeable {
         while (t.hasRemaining() && channel.read(t, at + t.position()) >= 0) {
             // fill
         }
+        // A section that does not lie within the file is damage (a cut file, a wrong table):
+        // perf skips it silently; here it is left out of the features and named once.
+        List<String> outside = new ArrayList<>();
+        long firstBad = -1;
         for (int i = 0; i < ids.size(); i++) {
             FileSection s = new FileSection(t.getLong(i * 16), t.getLong(i * 16 + 8));
-            features.addSection(ids.get(i), s, at + i * 16L);
+            if (s.within(fileSize)) {
+                features.addSection(ids.get(i), s, at + i * 16L);
+            } else {
+                outside.add(FeatureId.displayName(ids.get(i)));
+                firstBad = firstBad < 0 ? at + i * 16L : firstBad;
+            }
+        }
+        if (!outside.isEmpty()) {
+            throw new PerfFormatException(Kind.BAD_FEATURE, source, firstBad, outside.size() + " of the "
+                    + ids.size() + " feature sections lie past the end of the " + fileSize + "-byte file (cut?),"
+                    + " and are not read: " + String.join(" ", outside));
         }
     }
 
@@ -293,11 +335,20 @@ public final class PerfData implements Closeable {
 
     /**
      * Damage found while opening that does not stop the records from being read: a feature table
-     * outside the file (a cut file), a malformed EVENT_DESC or GROUP_DESC. The features are then
-     * missing (or events unnamed, ungrouped).
+     * or feature sections outside the file (a cut file), a malformed EVENT_DESC or GROUP_DESC. The
+     * features are then missing (or events unnamed, ungrouped). A tool reports them after what it
+     * could read, as damage.
      */
     public List<PerfFormatException> warnings() {
         return List.copyOf(warnings);
+    }
+
+    /**
+     * What is unusual but not damage, said as perf says it: a data size of 0 in the header (perf
+     * record did not finish), for which the records are read to the end of the file.
+     */
+    public List<PerfFormatException> notes() {
+        return List.copyOf(notes);
     }
 
     /** Size of the file in bytes, or -1 for standard input. */

@@ -6,7 +6,7 @@ import dev.textpoke.code.image.KallsymsTable;
 import dev.textpoke.code.image.KcoreDir;
 import dev.textpoke.code.image.PerfArchive;
 import dev.textpoke.code.image.RawImage;
-import dev.textpoke.io.InputFormatException;
+import dev.textpoke.cli.CommandError;
 import dev.textpoke.perf.PerfData;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The base images of the code timeline: {@code --kcore}, {@code --vmlinux}, {@code --archive},
- * {@code --image}, {@code --module} (with {@code --kallsyms}).
+ * {@code --image}, {@code --module} (with {@code --kallsyms}). A mixin of every command that reads
+ * kernel code (the {@code code} and {@code branches} families).
  */
 public final class ImageOptions {
     @Option(names = "--kcore", paramLabel = "DIR",
@@ -48,6 +49,18 @@ public final class ImageOptions {
                     + " text symbols for naming addresses.")
     Path kallsyms;
 
+    /**
+     * The kcore copy in use: {@code --kcore}, or with no image option the {@code kcore_dir} beside
+     * the perf.data.
+     */
+    public java.util.Optional<Path> kcoreDir(PerfData data) {
+        if (kcore != null) {
+            return java.util.Optional.of(kcore);
+        }
+        boolean none = vmlinux == null && archive == null && images.isEmpty() && modules.isEmpty() && kallsyms == null;
+        return none ? data.kcoreDir() : java.util.Optional.empty();
+    }
+
     /** The images asked for; with none, the kcore_dir beside the perf.data when there is one. */
     public List<BaseImage> load(PerfData data) throws IOException {
         List<BaseImage> out = new ArrayList<>();
@@ -65,7 +78,7 @@ public final class ImageOptions {
             try {
                 out.add(RawImage.load(spec));
             } catch (IllegalArgumentException e) {
-                throw new InputFormatException("--image " + spec, -1, e.getMessage());
+                throw new CommandError("--image " + spec + ": " + e.getMessage());
             }
         }
         for (String spec : modules) {
@@ -85,6 +98,9 @@ public final class ImageOptions {
     private BaseImage module(String spec, KallsymsTable symbols) throws IOException {
         int at = spec.lastIndexOf('@');
         Path ko = Path.of(at < 0 ? spec : spec.substring(0, at));
+        if (!java.nio.file.Files.exists(ko)) {
+            throw new java.nio.file.NoSuchFileException(ko.toString());
+        }
         // The kernel's name of a module: the file name without .ko*, dashes as underscores.
         String name = ko.getFileName().toString().replaceFirst("\\.ko(\\.xz|\\.zst)?$", "").replace('-', '_');
         long address;
@@ -92,16 +108,16 @@ public final class ImageOptions {
             try {
                 address = Long.parseUnsignedLong(spec.substring(at + 1).replaceFirst("^0x", ""), 16);
             } catch (NumberFormatException e) {
-                throw new InputFormatException("--module " + spec, -1, "not a hex address: " + spec.substring(at + 1));
+                throw new CommandError("--module " + spec + ": not a hex address: " + spec.substring(at + 1));
             }
         } else {
             Path list = kallsyms == null ? null : kallsyms.resolveSibling("modules");
             if (list == null || !java.nio.file.Files.exists(list)) {
-                throw new InputFormatException("--module " + spec, -1,
-                        "no load address: give KO@ADDR, or --kallsyms with a modules file beside it");
+                throw new CommandError("--module " + spec + ": no load address: give KO@ADDR, or --kallsyms"
+                        + " with a modules file beside it");
             }
             address = KcoreDir.modules(list).stream().filter(m -> m.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new InputFormatException(list.toString(), -1, "no module " + name))
+                    .orElseThrow(() -> new CommandError(list + ": no module " + name + " (for --module " + spec + ")"))
                     .address();
         }
         return ElfImages.module(ko, address, symbols == null ? n -> java.util.OptionalLong.empty()

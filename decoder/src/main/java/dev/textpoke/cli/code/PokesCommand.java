@@ -1,8 +1,8 @@
 package dev.textpoke.cli.code;
 
 import dev.textpoke.cli.ExitStatus;
+import dev.textpoke.cli.InputWarnings;
 import dev.textpoke.cli.format.JsonLine;
-import dev.textpoke.cli.format.PerfTime;
 import dev.textpoke.code.AppliedModification;
 import dev.textpoke.code.CodeTimeline;
 import dev.textpoke.code.Modification;
@@ -49,17 +49,27 @@ public final class PokesCommand implements Callable<Integer> {
             + " match the model, and print a summary (modifications per kind, old-bytes checks) on stderr.")
     boolean check;
 
+    @Option(names = "--wide", description = "Print everything on each line (the bytes before and after, and why the"
+            + " old bytes do not match), however long; by default a line fits in 160 columns.")
+    boolean wide;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PokeSummary summary = new PokeSummary();
         try (PerfData data = PerfData.open(file)) {
+            InputWarnings.notes(data, spec.commandLine().getErr());
             CodeTimeline t = PerfTimeline.build(data, images.load(data));
+            if (t.modifications().isEmpty()) {
+                spec.commandLine().getErr().println("textpoke pokes: " + file + " holds no code modifications"
+                        + NoPokes.why(data));
+            }
             Isa isa = isa(data);
-            try (InstructionClassifier c = InstructionClassifier.open(isa)) {
+            PokeLines lines = new PokeLines(t, wide);
+            try (InstructionClassifier c = t.modifications().isEmpty() ? null : InstructionClassifier.open(isa)) {
                 for (AppliedModification a : t.modifications()) {
                     PokeInstructions insns = PokeInstructions.of(t, c, a);
-                    out.println(json ? json(t, insns, a) : text(t, insns, a));
+                    out.println(json ? json(t, insns, a) : lines.text(insns, a));
                     summary.add(a);
                 }
             }
@@ -72,39 +82,14 @@ public final class PokesCommand implements Callable<Integer> {
         return summary.mismatched() > 0 ? ExitStatus.FINDINGS : ExitStatus.OK;
     }
 
-    static Isa isa(PerfData data) throws IOException {
+    /** The instruction set of the recorded machine: the ARCH feature's, x86-64 without one. */
+    public static Isa isa(PerfData data) throws IOException {
         String arch = data.features().string(FeatureId.ARCH).orElse("x86_64");
         return arch.equals("aarch64") || arch.equals("arm64") ? Isa.A64 : Isa.X86_64;
     }
 
-    private static String symbol(CodeTimeline t, Modification m) {
+    static String symbol(CodeTimeline t, Modification m) {
         return t.symbolize(m.address(), m.time()).map(Object::toString).orElse(null);
-    }
-
-    private static String text(CodeTimeline t, PokeInstructions insns, AppliedModification a) {
-        Modification m = a.modification();
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%16s [%03d] %16x %-28s %-17s ", PerfTime.format(m.time()),
-                m.cpu(), m.address(), Objects.requireNonNullElse(symbol(t, m), "-"), m.kind().label()));
-        sb.append(orDash(m.oldBytes().spacedHex())).append(" -> ").append(orDash(m.newBytes().spacedHex()));
-        if (insns.start() != m.address()) {
-            sb.append("  at ").append(Long.toHexString(insns.start()));
-        }
-        sb.append("  (").append(orDash(insns.before())).append(" -> ").append(orDash(insns.after()))
-                .append(")  ");
-        OldBytesCheck k = a.check();
-        sb.append(switch (k.outcome()) {
-            case MATCHED -> "old bytes match";
-            case NOT_COVERED -> "old bytes not covered by any image";
-            case MISMATCHED -> "OLD BYTES DO NOT MATCH: model has " + k.model() + " ("
-                    + k.cause().orElseThrow().description() + ")";
-        });
-        return sb.toString();
-    }
-
-    /** The text, or "-" when it is empty. */
-    private static String orDash(String hex) {
-        return hex.isEmpty() ? "-" : hex;
     }
 
     private static String json(CodeTimeline t, PokeInstructions insns, AppliedModification a) {

@@ -1,6 +1,7 @@
 package dev.textpoke.cli.decode;
 
 import dev.textpoke.cli.ExitStatus;
+import dev.textpoke.cli.Progress;
 import dev.textpoke.cli.code.ImageOptions;
 import dev.textpoke.cli.format.DecodeFormat;
 import dev.textpoke.cli.format.DecodeSummaryText;
@@ -15,7 +16,15 @@ import dev.textpoke.isa.Isa;
 import dev.textpoke.perf.PerfData;
 import dev.textpoke.pt.decode.DecodeCounts;
 import dev.textpoke.pt.decode.DecodeUnit;
-import dev.textpoke.pt.decode.QueueChunks;
+import dev.textpoke.pt.decode.ProcessBlocks;
+import dev.textpoke.pt.decode.ProcessCode;
+import dev.textpoke.pt.decode.UnitCode;
+import dev.textpoke.code.space.ObjectFiles;
+import dev.textpoke.io.Bytes;
+import dev.textpoke.perf.feature.Feature;
+import dev.textpoke.perf.feature.FeatureId;
+import java.util.HashMap;
+import java.util.Map;
 import dev.textpoke.pt.decode.QueueDecoder;
 import dev.textpoke.pt.decode.TraceSetup;
 import dev.textpoke.pt.decode.UnitPlanner;
@@ -91,6 +100,14 @@ public final class DecodeCommand implements Callable<Integer> {
             + " show what replay changes.")
     boolean noReplay;
 
+    @Option(names = "--symfs", paramLabel = "DIR", description = "Look for the files user-space code was mapped"
+            + " from under DIR first, as perf's --symfs (a recording's binaries copied to another machine).")
+    java.nio.file.Path symfs;
+
+    @Option(names = "--buildid-dir", paramLabel = "DIR", description = "perf's build-id cache, where perf record"
+            + " copies the binaries it saw (default: $PERF_BUILDID_DIR, else ~/.debug).")
+    java.nio.file.Path buildIdDir;
+
     @Option(names = "--threads", paramLabel = "N", description = "Decode with N threads, one queue (CPU) each"
             + " (default: the number of processors; 1 decodes in the calling thread). The output is the same"
             + " for every N.")
@@ -117,6 +134,7 @@ public final class DecodeCommand implements Callable<Integer> {
                         + " --kcore, --vmlinux, --image or --module; every kernel address is a gap");
             }
             TraceSetup setup = TraceSetup.of(pt.info(), pt.config()).withTsc(pt.tsc());
+            ProcessCode processes = processCode(data, pt);
             List<AuxQueue> queues = new ArrayList<>();
             for (AuxQueue q : pt.queues().queues()) {
                 if (cpuFilter == null || cpuFilter.contains(q.cpu())) {
@@ -124,10 +142,9 @@ public final class DecodeCommand implements Callable<Integer> {
                 }
             }
             List<List<DecodeUnit>> units = new ArrayList<>();
-            for (AuxQueue q : queues) {
+            for (List<DecodeUnit> planned : UnitPlanner.planAll(pt.queues(), queues, setup, threadCount)) {
                 List<DecodeUnit> kept = new ArrayList<>();
-                for (DecodeUnit u : UnitPlanner.plan(pt.queues(), q, setup, UnitPlanner.DEFAULT_UNIT,
-                        QueueChunks.DEFAULT_CHUNK)) {
+                for (DecodeUnit u : planned) {
                     // Units wholly outside --time are not decoded at all.
                     if (u.endTime() >= range[0] && u.startTime() <= range[1]) {
                         kept.add(u);
@@ -138,12 +155,15 @@ public final class DecodeCommand implements Callable<Integer> {
             if (summary) {
                 List<DecodeUnit> all = new ArrayList<>();
                 units.forEach(all::addAll);
-                DecodeCounts total = UnitPool.count(all, threadCount, setup, () -> worker(timeline));
+                Progress progress = Progress.onTerminal(err, "decode");
+                DecodeCounts total = UnitPool.count(all, threadCount, setup, () -> worker(timeline, processes),
+                        done -> progress.update(done, all.size(), "units of trace"));
+                progress.done();
                 PrintWriter out = spec.commandLine().getOut();
                 out.print(DecodeSummaryText.format(total, timeline.modificationCount(), json));
                 out.flush();
             } else {
-                printLines(queues, units, timeline, setup, range, symbolFilter, threadCount);
+                printLines(queues, units, timeline, processes, setup, range, symbolFilter, threadCount);
             }
             if (pt.damage().isPresent()) {
                 InputFormatException d = pt.damage().get();
@@ -156,20 +176,25 @@ public final class DecodeCommand implements Callable<Integer> {
 
     /** Decodes each queue in order (in a thread of its own when there are threads) and merges the lines by time. */
     private void printLines(List<AuxQueue> queues, List<List<DecodeUnit>> units, CodeTimeline timeline,
-            TraceSetup setup, long[] range, Set<String> symbolFilter, int threadCount) throws IOException {
+            ProcessCode processes, TraceSetup setup, long[] range, Set<String> symbolFilter, int threadCount)
+            throws IOException {
         DecodeFormat.Options options = new DecodeFormat.Options(insns, json, range[0], range[1], symbolFilter);
         List<QueueLines> sources = new ArrayList<>();
+        List<QueueDecoder> decoders = new ArrayList<>();
         List<AutoCloseable> open = new ArrayList<>();
+        int totalUnits = units.stream().mapToInt(List::size).sum();
+        Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "decode");
         try {
             for (int i = 0; i < queues.size(); i++) {
                 AuxQueue q = queues.get(i);
-                UnitPool.Worker w = worker(timeline);
+                UnitPool.Worker w = worker(timeline, processes);
                 open.add(w);
                 QueueDecoder decoder = new QueueDecoder(units.get(i), setup, w.code());
                 open.add(decoder);
+                decoders.add(decoder);
                 QueueLines lines = threadCount > 1
                         ? new ThreadedLines(decoder, "decode-cpu" + q.cpu()) : new QueueLines(decoder);
-                decoder.start(new DecodeFormat(q.cpu(), timeline, options, lines.target()));
+                decoder.start(new DecodeFormat(q.cpu(), names(timeline, processes, q), options, lines.target()));
                 sources.add(lines);
             }
             for (QueueLines l : sources) {
@@ -178,8 +203,10 @@ public final class DecodeCommand implements Callable<Integer> {
                 }
             }
             OutputStream out = new WriterOutput(spec.commandLine().getOut());
-            LineMerger.merge(sources, out);
+            LineMerger.merge(sources, out, () -> progress.update(
+                    decoders.stream().mapToInt(QueueDecoder::unitsStarted).sum(), totalUnits, "units of trace"));
             out.flush();
+            progress.done();
         } finally {
             for (QueueLines l : sources) {
                 if (l instanceof ThreadedLines t) {
@@ -196,14 +223,43 @@ public final class DecodeCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The user-space code of the recording's processes, from its MMAP records and the files they
+     * name (found where perf finds them, {@code --symfs} first).
+     */
+    private ProcessCode processCode(PerfData data, IntelPtData pt) {
+        ObjectFiles.Config c = ObjectFiles.Config.defaults();
+        if (buildIdDir != null) {
+            c = c.withBuildIdDir(buildIdDir);
+        }
+        if (symfs != null) {
+            c = c.withSymfs(symfs);
+        }
+        Map<String, Bytes> ids = new HashMap<>();
+        try {
+            data.features().get(FeatureId.BUILD_ID, Feature.BuildIds.class)
+                    .ifPresent(b -> b.entries().forEach(e -> ids.put(e.name(), e.buildId())));
+        } catch (IOException e) {
+            // a damaged BUILD_ID feature: files are found by their paths
+        }
+        return new ProcessCode(pt.sideband(), c, ids);
+    }
+
+    /** Names for a queue's addresses: the kernel's from the timeline, user space's from the mapped files. */
+    private static DecodeFormat.Names names(CodeTimeline timeline, ProcessCode processes, AuxQueue q) {
+        return (addr, t) -> ProcessCode.isKernel(addr) ? timeline.symbolize(addr, t)
+                : processes.symbol(processes.pidAt(q.cpu(), q.tid(), t), addr, t);
+    }
+
     /** One thread's code caches: a Capstone handle, decoded instructions and blocks over the timeline. */
-    private static UnitPool.Worker worker(CodeTimeline timeline) {
+    private static UnitPool.Worker worker(CodeTimeline timeline, ProcessCode processes) {
         InstructionClassifier c = InstructionClassifier.open(Isa.X86_64);
         BlockCache blocks = new BlockCache(timeline, new InstructionCache(timeline, c));
+        ProcessBlocks code = new ProcessBlocks(blocks, processes, c);
         return new UnitPool.Worker() {
             @Override
-            public dev.textpoke.pt.flow.CodeBlocks code() {
-                return blocks;
+            public UnitCode code() {
+                return code;
             }
 
             @Override

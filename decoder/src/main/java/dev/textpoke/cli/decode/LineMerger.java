@@ -12,12 +12,14 @@ import java.util.List;
 final class LineMerger {
     private LineMerger() {}
 
-    static void merge(List<? extends QueueLines> sources, OutputStream out) throws IOException {
+    /** @param written called after each chunk's lines are written (for progress) */
+    static void merge(List<? extends QueueLines> sources, OutputStream out, Runnable written) throws IOException {
         int n = sources.size();
         if (n == 1) {
             LineChunk c;
             while ((c = sources.get(0).next()) != null) {
                 out.write(c.bytes, 0, c.size);
+                written.run();
             }
             return;
         }
@@ -57,6 +59,7 @@ final class LineMerger {
             }
             out.write(c.bytes, c.start(k), c.ends[end - 1] - c.start(k));
             if (end == c.lines) {
+                written.run();
                 head[best] = sources.get(best).next();
                 line[best] = 0;
             } else {

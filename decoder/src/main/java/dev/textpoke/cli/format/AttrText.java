@@ -61,6 +61,11 @@ public final class AttrText {
         }
     }
 
+    /** The same fields for JSON: flag-like values as hex strings, counts as integers ({@link JsonTypes}). */
+    public static Map<String, Object> json(EventAttr a) {
+        return fields(a);
+    }
+
     /** {@code name = value, ...} as perf prints an attr. */
     public static String line(EventAttr a) {
         StringBuilder sb = new StringBuilder();

@@ -28,6 +28,12 @@ public final class DecodeFormat implements FlowSink {
         void line(long time, LineBuffer line);
     }
 
+    /** The symbol at an address at a time (kernel and user space alike). */
+    @FunctionalInterface
+    public interface Names {
+        Optional<SymbolOffset> at(long addr, long time);
+    }
+
     /** What to print and what to leave out. */
     public record Options(boolean instructions, boolean json, long from, long to, Set<String> symbols) {
         public boolean keeps(long time) {
@@ -38,7 +44,7 @@ public final class DecodeFormat implements FlowSink {
     private static final int CACHE_LIMIT = 1 << 17;
 
     private final int cpu;
-    private final CodeTimeline timeline;
+    private final Names timeline;
     private final Options options;
     private final Lines out;
     private final LineBuffer line = new LineBuffer();
@@ -48,8 +54,12 @@ public final class DecodeFormat implements FlowSink {
     private final byte[] prefixCpu;
 
     public DecodeFormat(int cpu, CodeTimeline timeline, Options options, Lines out) {
+        this(cpu, timeline::symbolize, options, out);
+    }
+
+    public DecodeFormat(int cpu, Names names, Options options, Lines out) {
         this.cpu = cpu;
-        this.timeline = timeline;
+        this.timeline = names;
         this.options = options;
         this.out = out;
         this.prefixCpu = options.json() ? ("{\"cpu\":" + cpu + ",\"time\":").getBytes()
@@ -94,14 +104,14 @@ public final class DecodeFormat implements FlowSink {
         }
         start(time);
         if (options.json()) {
-            line.append(",\"type\":\"branch\",\"kind\":").jsonString(kind.perfName()).append(",\"from\":\"")
+            line.append(",\"type\":\"branch\",\"kind\":").jsonString(kind.perfName()).append(",\"from\":\"0x")
                     .hex(from, 1).append("\",\"from_sym\":");
             jsonSymbol(fromSym);
             line.append(",\"to\":");
             if (to == 0) {
                 line.append("null");
             } else {
-                line.append('"').hex(to, 1).append('"');
+                line.append("\"0x").hex(to, 1).append('"');
             }
             line.append(",\"to_sym\":");
             jsonSymbol(toSym);
@@ -132,7 +142,7 @@ public final class DecodeFormat implements FlowSink {
             if (issue.ip() == 0) {
                 line.append("null");
             } else {
-                line.append('"').hex(issue.ip(), 1).append('"');
+                line.append("\"0x").hex(issue.ip(), 1).append('"');
             }
             line.append(",\"detail\":").jsonString(issue.detail()).append('}');
         } else {
@@ -147,21 +157,24 @@ public final class DecodeFormat implements FlowSink {
 
     @Override
     public void placement(Placement p) {
-        long time = p.switchTime();
+        // At the visit's time, in order with its instructions; the switch's own time is in the text.
+        long time = p.time();
         if (!options.keeps(time)) {
             return;
         }
         start(time);
         if (options.json()) {
-            line.append(",\"type\":\"placement\",\"switch_time\":").dec(p.switchTime(), 1).append(",\"ip\":\"")
-                    .hex(p.ip(), 1).append("\",\"offset\":").dec(p.offset(), 1).append(",\"new\":")
+            line.append(",\"type\":\"placement\",\"switch_time\":").dec(p.switchTime(), 1).append(",\"ip\":\"0x")
+                    .hex(p.ip(), 1).append("\",\"offset\":").dec(p.offset(), 1).append(",\"new_code\":")
                     .append(Boolean.toString(p.newVersion())).append(",\"by_packets\":")
                     .append(Boolean.toString(p.byPackets())).append(",\"before_timestamp\":")
                     .append(Boolean.toString(p.beforeTimestamp())).append('}');
         } else {
             line.append("poke     ").hex(p.ip(), 16).append(' ').append(name(symbol(p.ip(), time)))
+                    .append(" switched at ").append(PerfTime.format(p.switchTime()))
                     .append(p.newVersion() ? ": new code from this visit" : ": old code at this visit")
-                    .append(p.byPackets() ? " (the packets decide" : " (the packets fit both: ambiguous; by the time estimate")
+                    .append(p.byPackets() ? " (the packets decide"
+                            : " (by the time estimate: the packets fit both; where the readings differ, ambiguous")
                     .append(p.beforeTimestamp() ? ", before the timestamps reach the switch)" : ")");
         }
         finish(time);
@@ -203,12 +216,12 @@ public final class DecodeFormat implements FlowSink {
         LineBuffer b = new LineBuffer();
         for (int i = 0; i < n; i++) {
             Instruction insn = block.instruction(i);
-            Optional<SymbolOffset> sym = timeline.symbolize(insn.address(), time);
+            Optional<SymbolOffset> sym = timeline.at(insn.address(), time);
             names[i] = sym.map(SymbolOffset::name).orElse(null);
             String hex = block.hex(i);
             b.clear();
             if (options.json()) {
-                b.append("\"ip\":\"").hex(insn.address(), 1).append("\",\"sym\":");
+                b.append("\"ip\":\"0x").hex(insn.address(), 1).append("\",\"sym\":");
                 if (sym.isPresent()) {
                     b.jsonString(sym.get().name()).append(",\"symoff\":").dec(sym.get().offset(), 1);
                 } else {
@@ -241,7 +254,7 @@ public final class DecodeFormat implements FlowSink {
             if (addressSymbols.size() >= CACHE_LIMIT) {
                 addressSymbols.clear();
             }
-            s = timeline.symbolize(addr, time).orElse(null);
+            s = timeline.at(addr, time).orElse(null);
             addressSymbols.put(addr, s);
         }
         return s;

@@ -26,7 +26,7 @@ public final class DecodeSummaryText {
             }
             return new JsonLine().put("type", "summary").put("instructions", c.instructions())
                     .put("branches", branches).put("errors", c.errors()).put("issues", issues)
-                    .put("ambiguous", c.ambiguous()).put("gaps", c.gaps())
+                    .put("ambiguous_instructions", c.ambiguous()).put("gaps", c.gaps())
                     .put("pokes_applied", modifications)
                     .put("switches_considered", c.placements())
                     .put("placed_by_packets", c.placedByPackets())
@@ -60,7 +60,7 @@ public final class DecodeSummaryText {
         }
         row(sb, "pokes applied", modifications + " (code modifications replayed)");
         row(sb, "switches placed", c.placements() + ": " + c.placedByPackets() + " by the packets, "
-                + c.placedByEstimate() + " by the time estimate (ambiguous)");
+                + c.placedByEstimate() + " by the time estimate (where other readings fit the packets too)");
         row(sb, "placed before the timestamps", c.placedBeforeTimestamp()
                 + " (new code the packets prove while the timestamps were still before the switch)");
         return sb.toString();

@@ -46,28 +46,60 @@ final class RecordFields {
             java.util.Set.of("buildIdSize", "buildIdReserved1", "buildIdReserved2", "buildIdArea");
 
     private final int maxBytes;
+    private final boolean json;
 
-    /** @param maxBytes byte strings longer than this are cut (text output); negative: never */
-    RecordFields(int maxBytes) {
+    /**
+     * @param maxBytes byte strings longer than this are cut (text output); negative: never
+     * @param json whether the values are for JSON: then which numbers are hex strings follows
+     *     {@link JsonTypes} (one rule for every record type), not the text's {@code @Hex}
+     */
+    RecordFields(int maxBytes, boolean json) {
         this.maxBytes = maxBytes;
+        this.json = json;
+    }
+
+    private boolean hex(RecordComponent c) {
+        return json ? JsonTypes.isHex(snake(c.getName())) : c.isAnnotationPresent(Hex.class);
+    }
+
+    /** One component of a record type, with what is needed to print it, found once per type. */
+    private record Part(String name, String snake, java.lang.reflect.Method accessor, boolean hex, long sampleBit) {}
+
+    /** The parts of each record type seen (reflection on every record cost most of a dump). */
+    private final Map<Class<?>, Part[]> plans = new java.util.HashMap<>();
+
+    private Part[] plan(Class<?> type) {
+        Part[] p = plans.get(type);
+        if (p == null) {
+            List<Part> parts = new ArrayList<>();
+            for (RecordComponent c : type.getRecordComponents()) {
+                java.lang.reflect.Method m = c.getAccessor();
+                m.setAccessible(true);
+                Long bit = type == PerfRecord.Sample.class ? SAMPLE_BITS.get(c.getName()) : null;
+                parts.add(new Part(c.getName(), snake(c.getName()), m, hex(c), bit == null ? 0 : bit));
+            }
+            p = parts.toArray(Part[]::new);
+            plans.put(type, p);
+        }
+        return p;
     }
 
     Map<String, Object> of(PerfRecord r) {
         Map<String, Object> out = new LinkedHashMap<>();
         long sampleType = r instanceof PerfRecord.Sample s ? s.sampleType() : -1;
-        for (RecordComponent c : r.getClass().getRecordComponents()) {
-            String name = c.getName();
+        for (Part c : plan(r.getClass())) {
+            String name = c.name();
             if (name.equals("header") || name.equals("sampleType")) {
                 continue;
             }
-            if (sampleType != -1 && SAMPLE_BITS.containsKey(name) && (sampleType & SAMPLE_BITS.get(name)) == 0) {
+            if (c.sampleBit() != 0 && (sampleType & c.sampleBit()) == 0) {
                 continue;
             }
             if (r instanceof PerfRecord.Mmap2 m && (m.hasBuildId() ? MMAP2_DEVICE.contains(name)
                     : MMAP2_BUILD_ID.contains(name))) {
                 continue;
             }
-            Object v = get(c, r);
+            Object v = get(c.accessor(), r);
             if (name.equals("sampleId") && v instanceof SampleId sid) {
                 out.put("sample_id", trailer(sid));
                 continue;
@@ -76,9 +108,19 @@ final class RecordFields {
                     || name.equals("cpuReserved") && Integer.valueOf(0).equals(v)) {
                 continue;
             }
-            out.put(snake(name), value(v, c.isAnnotationPresent(Hex.class)));
+            // In JSON a byte string is never called "data", which is an object in CPU_MAP and EVENT_UPDATE.
+            String key = json && v instanceof Bytes && name.equals("data") ? "bytes" : c.snake();
+            out.put(key, !json && v instanceof U64s ? v : value(v, c.hex(), c.snake()));
         }
         return out;
+    }
+
+    private static Object get(java.lang.reflect.Method accessor, Object r) {
+        try {
+            return accessor.invoke(r);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + accessor.getName(), e);
+        }
     }
 
     private Map<String, Object> trailer(SampleId sid) {
@@ -86,13 +128,13 @@ final class RecordFields {
         for (RecordComponent c : SampleId.class.getRecordComponents()) {
             Long bit = TRAILER_BITS.get(c.getName());
             if (bit != null && sid.has(bit) && !(c.getName().equals("cpuReserved") && sid.cpuReserved() == 0)) {
-                out.put(snake(c.getName()), value(get(c, sid), false));
+                out.put(snake(c.getName()), value(get(c, sid), false, snake(c.getName())));
             }
         }
         return out;
     }
 
-    private Object value(Object v, boolean hex) {
+    private Object value(Object v, boolean hex, String name) {
         if (v instanceof Long l) {
             // -1 is how absent values read (no id, no cpu); print it as such rather than as 2^64-1.
             return hex ? "0x" + Long.toHexString(l) : l == -1 ? (Object) (-1L) : unsigned(l);
@@ -110,9 +152,11 @@ final class RecordFields {
             return s.text();
         }
         if (v instanceof U64s u) {
+            // Addresses and register values are hex; event ids are numbers, as "id" is everywhere.
+            boolean ids = name.equals("ids");
             List<Object> l = new ArrayList<>(u.size());
             for (int i = 0; i < u.size(); i++) {
-                l.add("0x" + Long.toHexString(u.get(i)));
+                l.add(ids ? unsigned(u.get(i)) : "0x" + Long.toHexString(u.get(i)));
             }
             return l;
         }
@@ -122,7 +166,7 @@ final class RecordFields {
         if (v instanceof List<?> list) {
             List<Object> l = new ArrayList<>(list.size());
             for (Object o : list) {
-                l.add(value(o, hex));
+                l.add(value(o, hex, name));
             }
             return l;
         }
@@ -131,7 +175,7 @@ final class RecordFields {
             for (RecordComponent c : rec.getClass().getRecordComponents()) {
                 Object x = get(c, rec);
                 if (x != null) {
-                    m.put(snake(c.getName()), value(x, c.isAnnotationPresent(Hex.class)));
+                    m.put(snake(c.getName()), value(x, hex(c), snake(c.getName())));
                 }
             }
             return m;
@@ -201,6 +245,16 @@ final class RecordFields {
                     sb.append(' ');
                 }
                 appendText(sb, l.get(i));
+            }
+            sb.append(']');
+        } else if (v instanceof U64s u) {
+            // a call chain or register dump, in hex without a String per value
+            sb.append('[');
+            for (int i = 0; i < u.size(); i++) {
+                if (i > 0) {
+                    sb.append(' ');
+                }
+                sb.append("0x").append(Long.toHexString(u.get(i)));
             }
             sb.append(']');
         } else if (v instanceof String s && (s.isEmpty() || s.indexOf(' ') >= 0 || s.indexOf('=') >= 0)) {

@@ -20,7 +20,7 @@ public final class RecordPrinter {
     public RecordPrinter(PerfData data, boolean json) {
         this.parser = new RecordParser(data.events());
         this.json = json;
-        this.fields = new RecordFields(json ? -1 : TEXT_BYTES);
+        this.fields = new RecordFields(json ? -1 : TEXT_BYTES, json);
     }
 
     /**
@@ -35,13 +35,19 @@ public final class RecordPrinter {
             if (v.inCompressed()) {
                 j.put("decompressed_offset", v.decompressedOffset());
             }
-            j.put("misc", v.misc());
+            j.putHex("misc", v.misc());
             if (r instanceof PerfRecord.Sample || r instanceof PerfRecord.KernelRecord) {
                 var e = parser.eventOf(v);
                 j.put("event", e == null ? null : e.displayName());
             }
             for (var e : f.entrySet()) {
-                j.putValue(e.getKey(), e.getValue());
+                // AUXTRACE's offset and size are into the AUX area, not the record's: other names.
+                String key = switch (e.getKey()) {
+                    case "offset" -> "aux_offset";
+                    case "size" -> "payload_size";
+                    default -> e.getKey();
+                };
+                j.putValue(key, e.getValue());
             }
             return j.toString();
         }

@@ -8,12 +8,15 @@ import java.util.Locale;
 
 /**
  * The fields {@code textpoke samples -F} prints, named and ordered as {@code perf script -F}
- * prints them, each with the {@code sample_type} bit it needs (0: always there).
+ * prints them (tools/perf/builtin-script.c, {@code process_event}), each with the {@code
+ * sample_type} bits it needs (0: any sample has it; for sym, symoff and dso either bit will do).
  */
 public enum SampleField {
     COMM(0), TID(SampleFormat.TID), PID(SampleFormat.TID), CPU(SampleFormat.CPU), TIME(SampleFormat.TIME),
     // perf prints the attr's fixed period when the sample has none.
-    PERIOD(0), EVENT(0), ADDR(SampleFormat.ADDR), IP(SampleFormat.IP),
+    PERIOD(0), EVENT(0), TRACE(SampleFormat.RAW), ADDR(SampleFormat.ADDR), IP(SampleFormat.IP),
+    SYM(SampleFormat.IP | SampleFormat.ADDR), SYMOFF(SampleFormat.IP | SampleFormat.ADDR),
+    DSO(SampleFormat.IP | SampleFormat.ADDR),
     // With no branch stack perf prints nothing for it.
     BRSTACK(0);
 
@@ -23,9 +26,14 @@ public enum SampleField {
         this.needs = needs;
     }
 
-    /** The sample_type bit this field needs, 0 when any sample has it. */
+    /** The sample_type bits this field needs (any one of them), 0 when any sample has it. */
     public long needs() {
         return needs;
+    }
+
+    /** Whether a sample of this sample_type has what the field prints. */
+    public boolean availableIn(long sampleType) {
+        return needs == 0 || (sampleType & needs) != 0;
     }
 
     public String perfName() {

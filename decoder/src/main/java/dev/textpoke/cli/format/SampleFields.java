@@ -19,8 +19,19 @@ public final class SampleFields {
             | SampleFormat.TIME | SampleFormat.ADDR | SampleFormat.ID | SampleFormat.STREAM_ID | SampleFormat.CPU
             | SampleFormat.PERIOD;
     private static final int HEADER = 8;
+    /**
+     * The u64 fields after the user stack, none of which {@code samples} prints (perf's
+     * {@code evsel__parse_sample} order: weight, data_src, transaction, then regs_intr, then
+     * phys_addr, cgroup, data_page_size, code_page_size); read past in place.
+     */
+    private static final long TAIL_BEFORE_INTR = SampleFormat.WEIGHT | SampleFormat.WEIGHT_STRUCT
+            | SampleFormat.DATA_SRC | SampleFormat.TRANSACTION;
+    private static final long TAIL_AFTER_INTR = SampleFormat.PHYS_ADDR | SampleFormat.CGROUP
+            | SampleFormat.DATA_PAGE_SIZE | SampleFormat.CODE_PAGE_SIZE;
 
     long sampleType;
+    /** The record's misc: its cpumode says whether {@link #ip} is a kernel or a user address. */
+    int misc;
     int pid;
     public int tid;
     int cpu;
@@ -33,8 +44,44 @@ public final class SampleFields {
     int chainLength;
     /** The branch stack; only from a parsed sample. */
     BranchStack branches;
+    /** The RAW data (a tracepoint's fields); only from a parsed sample, else null. */
+    byte[] raw;
+    /**
+     * The user-mode IP from the sampled user registers when the sample also has a user stack
+     * (--call-graph dwarf), where perf's unwinder starts; -1 otherwise.
+     */
+    long userRegsIp = -1;
+
+    /**
+     * @param ipRegister the bit of the instruction pointer in {@code sample_regs_user} (x86-64 8,
+     *     arm64 32; perf's {@code PERF_REG_*_IP}), or -1
+     */
+    /** The bit of the instruction pointer in user register dumps ({@code PERF_REG_*_IP}), or -1. */
+    private int ipRegister = -1;
+
+    public void ipRegister(int bit) {
+        ipRegister = bit;
+    }
+
+    /** The sample's time. */
+    public long time() {
+        return time;
+    }
+
+    public void from(Sample s, int ipRegister) {
+        from(s);
+        raw = s.has(SampleFormat.RAW) && s.raw() != null ? s.raw().toArray() : null;
+        userRegsIp = -1;
+        if (ipRegister >= 0 && s.has(SampleFormat.REGS_USER) && s.has(SampleFormat.STACK_USER)
+                && s.userRegs() != null && s.userStack() != null && s.userStack().dynSize() > 0) {
+            userRegsIp = s.userRegs().get(ipRegister);
+        }
+    }
 
     public void from(Sample s) {
+        misc = s.header().misc();
+        raw = null;
+        userRegsIp = -1;
         sampleType = s.sampleType();
         pid = s.pid();
         tid = s.tid();
@@ -55,14 +102,16 @@ public final class SampleFields {
     }
 
     /**
-     * Reads the sample in place when its layout is fixed fields plus at most a call chain and the
-     * record's size is exactly what they take; false otherwise (the caller then parses it, which
+     * Reads the sample in place when its layout is fixed fields plus at most a call chain, raw data,
+     * user registers and stack, and fields {@code samples} does not print, and the record's size is
+     * exactly what they take; false otherwise (the caller then parses it, which
      * also reports any damage).
      */
     public boolean fromView(RecordView v, Event e) {
         SampleLayout l = e.layout();
         long t = l.sampleType();
-        if ((t & ~(FIXED | SampleFormat.CALLCHAIN)) != 0) {
+        if ((t & ~(FIXED | SampleFormat.CALLCHAIN | SampleFormat.RAW | SampleFormat.REGS_USER
+                | SampleFormat.STACK_USER | TAIL_BEFORE_INTR | SampleFormat.REGS_INTR | TAIL_AFTER_INTR)) != 0) {
             return false;
         }
         ByteBuffer b = v.buffer();
@@ -70,6 +119,7 @@ public final class SampleFields {
         int size = v.size();
         int fixedEnd = HEADER + l.fixedSize();
         long nr = 0;
+        int end = fixedEnd;
         if ((t & SampleFormat.CALLCHAIN) != 0) {
             if (size < fixedEnd + 8) {
                 return false;
@@ -78,13 +128,76 @@ public final class SampleFields {
             if (nr < 0 || nr > (size - fixedEnd - 8) / 8) {
                 return false;
             }
-            if (size != fixedEnd + 8 + 8 * nr) {
+            end = fixedEnd + 8 + 8 * (int) nr;
+        }
+        int rawAt = -1;
+        long rawSize = 0;
+        if ((t & SampleFormat.RAW) != 0) {
+            // {u32 size; u8 data[size]} padded so that the whole is a multiple of 8
+            if (size < end + 4) {
                 return false;
             }
-        } else if (size != fixedEnd) {
+            rawSize = Integer.toUnsignedLong(b.getInt(start + end));
+            rawAt = end + 4;
+            end = (int) Math.min(Integer.MAX_VALUE, (rawAt + rawSize + 7) & ~7L);
+        }
+        long regsIp = -1;
+        if ((t & SampleFormat.REGS_USER) != 0) {
+            // {u64 abi; u64 regs[popcount(sample_regs_user)]} (none when abi is 0)
+            if (size < end + 8) {
+                return false;
+            }
+            long abi = b.getLong(start + end);
+            end += 8;
+            long mask = e.attr().sampleRegsUser();
+            if (abi != 0) {
+                if (ipRegister >= 0 && (mask >>> ipRegister & 1) != 0) {
+                    int at = end + 8 * Long.bitCount(mask & ((1L << ipRegister) - 1));
+                    if (size < at + 8) {
+                        return false;
+                    }
+                    regsIp = b.getLong(start + at);
+                }
+                end += 8 * Long.bitCount(mask);
+            }
+        }
+        long dynSize = 0;
+        if ((t & SampleFormat.STACK_USER) != 0) {
+            // {u64 size; u8 data[size]; u64 dyn_size (when size is not 0)}
+            if (size < end + 8) {
+                return false;
+            }
+            long stack = b.getLong(start + end);
+            if (stack < 0 || stack > size) {
+                return false;
+            }
+            end += 8 + (int) stack;
+            if (stack != 0) {
+                if (size < end + 8) {
+                    return false;
+                }
+                dynSize = b.getLong(start + end);
+                end += 8;
+            }
+        }
+        // weight (or weight_struct, the same 8 bytes), data_src, transaction: one u64 each
+        end += 8 * Long.bitCount(t & (SampleFormat.DATA_SRC | SampleFormat.TRANSACTION))
+                + ((t & SampleFormat.WEIGHT_TYPE) != 0 ? 8 : 0);
+        if ((t & SampleFormat.REGS_INTR) != 0) {
+            // {u64 abi; u64 regs[popcount(sample_regs_intr)]} (none when abi is 0)
+            if (size < end + 8) {
+                return false;
+            }
+            long abi = b.getLong(start + end);
+            end += 8 + (abi != 0 ? 8 * Long.bitCount(e.attr().sampleRegsIntr()) : 0);
+        }
+        end += 8 * Long.bitCount(t & TAIL_AFTER_INTR);
+        if (size != end) {
             return false;
         }
         sampleType = t;
+        misc = v.misc();
+        raw = null;
         pid = l.pid(b, start, size);
         tid = l.tid(b, start, size);
         cpu = l.cpu(b, start, size);
@@ -101,6 +214,17 @@ public final class SampleFields {
             chain[i] = b.getLong(start + fixedEnd + 8 + 8 * i);
         }
         branches = null;
+        // where perf's unwinder starts: only with a user stack to unwind (evsel.c, user_stack.size)
+        userRegsIp = (t & SampleFormat.STACK_USER) != 0 && dynSize > 0 ? regsIp : -1;
+        if (rawAt >= 0) {
+            raw = new byte[(int) rawSize];
+            b.get(start + rawAt, raw);
+        }
         return true;
+    }
+
+    /** The RAW data (a tracepoint's fields), or null. */
+    public byte[] raw() {
+        return raw;
     }
 }

@@ -1,9 +1,7 @@
 package dev.textpoke.cli.format;
 
+import dev.textpoke.code.space.Location;
 import dev.textpoke.perf.record.BranchEntry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -12,33 +10,50 @@ import java.util.Map;
 
 /**
  * One sample as {@code perf script -F} prints it (tools/perf/builtin-script.c, perf 6.1:
- * {@code perf_sample__fprintf_start}, {@code process_event}, {@code print_sample_brstack}), or as a
- * JSON object. Differences from perf: the time always has nanoseconds (perf needs {@code --ns}),
- * and call chain frames are addresses, never offsets into the mapped file (perf prints those for
- * user-space frames in a known map).
+ * {@code perf_sample__fprintf_start}, {@code process_event}, {@code print_sample_brstack};
+ * util/evsel_fprintf.c {@code sample__fprintf_sym}, {@code sample__fprintf_callchain}), or as a
+ * JSON object. Differences from perf: the time always has nanoseconds (perf needs {@code --ns});
+ * a user-space call chain is not unwound from the sampled stack (--call-graph dwarf): its first
+ * frame, the sampled user IP, is printed, where perf's unwinder goes on when it finds the binary.
  */
 public final class SampleFormatter {
     /** {@code PERF_CONTEXT_MAX}: call chain entries from here up are context markers, not addresses. */
     private static final long CONTEXT_MAX = -4095L;
+    /** {@code PERF_CONTEXT_KERNEL}, {@code PERF_CONTEXT_USER}, {@code PERF_CONTEXT_HV}. */
+    private static final long CONTEXT_KERNEL = -128L;
+    private static final long CONTEXT_USER = -512L;
+    private static final long CONTEXT_HV = -32L;
+    /** {@code PERF_RECORD_MISC_CPUMODE_MASK}, {@code PERF_RECORD_MISC_KERNEL}, {@code _HYPERVISOR}. */
+    private static final int CPUMODE_MASK = 7;
+    private static final int MISC_KERNEL = 1;
+    private static final int MISC_HYPERVISOR = 3;
     /** perf's {@code branch_type_name} (util/branch.c), indexed by PERF_BR_*. */
     private static final String[] BRANCH_TYPES = {"N/A", "COND", "UNCOND", "IND", "CALL", "IND_CALL", "RET",
         "SYSCALL", "SYSRET", "COND_CALL", "COND_RET", "ERET", "IRQ", "SERROR", "NO_TX", "EXTEND_ABI"};
     /** perf's {@code branch_new_type_name}, for PERF_BR_EXTEND_ABI. */
-    private static final String[] BRANCH_NEW_TYPES = {"FAULT_ADDR", "FAULT_DATA", "FAULT_INST", "ARCH_1",
+    private static final String[] BRANCH_NEW_TYPES = {"FAULT_ALGN", "FAULT_DATA", "FAULT_INST", "ARCH_1",
         "ARCH_2", "ARCH_3", "ARCH_4", "ARCH_5"};
     private static final int BR_EXTEND_ABI = 15;
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private final EnumSet<SampleField> fields;
-    private final StringBuilder sb = new StringBuilder(256);
-    private char[] chars = new char[256];
+    /** Names the addresses of a sample's process at its time. */
+    public interface Namer {
+        /** @param kernel whether the address is a kernel-mode one (cpumode) */
+        Location locate(int pid, long addr, long time, boolean kernel);
+
+        /** The address as the mapped object sees it (a file offset in user space): what a frame prints. */
+        long objectAddress(int pid, long addr, long time, boolean kernel);
+    }
+
+    private final TextBytes sb = new TextBytes();
     private int eventWidth;
     private final boolean hideCallGraph;
-    private boolean printMissing;
+    private final Namer namer;
+    /** Whether any event has call chains: perf then prints comm unpadded before a chain. */
+    private boolean useCallchain;
 
-    public SampleFormatter(EnumSet<SampleField> fields, boolean hideCallGraph) {
-        this.fields = fields;
+    public SampleFormatter(boolean hideCallGraph, Namer namer) {
         this.hideCallGraph = hideCallGraph;
+        this.namer = namer;
     }
 
     /** perf right-aligns event names to the longest one's width. */
@@ -46,129 +61,170 @@ public final class SampleFormatter {
         eventWidth = Math.max(eventWidth, width);
     }
 
-    /**
-     * Print the fields asked for even where the samples lack them, with the values a sample has
-     * then (cpu -1, addr 0), as perf script does for the events it does not check.
-     */
-    public void printMissing() {
-        printMissing = true;
+    /** Whether some event samples call chains (perf's {@code symbol_conf.use_callchain}). */
+    public void useCallchain(boolean use) {
+        useCallchain = use;
     }
 
-    /** Whether field {@code f} is printed for a sample of this sample_type. */
-    private boolean shows(SampleField f, long sampleType) {
-        return fields.contains(f) && (printMissing || f.needs() == 0 || (sampleType & f.needs()) != 0);
+    /** Where the bytes of the text go. */
+    public interface Sink {
+        void write(byte[] b, int off, int len);
     }
 
-    /** Writes the perf-script-like text of one delivered sample, with its line end(s). */
-    public void text(Writer out, SampleFields s, String comm, String event, long period) {
-        build(s, comm, event, period);
-        int n = sb.length();
-        if (chars.length < n) {
-            chars = new char[Math.max(n, chars.length * 2)];
-        }
-        sb.getChars(0, n, chars, 0);
-        try {
-            out.write(chars, 0, n);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Writes the perf-script-like text of one delivered sample, with its line end(s), as UTF-8. */
+    public void text(Sink out, SampleFields s, EnumSet<SampleField> fields, String comm, String event,
+            long period, String trace, boolean pageFault) {
+        build(s, fields, comm, event, period, trace, pageFault);
+        out.write(sb.array(), 0, sb.length());
     }
 
-    private void build(SampleFields s, String comm, String event, long period) {
-        sb.setLength(0);
-        long t = s.sampleType;
-        boolean chain = !hideCallGraph && shows(SampleField.IP, t) && s.hasChain;
+    /** Whether the ip field prints the call chain (frames on their own lines) rather than the ip. */
+    private boolean chainShown(SampleFields s, EnumSet<SampleField> fields) {
+        return !hideCallGraph && useCallchain && fields.contains(SampleField.IP) && (s.hasChain || s.userRegsIp != -1);
+    }
+
+    private void build(SampleFields s, EnumSet<SampleField> fields, String comm, String event, long period,
+            String trace, boolean pageFault) {
+        sb.reset();
+        boolean chain = chainShown(s, fields);
         if (fields.contains(SampleField.COMM)) {
             if (chain) {
-                sb.append(comm);
+                sb.text(comm);
             } else {
-                pad(comm, 16);
+                sb.right(comm, 16);
             }
-            sb.append(' ');
+            sb.ascii(' ');
         }
-        boolean pid = shows(SampleField.PID, t);
-        boolean tid = shows(SampleField.TID, t);
+        boolean pid = fields.contains(SampleField.PID);
+        boolean tid = fields.contains(SampleField.TID);
         if (pid && tid) {
-            decimal(s.pid, 7);
-            sb.append('/');
+            sb.decimal(s.pid, 5).ascii('/');
             int at = sb.length();
-            sb.append(s.tid);
-            for (int i = sb.length() - at; i < 7; i++) {
-                sb.append(' ');
-            }
-            sb.append(' ');
+            sb.decimal(s.tid, 0);
+            sb.spaces(5 - (sb.length() - at)).ascii(' ');
         } else if (pid || tid) {
-            decimal(pid ? s.pid : s.tid, 7);
-            sb.append(' ');
+            sb.decimal(pid ? s.pid : s.tid, 5).ascii(' ');
         }
-        if (shows(SampleField.CPU, t)) {
+        if (fields.contains(SampleField.CPU)) {
             // C's %03d: "[003]", "[-01]" for the -1 of samples without a CPU.
             int cpu = s.cpu;
-            sb.append('[');
+            sb.ascii('[');
             if (cpu < 0) {
-                sb.append('-');
+                sb.ascii('-').zeroPadded(-(long) cpu, 2);
+            } else {
+                sb.zeroPadded(cpu, 3);
             }
-            int abs = Math.abs(cpu);
-            for (int p = cpu < 0 ? 10 : 100; p > 1 && abs < p; p /= 10) {
-                sb.append('0');
-            }
-            sb.append(abs).append("] ");
+            sb.ascii(']').ascii(' ');
         }
-        if (shows(SampleField.TIME, t)) {
+        if (fields.contains(SampleField.TIME)) {
             long time = s.time;
-            decimal(Long.divideUnsigned(time, 1_000_000_000L), 5);
-            sb.append('.');
-            long ns = Long.remainderUnsigned(time, 1_000_000_000L);
-            for (long p = 100_000_000L; p > 1 && ns < p; p /= 10) {
-                sb.append('0');
-            }
-            sb.append(ns).append(": ");
+            sb.unsigned(Long.divideUnsigned(time, 1_000_000_000L), 5).ascii('.');
+            sb.zeroPadded(Long.remainderUnsigned(time, 1_000_000_000L), 9).ascii(':').ascii(' ');
         }
         if (fields.contains(SampleField.PERIOD)) {
-            if (period < 0) {
-                pad(Long.toUnsignedString(period), 10);
-            } else {
-                decimal(period, 10);
-            }
-            sb.append(' ');
+            sb.unsigned(period, 10).ascii(' ');
         }
         if (fields.contains(SampleField.EVENT)) {
-            pad(event, eventWidth);
-            sb.append(": ");
+            sb.right(event, eventWidth).ascii(':').ascii(' ');
         }
-        if (shows(SampleField.ADDR, t)) {
-            hex(s.addr, 16);
+        if (fields.contains(SampleField.TRACE) && trace != null) {
+            sb.once(trace);
         }
-        if (shows(SampleField.IP, t)) {
+        boolean sym = fields.contains(SampleField.SYM);
+        boolean symoff = sym && fields.contains(SampleField.SYMOFF);
+        boolean dso = fields.contains(SampleField.DSO);
+        if (fields.contains(SampleField.ADDR)) {
+            sb.hex(s.addr, 16);
+            if (pageFault && (sym || dso)) {
+                // perf_sample__fprintf_addr: a page fault's address is named too.
+                Location l = namer.locate(s.pid, s.addr, s.time, kernelMode(s.misc));
+                name(l, sym, symoff, dso);
+            }
+        }
+        if (fields.contains(SampleField.IP)) {
             if (chain) {
-                sb.append('\n');
-                for (int i = 0; i < s.chainLength; i++) {
-                    long ip = s.chain[i];
-                    if (Long.compareUnsigned(ip, CONTEXT_MAX) < 0) {
-                        sb.append('\t');
-                        hex(ip, 16);
-                        sb.append('\n');
-                    }
-                }
+                sb.ascii('\n');
+                frames(s, sym, symoff, dso);
             } else {
-                sb.append(' ');
-                hex(s.ip, 16);
+                sb.ascii(' ');
+                sb.hex(s.ip, 16);
+                if (sym || dso) {
+                    name(namer.locate(s.pid, s.ip, s.time, kernelMode(s.misc)), sym, symoff, dso);
+                }
             }
         }
         if (fields.contains(SampleField.BRSTACK) && s.branches != null) {
             for (BranchEntry b : s.branches.entries()) {
-                sb.append(" 0x").append(Long.toHexString(b.from())).append("/0x").append(Long.toHexString(b.to()))
-                        .append('/').append(prediction(b)).append('/').append(b.inTransaction() ? 'X' : '-')
-                        .append('/').append(b.abort() ? 'A' : '-').append('/').append(b.cycles())
-                        .append('/').append(branchType(b)).append(' ');
+                sb.text(" 0x").hex(b.from(), 0).text("/0x").hex(b.to(), 0)
+                        .ascii('/').ascii(prediction(b)).ascii('/').ascii(b.inTransaction() ? 'X' : '-')
+                        .ascii('/').ascii(b.abort() ? 'A' : '-').ascii('/').decimal(b.cycles(), 0)
+                        .ascii('/').text(branchType(b)).ascii(' ');
             }
         }
-        sb.append('\n');
+        sb.ascii('\n');
     }
 
-    /** The same sample as one JSON object; the call chain is the raw one, context markers included. */
-    public String json(SampleFields s, long offset, String comm, String event, long period) {
-        long t = s.sampleType;
+    private static boolean kernelMode(int misc) {
+        int mode = misc & CPUMODE_MASK;
+        return mode == MISC_KERNEL || mode == MISC_HYPERVISOR;
+    }
+
+    /** The frames of the call chain, one per line, as sample__fprintf_callchain prints them. */
+    private void frames(SampleFields s, boolean sym, boolean symoff, boolean dso) {
+        boolean kernel = false; // perf starts a chain in user mode until a context marker says otherwise
+        boolean any = sym || dso;
+        for (int i = 0; i < s.chainLength; i++) {
+            long ip = s.chain[i];
+            if (Long.compareUnsigned(ip, CONTEXT_MAX) >= 0) {
+                if (ip == CONTEXT_KERNEL || ip == CONTEXT_HV) {
+                    kernel = true;
+                } else if (ip == CONTEXT_USER) {
+                    kernel = false;
+                }
+                continue;
+            }
+            frame(s, ip, kernel, any, sym, symoff, dso);
+        }
+        if (s.userRegsIp != -1) {
+            frame(s, s.userRegsIp, false, any, sym, symoff, dso);
+        }
+    }
+
+    private void frame(SampleFields s, long ip, boolean kernel, boolean any, boolean sym, boolean symoff,
+            boolean dso) {
+        sb.ascii('\t');
+        // User-space frames print the address as the mapped file sees it (perf's map__map_ip).
+        if (any) {
+            Location l = namer.locate(s.pid, ip, s.time, kernel);
+            sb.hex(l.mapping() != null ? l.objectAddress() : ip, 16);
+            name(l, sym, symoff, dso);
+        } else {
+            sb.hex(namer.objectAddress(s.pid, ip, s.time, kernel), 16);
+        }
+        sb.ascii('\n');
+    }
+
+    /** " sym+0xoff (dso)" as __symbol__fprintf_symname_offs and map__fprintf_dsoname print them. */
+    private void name(Location l, boolean sym, boolean symoff, boolean dso) {
+        if (sym) {
+            sb.ascii(' ');
+            if (l.symbol() != null) {
+                sb.text(l.symbol().name());
+                if (symoff) {
+                    sb.text("+0x").hex(l.symbolOffset(), 0);
+                }
+            } else {
+                sb.text(Location.UNKNOWN);
+            }
+        }
+        if (dso) {
+            sb.ascii(' ').ascii('(').text(l.dso()).ascii(')');
+        }
+    }
+
+    /** The same sample as one JSON object (schema in docs/json.md, "samples"). */
+    public String json(SampleFields s, EnumSet<SampleField> fields, long offset, String comm, String event,
+            long period, String trace) {
         JsonLine j = new JsonLine().put("offset", offset);
         if (fields.contains(SampleField.EVENT)) {
             j.put("event", event);
@@ -176,32 +232,46 @@ public final class SampleFormatter {
         if (fields.contains(SampleField.COMM)) {
             j.put("comm", comm);
         }
-        if (shows(SampleField.PID, t)) {
+        if (fields.contains(SampleField.PID)) {
             j.put("pid", s.pid);
         }
-        if (shows(SampleField.TID, t)) {
+        if (fields.contains(SampleField.TID)) {
             j.put("tid", s.tid);
         }
-        if (shows(SampleField.CPU, t)) {
+        if (fields.contains(SampleField.CPU)) {
             j.put("cpu", s.cpu);
         }
-        if (shows(SampleField.TIME, t)) {
+        if (fields.contains(SampleField.TIME)) {
             j.putUnsigned("time", s.time);
         }
         if (fields.contains(SampleField.PERIOD)) {
             j.putUnsigned("period", period);
         }
-        if (shows(SampleField.ADDR, t)) {
+        if (fields.contains(SampleField.TRACE) && trace != null) {
+            j.put("trace", trace);
+        }
+        if (fields.contains(SampleField.ADDR)) {
             j.putHex("addr", s.addr);
         }
-        if (shows(SampleField.IP, t)) {
+        boolean sym = fields.contains(SampleField.SYM);
+        boolean symoff = sym && fields.contains(SampleField.SYMOFF);
+        boolean dso = fields.contains(SampleField.DSO);
+        if (fields.contains(SampleField.IP)) {
             j.putHex("ip", s.ip);
+            if (sym || dso) {
+                Location l = namer.locate(s.pid, s.ip, s.time, kernelMode(s.misc));
+                jsonName(j, l, sym, symoff, dso);
+            }
             if (s.hasChain) {
-                List<String> chain = new ArrayList<>(s.chainLength);
+                // As recorded, context markers included; "frames" are the frames the text prints.
+                List<String> raw = new ArrayList<>(s.chainLength);
                 for (int i = 0; i < s.chainLength; i++) {
-                    chain.add("0x" + Long.toHexString(s.chain[i]));
+                    raw.add("0x" + Long.toHexString(s.chain[i]));
                 }
-                j.put("callchain", chain);
+                j.put("callchain", raw);
+            }
+            if (s.hasChain || s.userRegsIp != -1) {
+                j.put("frames", jsonFrames(s, sym, symoff, dso));
             }
         }
         if (fields.contains(SampleField.BRSTACK) && s.branches != null) {
@@ -221,6 +291,47 @@ public final class SampleFormatter {
             j.put("brstack", branches);
         }
         return j.toString();
+    }
+
+    private List<JsonLine> jsonFrames(SampleFields s, boolean sym, boolean symoff, boolean dso) {
+        List<JsonLine> out = new ArrayList<>(s.chainLength + 1);
+        boolean kernel = false;
+        for (int i = 0; i < s.chainLength; i++) {
+            long ip = s.chain[i];
+            if (Long.compareUnsigned(ip, CONTEXT_MAX) >= 0) {
+                kernel = ip == CONTEXT_KERNEL || ip == CONTEXT_HV || (kernel && ip != CONTEXT_USER);
+                continue;
+            }
+            out.add(jsonFrame(s, ip, kernel, sym, symoff, dso));
+        }
+        if (s.userRegsIp != -1) {
+            out.add(jsonFrame(s, s.userRegsIp, false, sym, symoff, dso));
+        }
+        return out;
+    }
+
+    private JsonLine jsonFrame(SampleFields s, long ip, boolean kernel, boolean sym, boolean symoff, boolean dso) {
+        JsonLine f = new JsonLine().putHex("ip", ip);
+        if (sym || dso) {
+            jsonName(f, namer.locate(s.pid, ip, s.time, kernel), sym, symoff, dso);
+        }
+        return f;
+    }
+
+    private static void jsonName(JsonLine j, Location l, boolean sym, boolean symoff, boolean dso) {
+        if (sym) {
+            j.put("sym", l.symbol() == null ? null : l.symbol().name());
+            if (symoff) {
+                if (l.symbol() == null) {
+                    j.putNull("symoff");
+                } else {
+                    j.put("symoff", l.symbolOffset());
+                }
+            }
+        }
+        if (dso) {
+            j.put("dso", l.dso());
+        }
     }
 
     /** perf's {@code mispred_str}: P predicted, M mispredicted, - neither said. */
@@ -244,33 +355,4 @@ public final class SampleFormatter {
         return type < BRANCH_TYPES.length ? BRANCH_TYPES[type] : "";
     }
 
-    /** A number right-aligned in {@code width} (C's {@code %7d}), without an intermediate String. */
-    private void decimal(long v, int width) {
-        int digits = 1;
-        for (long x = v; x >= 10 || x <= -10; x /= 10) {
-            digits++;
-        }
-        for (int i = digits + (v < 0 ? 1 : 0); i < width; i++) {
-            sb.append(' ');
-        }
-        sb.append(v);
-    }
-
-    /** A u64 in lower-case hex right-aligned in {@code width} (C's {@code %16lx}). */
-    private void hex(long v, int width) {
-        int digits = Math.max(1, (64 - Long.numberOfLeadingZeros(v) + 3) / 4);
-        for (int i = digits; i < width; i++) {
-            sb.append(' ');
-        }
-        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
-            sb.append(HEX[(int) (v >>> shift) & 0xf]);
-        }
-    }
-
-    private void pad(String s, int width) {
-        for (int i = s.length(); i < width; i++) {
-            sb.append(' ');
-        }
-        sb.append(s);
-    }
 }

@@ -1,6 +1,7 @@
 package dev.textpoke.cli.perf;
 
 import dev.textpoke.cli.ExitStatus;
+import dev.textpoke.cli.InputWarnings;
 import dev.textpoke.cli.Progress;
 import dev.textpoke.cli.format.RecordPrinter;
 import dev.textpoke.perf.PerfData;
@@ -56,6 +57,7 @@ public final class DumpCommand implements Callable<Integer> {
         Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "dump");
         TreeMap<Long, Long> perType = new TreeMap<>();
         try (PerfData data = PerfData.open(file)) {
+            InputWarnings.notes(data, spec.commandLine().getErr());
             RecordPrinter printer = new RecordPrinter(data, json);
             try {
                 FileOrderWalk.run(data, progress, v -> {
@@ -70,8 +72,8 @@ public final class DumpCommand implements Callable<Integer> {
                 }
                 out.flush();
             }
+            return InputWarnings.after(data, out, spec.commandLine().getErr(), ExitStatus.OK);
         }
-        return ExitStatus.OK;
     }
 
     /** perf lists types in id order, with its names; types it does not know come last. */

@@ -1,6 +1,7 @@
 package dev.textpoke.cli.perf;
 
 import dev.textpoke.cli.ExitStatus;
+import dev.textpoke.cli.InputWarnings;
 import dev.textpoke.cli.Progress;
 import dev.textpoke.cli.format.AttrText;
 import dev.textpoke.perf.PerfData;
@@ -42,11 +43,15 @@ public final class InfoCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "perf.data file, directory, or - for a pipe on stdin")
     String file;
 
+    @picocli.CommandLine.Option(names = "--json", description = "One JSON object with the same (docs/json.md).")
+    boolean json;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "info");
         try (PerfData data = PerfData.open(file)) {
+            InputWarnings.notes(data, spec.commandLine().getErr());
             TreeMap<Long, Long> perType = new TreeMap<>();
             long[] span = {-1, -1};
             IOException damage = null;
@@ -62,13 +67,17 @@ public final class InfoCommand implements Callable<Integer> {
             } catch (PerfFormatException e) {
                 damage = e;
             }
-            print(out, data, perType, span);
+            if (json) {
+                out.println(InfoJson.of(data, perType, span, tracepointNames(data)));
+            } else {
+                print(out, data, perType, span);
+            }
             out.flush();
             if (damage != null) {
                 throw damage;
             }
+            return InputWarnings.after(data, out, spec.commandLine().getErr(), ExitStatus.OK);
         }
-        return ExitStatus.OK;
     }
 
     private void print(PrintWriter out, PerfData data, TreeMap<Long, Long> perType, long[] span) throws IOException {
@@ -92,8 +101,7 @@ public final class InfoCommand implements Callable<Integer> {
                 .ifPresent(c -> out.println("# cmdline       : " + String.join(" ", c.args())));
         // Events without a name in the file get the one perf would make (tracepoints from the
         // file-mode tracing data; a pipe's tracing data is a record, read by samples, not here).
-        Map<Long, String> tracepoints = f.has(FeatureId.TRACING_DATA)
-                ? TracepointNames.parse(f.raw(FeatureId.TRACING_DATA.id()).orElseThrow().toArray()) : Map.of();
+        Map<Long, String> tracepoints = tracepointNames(data);
         for (Event e : data.events().events()) {
             StringBuilder sb = new StringBuilder("# event : name = ").append(PerfEventName.of(e, tracepoints));
             sb.append(", id = { ");
@@ -123,9 +131,28 @@ public final class InfoCommand implements Callable<Integer> {
         long total = perType.values().stream().mapToLong(Long::longValue).sum();
         out.println("# records       : " + total);
         perType.forEach((type, n) -> out.println("#   " + RecordType.displayName(type) + " " + n));
+        for (PerfFormatException w : data.notes()) {
+            out.println("# warning       : " + w.getMessage());
+        }
         for (PerfFormatException w : data.warnings()) {
             out.println("# warning       : " + w.getMessage());
         }
+    }
+
+    /** {@code system:name} by tracepoint id, from the TRACING_DATA feature; none when it is damaged. */
+    static Map<Long, String> tracepointNames(PerfData data) throws IOException {
+        Map<Long, String> names = new java.util.HashMap<>();
+        if (data.features().has(FeatureId.TRACING_DATA)) {
+            try {
+                dev.textpoke.perf.tracing.TracingData t = dev.textpoke.perf.tracing.TracingData.parse(
+                        data.features().raw(FeatureId.TRACING_DATA.id()).orElseThrow().toArray(), data.source(),
+                        data.features().dataOffset(FeatureId.TRACING_DATA.id()));
+                t.events().forEach((id, e) -> names.put(id, e.qualifiedName()));
+            } catch (PerfFormatException e) {
+                // perf names no tracepoints then either
+            }
+        }
+        return names;
     }
 
     private static String format(PerfData d) {

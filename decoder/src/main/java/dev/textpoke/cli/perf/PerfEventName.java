@@ -13,7 +13,7 @@ import java.util.Map;
  * {@code :HG}...), tracepoints as {@code system:name} from the tracing data. Other types get a
  * generic name.
  */
-final class PerfEventName {
+public final class PerfEventName {
     // PERF_TYPE_* (include/uapi/linux/perf_event.h)
     private static final long HARDWARE = 0;
     private static final long SOFTWARE = 1;
@@ -36,7 +36,8 @@ final class PerfEventName {
 
     private PerfEventName() {}
 
-    static String of(Event e) {
+    /** perf's name of the event: its own, else made from type and config as perf makes it. */
+    public static String of(Event e) {
         return of(e, Map.of());
     }
 

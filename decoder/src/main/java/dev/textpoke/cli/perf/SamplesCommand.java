@@ -1,13 +1,21 @@
 package dev.textpoke.cli.perf;
 
+import dev.textpoke.cli.CommandError;
 import dev.textpoke.cli.ExitStatus;
+import dev.textpoke.cli.InputWarnings;
 import dev.textpoke.cli.Progress;
 import dev.textpoke.cli.format.SampleField;
 import dev.textpoke.cli.format.SampleFields;
 import dev.textpoke.cli.format.SampleFormatter;
+import dev.textpoke.code.space.AddressSpaces;
+import dev.textpoke.code.space.Locator;
+import dev.textpoke.code.space.ObjectFiles;
+import dev.textpoke.io.Bytes;
 import dev.textpoke.perf.PerfData;
+import dev.textpoke.perf.PerfFormatException;
 import dev.textpoke.perf.attr.SampleFormat;
 import dev.textpoke.perf.event.Event;
+import dev.textpoke.perf.feature.Feature;
 import dev.textpoke.perf.feature.FeatureId;
 import dev.textpoke.perf.parse.RecordParser;
 import dev.textpoke.perf.record.PerfRecord;
@@ -16,45 +24,49 @@ import dev.textpoke.perf.record.ReadValues.ReadValue;
 import dev.textpoke.perf.record.RecordSource;
 import dev.textpoke.perf.record.RecordType;
 import dev.textpoke.perf.record.RecordView;
+import dev.textpoke.perf.sample.SampleLayout;
+import dev.textpoke.code.space.KernelSymbols;
+import dev.textpoke.code.space.SymbolIndex;
+import dev.textpoke.perf.tracing.EventFormat;
+import dev.textpoke.perf.tracing.PrintFormat;
+import dev.textpoke.perf.tracing.TracingData;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code textpoke samples FILE}: the samples of a perf.data as {@code perf script -F} prints them,
- * in the order perf delivers them (FINISHED_ROUND ordering, directory inputs merged by time), or
- * as JSON Lines. As in perf, a sample that READs a group (or one counter) is delivered once per
- * counter that moved, with that counter's event and its increase as the period; the command name
- * is the thread's at that time.
+ * {@code textpoke samples FILE}: the samples of a perf.data as {@code perf script} prints them, in
+ * the order perf delivers them (FINISHED_ROUND ordering, directory inputs merged by time), or as
+ * JSON Lines. Without {@code -F}, each kind of event gets perf's default fields; frames are named
+ * with the symbols of the kernel and of the mapped files as perf names them. As in perf, a sample
+ * that READs a group (or one counter) is delivered once per counter that moved, with that
+ * counter's event and its increase as the period; the command name is the thread's at that time.
  */
 @Command(name = "samples", mixinStandardHelpOptions = true,
         description = {"Prints the samples of a perf.data like perf script: comm, pid/tid, cpu, time, period,"
-                + " event, addr, ip (the call chain when there is one) and branch stack.",
-            "Time has nanoseconds; call chain frames are addresses (perf script prints offsets into the"
-                + " mapped file for user-space frames)."})
+                + " event, tracepoint fields, addr, ip with its symbol and dso (the call chain when there is one)"
+                + " and branch stack.",
+            "Time has nanoseconds. Kernel symbols come from --kallsyms, --kcore, --vmlinux, the kcore_dir beside"
+                + " the file, perf's build-id cache or /proc/kallsyms of the recorded kernel; user-space symbols"
+                + " from the mapped files (by build id in perf's cache and /usr/lib/debug, or at their path)."})
 public final class SamplesCommand implements Callable<Integer> {
-    private static final String DEFAULT_FIELDS = "comm,tid,pid,cpu,time,period,event,addr,ip,brstack";
     private static final int SAMPLE = RecordType.SAMPLE.id();
-    private static final int COMM = RecordType.COMM.id();
-    private static final int FORK = RecordType.FORK.id();
     private static final int TRACING_DATA = RecordType.HEADER_TRACING_DATA.id();
-    /** Larger tracing data is not read for names (perf's are a few MB at most). */
+    private static final int HEADER_BUILD_ID = RecordType.HEADER_BUILD_ID.id();
+    /** Larger tracing data is not read (perf's are a few MB at most). */
     private static final long MAX_TRACING_DATA = 64L << 20;
-    /** {@code PERF_TYPE_MAX}, {@code PERF_TYPE_SOFTWARE}, {@code PERF_COUNT_SW_DUMMY} (uapi perf_event.h). */
-    private static final long PERF_TYPE_MAX = 6;
-    private static final long PERF_TYPE_SOFTWARE = 1;
-    private static final long PERF_COUNT_SW_DUMMY = 9;
-
-    private final Map<Long, String> tracepoints = new HashMap<>();
 
     @Spec
     CommandSpec spec;
@@ -63,46 +75,76 @@ public final class SamplesCommand implements Callable<Integer> {
     String file;
 
     @Option(names = {"-F", "--fields"}, paramLabel = "LIST",
-            description = "Fields to print, as for perf script: comm,tid,pid,cpu,time,period,event,addr,ip,brstack"
-                    + " (callchain: the same as ip). A field the samples do not have is an error. Default: all the"
-                    + " samples have.")
+            description = "Fields to print, as for perf script: comm,tid,pid,cpu,time,period,event,trace,addr,ip,"
+                    + "sym,symoff,dso,brstack (callchain: the same as ip; sym, symoff and dso go with ip). A field"
+                    + " the samples do not have is an error. Default: perf script's fields for each kind of event.")
     String fieldList;
 
     @Option(names = "--hide-call-graph", description = "Print the ip of samples with a call chain, not the chain"
             + " (as perf script --hide-call-graph).")
     boolean hideCallGraph;
 
-    @Option(names = "--json", description = "One JSON object per sample: offset, then the fields; the call chain"
-            + " is the raw one, context markers included.")
+    @Option(names = "--json", description = "One JSON object per sample: offset, then the fields (docs/json.md).")
     boolean json;
+
+    @Mixin
+    SymbolOptions symbols;
+
+    private final Map<Long, String> tracepointNames = new HashMap<>();
+    private TracingData tracing;
+    private PrintFormat.FunctionNames functions = PrintFormat.FunctionNames.NONE;
 
     @Override
     public Integer call() throws IOException {
-        EnumSet<SampleField> fields;
+        EnumSet<SampleField> asked;
         try {
-            fields = SampleField.parse(fieldList == null ? DEFAULT_FIELDS : fieldList);
+            asked = fieldList == null ? null : SampleField.parse(fieldList);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        boolean strict = fieldList != null;
         PrintWriter out = spec.commandLine().getOut();
-        Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "samples");
-        SampleFormatter formatter = new SampleFormatter(fields, hideCallGraph);
-        if (strict) {
-            // Fields asked for are printed even for samples that lack them, with the values such a
-            // sample has (cpu -1, addr 0), as perf script does for the events it does not check.
-            formatter.printMissing();
-        }
-        ThreadComms comms = new ThreadComms();
+        PrintWriter err = spec.commandLine().getErr();
+        Progress progress = Progress.onTerminal(err, "samples");
         Map<Long, Long> lastRead = new HashMap<>();
-        // By index: Event is a record whose hash covers its attr and ids, too slow per sample.
-        java.util.BitSet checked = new java.util.BitSet();
         SampleFields one = new SampleFields();
         try (PerfData data = PerfData.open(file); RecordSource records = data.ordered()) {
+            InputWarnings.notes(data, err);
+            readTracingFeature(data);
+            AddressSpaces spaces = new AddressSpaces();
+            buildIds(data, spaces);
+            ObjectFiles files = new ObjectFiles(symbols.files());
+            KernelSymbols[] kernel = {null};
+            java.util.function.Supplier<KernelSymbols> kernelSymbols = () -> {
+                if (kernel[0] == null) {
+                    try {
+                        kernel[0] = symbols.kernel(data);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return kernel[0];
+            };
+            Locator locator = new Locator(spaces, files, kernelSymbols);
+            functions = (addr, offset) -> {
+                SymbolIndex.Found f = kernelSymbols.get().find(addr);
+                return f == null ? null : offset ? f.name() + "+0x" + Long.toHexString(f.offset(addr)) : f.name();
+            };
+            SampleFormatter formatter = new SampleFormatter(hideCallGraph, new SampleFormatter.Namer() {
+                @Override
+                public dev.textpoke.code.space.Location locate(int pid, long addr, long time, boolean k) {
+                    return locator.locate(pid, addr, time, k);
+                }
+
+                @Override
+                public long objectAddress(int pid, long addr, long time, boolean k) {
+                    return locator.objectAddress(pid, addr, time, k);
+                }
+            });
+            SampleFieldSets sets = new SampleFieldSets(data, asked, file);
             RecordParser parser = new RecordParser(data.events());
-            if (data.features().has(FeatureId.TRACING_DATA)) {
-                tracepoints.putAll(TracepointNames.parse(data.features().raw(FeatureId.TRACING_DATA.id()).orElseThrow().toArray()));
-            }
+            int ipRegister = PerfArch.ipRegister(data);
+            one.ipRegister(ipRegister);
+            BitSet seen = new BitSet();
             data.events().events().forEach(e -> formatter.eventWidth(name(e).length()));
             long n = 0;
             try {
@@ -114,26 +156,26 @@ public final class SamplesCommand implements Callable<Integer> {
                         Sample parsed = null;
                         if (e == null || !one.fromView(v, e)) {
                             parsed = (Sample) parser.parse(v);
-                            one.from(parsed);
+                            one.from(parsed, ipRegister);
                         }
-                        if (e != null && !checked.get(e.index())) {
-                            checked.set(e.index());
+                        if (e != null && !seen.get(e.index())) {
+                            seen.set(e.index());
                             formatter.eventWidth(name(e).length());
-                            if (strict && !data.features().has(FeatureId.AUXTRACE) && checkedByPerf(e, data)) {
-                                check(e, fields);
-                            }
+                            formatter.useCallchain(sets.useCallchain());
                         }
-                        deliver(out, formatter, one, parsed, e, v.offset(), comms, lastRead, data);
+                        deliver(out, formatter, one, parsed, e, v.offset(), spaces, lastRead, data, sets);
+                    } else if (SIDEBAND.get(type)) {
+                        PerfRecord r = parser.parse(v);
+                        long time = data.events().timeOf(v.buffer(), v.start(), v.type(), v.size());
+                        spaces.record(r, time == SampleLayout.NONE ? 0 : time);
                     } else if (type == TRACING_DATA && v.payloadSize() > 0 && v.payloadSize() < MAX_TRACING_DATA
                             && data.fileSize() >= 0) {
                         // A pipe's tracing data follows its record (read from the file, not stdin).
-                        tracepoints.putAll(TracepointNames.parse(data.read(v.payloadOffset(), (int) v.payloadSize()).toArray()));
-                    } else if (type == COMM) {
-                        PerfRecord.Comm c = (PerfRecord.Comm) parser.parse(v);
-                        comms.comm(c.tid(), c.comm().text());
-                    } else if (type == FORK) {
-                        PerfRecord.Fork f = (PerfRecord.Fork) parser.parse(v);
-                        comms.fork(f.ptid(), f.tid());
+                        tracing(TracingData.parse(data.read(v.payloadOffset(), (int) v.payloadSize()).toArray(),
+                                data.source(), v.payloadOffset()));
+                    } else if (type == HEADER_BUILD_ID) {
+                        PerfRecord.HeaderBuildId b = (PerfRecord.HeaderBuildId) parser.parse(v);
+                        spaces.buildId(b.filename().text(), buildIdOf(b));
                     }
                     if ((++n & 0xffff) == 0) {
                         progress.update(v.offset(), data.fileSize(), "bytes");
@@ -142,9 +184,57 @@ public final class SamplesCommand implements Callable<Integer> {
             } finally {
                 progress.done();
                 out.flush();
+                files.close();
+            }
+            return InputWarnings.after(data, out, err, ExitStatus.OK);
+        }
+    }
+
+    /** The records that change who ran where. */
+    private static final BitSet SIDEBAND = new BitSet();
+
+    static {
+        for (RecordType t : new RecordType[] {RecordType.MMAP, RecordType.MMAP2, RecordType.COMM, RecordType.FORK,
+            RecordType.KSYMBOL}) {
+            SIDEBAND.set(t.id());
+        }
+    }
+
+    private void readTracingFeature(PerfData data) throws IOException {
+        if (data.features().has(FeatureId.TRACING_DATA)) {
+            Optional<Bytes> raw = data.features().raw(FeatureId.TRACING_DATA.id());
+            if (raw.isPresent()) {
+                try {
+                    tracing(TracingData.parse(raw.get().toArray(), data.source(),
+                            data.features().dataOffset(FeatureId.TRACING_DATA.id())));
+                } catch (PerfFormatException e) {
+                    // perf reads such a file without tracepoint names and fields; so does this
+                }
             }
         }
-        return ExitStatus.OK;
+    }
+
+    private void tracing(TracingData t) {
+        tracing = t;
+        t.events().forEach((id, f) -> tracepointNames.put(id, f.qualifiedName()));
+        java.util.Arrays.fill(perEvent, null); // names and formats found before the tracing data
+    }
+
+    /** BUILD_ID feature: user-space files' build ids, for finding them in perf's cache. */
+    private static void buildIds(PerfData data, AddressSpaces spaces) {
+        try {
+            Optional<Feature.BuildIds> ids = data.features().get(FeatureId.BUILD_ID, Feature.BuildIds.class);
+            ids.ifPresent(b -> b.entries().forEach(e -> spaces.buildId(e.name(), e.buildId())));
+        } catch (IOException e) {
+            // a damaged BUILD_ID feature (reported by InputWarnings if outside the file): no build ids
+        }
+    }
+
+    private static Bytes buildIdOf(PerfRecord.HeaderBuildId b) {
+        int misc = b.header().misc();
+        Bytes area = b.buildIdArea();
+        int n = (misc & Feature.BuildIdEntry.MISC_BUILD_ID_SIZE) != 0 ? Math.min(area.get(20), 20) : 20;
+        return area.slice(0, Math.min(n, area.length()));
     }
 
     /**
@@ -152,10 +242,13 @@ public final class SamplesCommand implements Callable<Integer> {
      * (session.c, {@code deliver_sample_value}: period = value - the counter's previous value).
      */
     private void deliver(PrintWriter out, SampleFormatter f, SampleFields s, Sample parsed, Event e, long offset,
-            ThreadComms comms, Map<Long, Long> lastRead, PerfData data) {
-        String comm = comms.of(s.tid);
+            AddressSpaces spaces, Map<Long, Long> lastRead, PerfData data, SampleFieldSets sets) {
+        String comm = spaces.comm(s.tid, s.time());
+        EnumSet<SampleField> fields = fieldsOf(sets, e);
+        String trace = fields.contains(SampleField.TRACE) ? trace(e, s.raw()) : null;
+        boolean pageFault = e != null && pageFault(e);
         if (parsed == null || !parsed.has(SampleFormat.READ) || parsed.read() == null) {
-            print(out, f, s, offset, comm, name(e), s.period);
+            print(out, f, s, fields, offset, comm, name(e), s.period, trace, pageFault);
             return;
         }
         for (ReadValue r : parsed.read().values()) {
@@ -166,54 +259,110 @@ public final class SamplesCommand implements Callable<Integer> {
             Long previous = lastRead.put(r.id(), r.value());
             long period = r.value() - (previous == null ? 0 : previous);
             if (period != 0) {
-                print(out, f, s, offset, comm, name(counter), period);
+                print(out, f, s, fieldsOf(sets, counter), offset, comm, name(counter), period, trace, pageFault);
             }
         }
     }
 
-    private void print(PrintWriter out, SampleFormatter f, SampleFields s, long offset, String comm, String event,
-            long period) {
-        if (json) {
-            out.println(f.json(s, offset, comm, event, period));
-        } else {
-            f.text(out, s, comm, event, period);
+    private String trace(Event e, byte[] raw) {
+        if (tracing == null || e == null || raw == null) {
+            return null;
         }
+        PerEvent p = perEvent(e);
+        if (!p.formatLooked) {
+            p.format = tracing.event(e.attr().config());
+            p.formatLooked = true;
+        }
+        EventFormat format = p.format;
+        return format == null ? null : tracing.text(format, raw, functions);
+    }
+
+    private boolean pageFault(Event e) {
+        PerEvent p = perEvent(e);
+        if (p.pageFault == null) {
+            p.pageFault = SampleFieldSets.isPageFault(e);
+        }
+        return p.pageFault;
+    }
+
+    private void print(PrintWriter out, SampleFormatter f, SampleFields s, EnumSet<SampleField> fields, long offset,
+            String comm, String event, long period, String trace, boolean pageFault) {
+        if (json) {
+            out.println(f.json(s, fields, offset, comm, event, period, trace));
+        } else {
+            f.text(sink(out), s, fields, comm, event, period, trace, pageFault);
+        }
+    }
+
+    private SampleFormatter.Sink sink;
+
+    /** Bytes straight to standard output; to a test's writer as text. */
+    private SampleFormatter.Sink sink(PrintWriter out) {
+        if (sink == null) {
+            sink = out instanceof dev.textpoke.cli.StandardOutput.Bytes b ? b::writeBytes
+                    : (bytes, off, len) -> out.write(new String(bytes, off, len, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return sink;
     }
 
     private String name(Event e) {
-        return PerfEventName.of(e, tracepoints);
-    }
-
-    /**
-     * Whether perf script checks this event's samples for the fields asked for: it checks only the
-     * first event of each type among hardware, software, tracepoint, raw and breakpoint events,
-     * not a dummy, and nothing in files with AUX area data (builtin-script.c,
-     * {@code perf_session__check_output_opt}, {@code process_attr}, {@code evsel__check_attr}).
-     */
-    private static boolean checkedByPerf(Event e, PerfData data) {
-        long type = e.attr().type();
-        if (type >= PERF_TYPE_MAX || (type == PERF_TYPE_SOFTWARE && e.attr().config() == PERF_COUNT_SW_DUMMY)) {
-            return false;
-        }
-        for (Event first : data.events().events()) {
-            if (first.attr().type() == type) {
-                return first == e || first.index() == e.index();
-            }
-        }
-        return true;
-    }
-
-    /** As perf script: a field asked for that the event's samples do not have is a usage error. */
-    private void check(Event e, EnumSet<SampleField> fields) {
         if (e == null) {
-            return;
+            return "[unknown]";
         }
-        for (SampleField f : fields) {
-            if (f.needs() != 0 && !e.attr().has(f.needs())) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "Samples for '"
-                        + name(e) + "' event do not have " + SampleFormat.names(f.needs())
-                        + " attribute set. Cannot print '" + f.perfName() + "' field.");
-            }
+        PerEvent p = perEvent(e);
+        if (p.name == null) {
+            p.name = PerfEventName.of(e, tracepointNames);
         }
+        return p.name;
+    }
+
+    /** What a sample pass looks up per event, found once per event (an event replaced by a rename starts afresh). */
+    private static final class PerEvent {
+        final Event event;
+        String name;
+        EventFormat format;
+        boolean formatLooked;
+        EnumSet<SampleField> fields;
+        Boolean pageFault;
+
+        PerEvent(Event event) {
+            this.event = event;
+        }
+    }
+
+    private PerEvent[] perEvent = new PerEvent[8];
+
+    private PerEvent perEvent(Event e) {
+        int i = e.index();
+        if (i >= perEvent.length) {
+            perEvent = java.util.Arrays.copyOf(perEvent, Math.max(i + 1, perEvent.length * 2));
+        }
+        PerEvent p = perEvent[i];
+        if (p == null || p.event != e) {
+            p = new PerEvent(e);
+            perEvent[i] = p;
+        }
+        return p;
+    }
+
+    private EnumSet<SampleField> fieldsOf(SampleFieldSets sets, Event e) {
+        if (e == null) {
+            return sets.of(null);
+        }
+        PerEvent p = perEvent(e);
+        if (p.fields == null) {
+            p.fields = sets.of(e);
+        }
+        return p.fields;
+    }
+
+    /** For the checks of {@link SampleFieldSets}, which name events as perf does. */
+    String nameOf(Event e) {
+        return name(e);
+    }
+
+    static CommandError missing(String file, String event, String needs, String field) {
+        return new CommandError(file + ": samples for '" + event + "' event do not have " + needs
+                + " attribute set: cannot print '" + field + "' field (perf script's message)");
     }
 }

@@ -36,6 +36,17 @@ public final class PerfTimeline {
     private PerfTimeline() {}
 
     public static CodeTimeline build(PerfData data, List<BaseImage> images) throws IOException {
+        return build(data, images, true);
+    }
+
+    /**
+     * As {@link #build(PerfData, List)}; with {@code timeOrder} false the records are read in file
+     * order, input after input, which costs a walk of the record headers rather than perf's ordering
+     * of every record: the builder orders the modifications and regions by time anyway (equal times
+     * in the order read, as perf's ordering keeps them). Only a record without a time can then take
+     * another time (the time of the record before it in the file).
+     */
+    public static CodeTimeline build(PerfData data, List<BaseImage> images, boolean timeOrder) throws IOException {
         TimelineBuilder b = CodeTimeline.builder();
         images.forEach(b::image);
         RecordParser parser = new RecordParser(data.events());
@@ -48,7 +59,16 @@ public final class PerfTimeline {
             }
         }
         long last = 0;
-        try (RecordSource records = data.ordered()) {
+        int inputs = timeOrder ? 1 : data.inputCount();
+        for (int input = 0; input < inputs; input++) {
+            last = read(timeOrder ? data.ordered() : data.records(input), parser, jit, b, last);
+        }
+        return b.build();
+    }
+
+    private static long read(RecordSource source, RecordParser parser, Map<Long, Bytes> jit, TimelineBuilder b,
+            long last) throws IOException {
+        try (RecordSource records = source) {
             while (records.next()) {
                 RecordView v = records.current();
                 if (v.type() != TEXT_POKE && v.type() != KSYMBOL) {
@@ -76,7 +96,7 @@ public final class PerfTimeline {
                 }
             }
         }
-        return b.build();
+        return last;
     }
 
     private static long time(SampleId id, long previous) {

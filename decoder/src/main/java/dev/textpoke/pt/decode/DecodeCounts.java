@@ -52,7 +52,7 @@ public final class DecodeCounts implements FlowSink {
         } else {
             placedByEstimate++;
         }
-        if (p.beforeTimestamp()) {
+        if (p.beforeTimestamp() && p.byPackets()) {
             placedBeforeTimestamp++;
         }
     }
@@ -138,7 +138,7 @@ public final class DecodeCounts implements FlowSink {
         return placedByEstimate;
     }
 
-    /** Visits where the packets chose the new code while the timestamps were still before the switch. */
+    /** Visits where the packets proved the new code while the timestamps were still before the switch. */
     public long placedBeforeTimestamp() {
         return placedBeforeTimestamp;
     }

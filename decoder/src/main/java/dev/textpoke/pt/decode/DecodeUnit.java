@@ -16,6 +16,7 @@ import java.util.List;
  *
  * @param queue the queue's number
  * @param cpu the queue's CPU (-1 in per-thread mode)
+ * @param tid the queue's thread (-1 in per-CPU mode): whose user space the trace runs in
  * @param index the unit's place in the queue, from 0
  * @param spans where its bytes are, in order
  * @param length the bytes in all spans
@@ -29,7 +30,7 @@ import java.util.List;
  * @param endTime perf time at the next unit's PSB, {@link Long#MAX_VALUE} when not known
  * @param lostBefore what was lost just before this unit, or null
  */
-public record DecodeUnit(int queue, int cpu, int index, List<Span> spans, int length, int stopAt, boolean continues,
+public record DecodeUnit(int queue, int cpu, int tid, int index, List<Span> spans, int length, int stopAt, boolean continues,
         long reference, PacketClock.State clock, long startTime, long endTime, String lostBefore)
         implements Serializable {
 

@@ -16,9 +16,14 @@ public final class QueueDecoder implements AutoCloseable {
     private final UnitDecoder decoder;
     private FlowSink sink;
     private int next;
+    private volatile int started;
     private UnitDecoder.Running running;
 
     public QueueDecoder(List<DecodeUnit> units, TraceSetup setup, CodeBlocks code) {
+        this(units, setup, UnitCode.of(code));
+    }
+
+    public QueueDecoder(List<DecodeUnit> units, TraceSetup setup, UnitCode code) {
         this.units = List.copyOf(units);
         this.decoder = new UnitDecoder(setup, code);
     }
@@ -62,8 +67,15 @@ public final class QueueDecoder implements AutoCloseable {
             running = null;
             return false;
         }
-        running = decoder.start(units.get(next++), sink);
+        running = decoder.start(units.get(next), sink);
+        next++;
+        started = next;
         return true;
+    }
+
+    /** Units started so far: for progress, read from any thread. */
+    public int unitsStarted() {
+        return started;
     }
 
     @Override

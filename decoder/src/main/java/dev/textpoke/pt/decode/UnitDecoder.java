@@ -26,10 +26,14 @@ import java.util.Map;
  */
 public final class UnitDecoder implements AutoCloseable {
     private final TraceSetup setup;
-    private final CodeBlocks code;
+    private final UnitCode code;
     private final Map<String, FileChannel> files = new HashMap<>();
 
     public UnitDecoder(TraceSetup setup, CodeBlocks code) {
+        this(setup, UnitCode.of(code));
+    }
+
+    public UnitDecoder(TraceSetup setup, UnitCode code) {
         this.setup = setup;
         this.code = code;
     }
@@ -57,7 +61,7 @@ public final class UnitDecoder implements AutoCloseable {
             clock.reposition(unit.reference());
         }
         EventDecoder events = new EventDecoder(data, 0, unit.length(), clock);
-        FlowDecoder flow = new FlowDecoder(events, code, setup.flowConfig(), out);
+        FlowDecoder flow = new FlowDecoder(events, code.forUnit(unit), setup.flowConfig(), out);
         if (unit.stopAt() >= 0) {
             flow.stopAfterPsbAt(unit.stopAt());
         }
@@ -138,7 +142,7 @@ public final class UnitDecoder implements AutoCloseable {
 
         @Override
         public void placement(Placement p) {
-            sink.placement(new Placement(p.switchTime(), p.ip(), unit.fileOffset(p.offset()), p.newVersion(),
+            sink.placement(new Placement(p.time(), p.switchTime(), p.ip(), unit.fileOffset(p.offset()), p.newVersion(),
                     p.byPackets(), p.beforeTimestamp()));
         }
     }

@@ -22,6 +22,19 @@ public final class UnitPlanner {
 
     private UnitPlanner() {}
 
+    /** {@link #plan} for each queue, the queues on up to {@code threads} threads; in the queues' order. */
+    public static List<List<DecodeUnit>> planAll(AuxQueues queues, List<AuxQueue> which, TraceSetup setup,
+            int threads) throws IOException {
+        List<List<DecodeUnit>> out = new ArrayList<>(java.util.Collections.nCopies(which.size(), List.of()));
+        Parallel.run(which.size(), threads, i -> {
+            List<DecodeUnit> units = plan(queues, which.get(i), setup, DEFAULT_UNIT, QueueChunks.DEFAULT_CHUNK);
+            synchronized (out) {
+                out.set(i, units);
+            }
+        });
+        return out;
+    }
+
     public static List<DecodeUnit> plan(AuxQueues queues, AuxQueue queue, TraceSetup setup, int unitBytes,
             int chunkBytes) throws IOException {
         List<DecodeUnit> units = new ArrayList<>();
@@ -105,7 +118,7 @@ public final class UnitPlanner {
     private static DecodeUnit unit(AuxQueue queue, int index, TraceChunk c, int from, int to, int stopAt,
             boolean continues, PacketClock.State clock, long startTime, long endTime, String lost) {
         List<DecodeUnit.Span> spans = spans(c, from, to);
-        return new DecodeUnit(queue.number(), queue.cpu(), index, spans, to - from, stopAt, continues,
+        return new DecodeUnit(queue.number(), queue.cpu(), queue.tid(), index, spans, to - from, stopAt, continues,
                 c.reference(), clock, startTime, endTime, lost);
     }
 
@@ -123,7 +136,7 @@ public final class UnitPlanner {
             spans.addAll(spans(b, psb, psbEnd));
         }
         int length = spans.stream().mapToInt(DecodeUnit.Span::length).sum();
-        return new DecodeUnit(queue.number(), queue.cpu(), index, spans, length, stopAt, continues, a.reference(),
+        return new DecodeUnit(queue.number(), queue.cpu(), queue.tid(), index, spans, length, stopAt, continues, a.reference(),
                 clock, startTime, endTime, lost);
     }
 

@@ -1,11 +1,10 @@
 package dev.textpoke.pt.decode;
 
-import dev.textpoke.pt.flow.CodeBlocks;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -18,7 +17,7 @@ public final class UnitPool {
 
     /** What one thread decodes with: its own code caches, closed when it is done. */
     public interface Worker extends AutoCloseable {
-        CodeBlocks code();
+        UnitCode code();
 
         @Override
         void close();
@@ -26,57 +25,51 @@ public final class UnitPool {
 
     public static DecodeCounts count(List<DecodeUnit> units, int threads, TraceSetup setup, Supplier<Worker> workers)
             throws IOException {
-        AtomicInteger next = new AtomicInteger();
-        int n = Math.max(1, Math.min(threads, units.size()));
+        return count(units, threads, setup, workers, done -> { });
+    }
+
+    /**
+     * As {@link #count}, telling {@code progress} how many units are done after each (from the
+     * decoding threads, one call at a time).
+     */
+    public static DecodeCounts count(List<DecodeUnit> units, int threads, TraceSetup setup, Supplier<Worker> workers,
+            IntConsumer progress) throws IOException {
+        // One DecodeCounts per thread, added up at the end: the totals do not depend on who took what.
         List<DecodeCounts> counts = new ArrayList<>();
-        List<Thread> running = new ArrayList<>();
-        List<Throwable> failures = new ArrayList<>();
-        for (int t = 0; t < n; t++) {
-            DecodeCounts c = new DecodeCounts();
-            counts.add(c);
-            Runnable work = () -> {
-                try (Worker w = workers.get(); UnitDecoder d = new UnitDecoder(setup, w.code())) {
-                    int i;
-                    while ((i = next.getAndIncrement()) < units.size()) {
-                        d.decode(units.get(i), c);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            };
-            if (n == 1) {
-                work.run();
-            } else {
-                Thread th = new Thread(work, "decode-" + t);
-                th.setUncaughtExceptionHandler((x, e) -> {
-                    synchronized (failures) {
-                        failures.add(e);
+        AtomicInteger done = new AtomicInteger();
+        Parallel.run(units.size(), threads, () -> new Counting(workers.get(), setup, counts),
+                (Counting c, int i) -> {
+                    c.decoder.decode(units.get(i), c.counts);
+                    synchronized (progress) {
+                        progress.accept(done.incrementAndGet());
                     }
                 });
-                th.start();
-                running.add(th);
-            }
-        }
-        for (Thread th : running) {
-            try {
-                th.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-        }
-        if (!failures.isEmpty()) {
-            Throwable f = failures.get(0);
-            if (f instanceof UncheckedIOException u) {
-                throw u.getCause();
-            }
-            if (f instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IOException(f);
-        }
         DecodeCounts total = new DecodeCounts();
         counts.forEach(total::add);
         return total;
+    }
+
+    /** One thread's decoder and counts. */
+    private static final class Counting implements AutoCloseable {
+        final Worker worker;
+        final UnitDecoder decoder;
+        final DecodeCounts counts = new DecodeCounts();
+
+        Counting(Worker worker, TraceSetup setup, List<DecodeCounts> all) {
+            this.worker = worker;
+            this.decoder = new UnitDecoder(setup, worker.code());
+            synchronized (all) {
+                all.add(counts);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                decoder.close();
+            } finally {
+                worker.close();
+            }
+        }
     }
 }

@@ -127,7 +127,7 @@ public final class WaypointDecoder {
     record Iss(DecodeIssue issue) implements Entry {}
 
     /** A version chosen for the word at {@code ip} while the modification switching at {@code switchTime} was pending. */
-    record Dec(long switchTime, long ip, long offset, boolean newVersion) implements Entry {}
+    record Dec(long time, long switchTime, long ip, long offset, boolean newVersion) implements Entry {}
 
     /** Output since the last commit; {@code count} is the instructions decoded up to and with this entry. */
     record Node(Node prev, Entry entry, long count) {}
@@ -397,7 +397,7 @@ public final class WaypointDecoder {
         if (o.newVersion() != preferNew) {
             c.penalty++;
         }
-        c.add(new Dec(o.switchTime(), c.ip, trace.offset(k), o.newVersion()), 0);
+        c.add(new Dec(estimate, o.switchTime(), c.ip, trace.offset(k), o.newVersion()), 0);
     }
 
     private Block single(Cand c, Option o, int k) {
@@ -773,7 +773,7 @@ public final class WaypointDecoder {
             } else if (e instanceof Iss is) {
                 out.issue(is.issue());
             } else if (e instanceof Dec d) {
-                out.placement(new Placement(d.switchTime(), d.ip(), d.offset(), d.newVersion(), !c.contested.contains(d),
+                out.placement(new Placement(d.time(), d.switchTime(), d.ip(), d.offset(), d.newVersion(), !c.contested.contains(d),
                         false));
             }
         }

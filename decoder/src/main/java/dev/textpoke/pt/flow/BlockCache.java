@@ -61,8 +61,15 @@ public final class BlockCache implements CodeBlocks {
         Block b;
         while ((b = blocks[i]) != null) {
             if (keys[i] == ip) {
-                for (Block s = b; s != null; s = s.sibling) {
+                // Versions of a block at a flipped site pile up (one per interval between flips);
+                // the one found moves to the front, as decoding time mostly goes forward.
+                for (Block prev = null, s = b; s != null; prev = s, s = s.sibling) {
                     if (s.validAt(time)) {
+                        if (prev != null) {
+                            prev.sibling = s.sibling;
+                            s.sibling = b;
+                            blocks[i] = s;
+                        }
                         return s;
                     }
                 }

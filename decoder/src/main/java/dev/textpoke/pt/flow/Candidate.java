@@ -24,7 +24,7 @@ final class Candidate implements FlowSink {
     record Issue(DecodeIssue issue) implements Entry {}
 
     /** A choice of version at a visit: the placement to report if this candidate wins. */
-    record Decision(long switchTime, long ip, long offset, boolean newVersion, boolean beforeTimestamp)
+    record Decision(long time, long switchTime, long ip, long offset, boolean newVersion, boolean beforeTimestamp)
             implements Entry {}
 
     /** Output shared by candidates that branched off here; {@code end} counts instructions from the start. */
@@ -162,14 +162,73 @@ final class Candidate implements FlowSink {
                 && a.get(a.size() - 1 - suffix).equals(b.get(b.size() - 1 - suffix))) {
             suffix++;
         }
-        if (prefix < a.size() - suffix || prefix < b.size() - suffix) {
-            ambiguous.add(new Ambiguity(base + prefix, base + a.size() - suffix));
+        // What the other had itself found ambiguous (against readings it absorbed earlier) is
+        // ambiguous here too, each stretch mapped on its own: through the common beginning (the
+        // same indices) or the common end (the same distance from the end); one that reaches into
+        // the part where the two differ widens that part instead.
+        long from = base + prefix;
+        long to = base + a.size() - suffix;
+        long ourEnd = base + a.size();
+        long theirEnd = base + b.size();
+        long theirFrom = base + prefix;
+        long theirTo = base + b.size() - suffix;
+        boolean differs = prefix < a.size() - suffix || prefix < b.size() - suffix;
+        List<Ambiguity> mapped = new ArrayList<>();
+        for (Ambiguity x : other.ambiguous) {
+            long xf = Math.min(x.from(), theirEnd);
+            long xt = Math.min(x.to(), theirEnd);
+            if (xt <= theirFrom) {
+                mapped.add(new Ambiguity(xf, xt));
+            } else if (xf >= theirTo) {
+                mapped.add(new Ambiguity(ourEnd - (theirEnd - xf), ourEnd - (theirEnd - xt)));
+            } else {
+                from = Math.min(from, xf);
+                if (xt > theirTo) {
+                    to = Math.max(to, ourEnd - (theirEnd - xt));
+                }
+                differs = true;
+            }
         }
+        if (differs) {
+            mapped.add(new Ambiguity(from, Math.max(from, to)));
+        }
+        addAmbiguities(mapped);
         undecided = true;
         for (Entry e : ours) {
             if (e instanceof Decision d) {
                 contested.add(d);
             }
+        }
+    }
+
+    /**
+     * Adds stretches to {@link #ambiguous}, kept sorted and coalesced: readings absorbed in a chain
+     * pass theirs on, and the list must not grow with every merge.
+     */
+    private void addAmbiguities(List<Ambiguity> more) {
+        if (more.isEmpty()) {
+            return;
+        }
+        List<Ambiguity> all = new ArrayList<>(ambiguous);
+        all.addAll(more);
+        all.sort(java.util.Comparator.comparingLong(Ambiguity::from));
+        ambiguous.clear();
+        Ambiguity cur = null;
+        for (Ambiguity x : all) {
+            if (x.to() <= x.from()) {
+                continue;
+            }
+            if (cur != null && x.from() <= cur.to()) {
+                cur = new Ambiguity(cur.from(), Math.max(cur.to(), x.to()));
+            } else {
+                if (cur != null) {
+                    ambiguous.add(cur);
+                }
+                cur = x;
+            }
+        }
+        if (cur != null) {
+            ambiguous.add(cur);
         }
     }
 
@@ -194,7 +253,7 @@ final class Candidate implements FlowSink {
             } else if (e instanceof Issue is) {
                 sink.issue(is.issue());
             } else if (e instanceof Decision d) {
-                sink.placement(new Placement(d.switchTime(), d.ip(), d.offset(), d.newVersion(),
+                sink.placement(new Placement(d.time(), d.switchTime(), d.ip(), d.offset(), d.newVersion(),
                         !contested.contains(d), d.beforeTimestamp()));
             }
         }
@@ -229,7 +288,7 @@ final class Candidate implements FlowSink {
     /** Marks everything it decoded ambiguous (when it could not be compared with the others). */
     void markAllAmbiguous() {
         undecided = true;
-        ambiguous.add(new Ambiguity(0, Long.MAX_VALUE));
+        addAmbiguities(List.of(new Ambiguity(0, Long.MAX_VALUE)));
         for (Entry e : entriesSince(null)) {
             if (e instanceof Decision d) {
                 contested.add(d);

@@ -17,7 +17,7 @@ public record DecodeIssue(PtError kind, long offset, long time, long ip, String 
     /** Whether the issue means the decoded flow and the trace disagree (not a gap or a loss). */
     public boolean isMismatch() {
         return switch (kind) {
-            case BAD_QUERY, RETSTACK_EMPTY, BAD_RETCOMP, BAD_STATUS_UPDATE, BAD_CONTEXT -> true;
+            case BAD_QUERY, RETSTACK_EMPTY, BAD_RETCOMP, BAD_STATUS_UPDATE, BAD_CONTEXT, NO_ENABLE -> true;
             default -> false;
         };
     }

@@ -159,15 +159,16 @@ public final class FlowDecoder {
         }
 
         /**
-         * Whether two candidates at the same point of the trace go on identically from here: the
-         * same flow state, and the same code read from now on (time past the same switches).
+         * Whether two candidates at the same point of the trace are in the same flow state (IP,
+         * pending packets, call stack), whatever their times: then every way the one with the later
+         * time can go on, the one with the earlier time can too (time may always move on past
+         * more switches), so the earlier one stands for both.
          */
         boolean sameAs(State o) {
             return mode == o.mode && ip == o.ip && tntBits == o.tntBits && tntLeft == o.tntLeft
                     && target == o.target && targetSuppressed == o.targetSuppressed
                     && disableAfterBranch == o.disableAfterBranch && fupIp == o.fupIp && fupAbort == o.fupAbort
-                    && fupBinding == o.fupBinding && afterOverflow == o.afterOverflow
-                    && Math.max(tau, lo) == Math.max(o.tau, o.lo) && declineOnce == o.declineOnce
+                    && fupBinding == o.fupBinding && afterOverflow == o.afterOverflow && declineOnce == o.declineOnce
                     && stopPending == o.stopPending && events.nextOffset() == o.events.nextOffset()
                     && stack.sameAs(o.stack);
         }
@@ -306,8 +307,11 @@ public final class FlowDecoder {
             s.tntBits = events.tntBits();
             s.tntLeft = events.tntCount();
             s.mode = Mode.WALK_TNT;
+        } else if (s.mode == Mode.DISABLED) {
+            // The packets contradict themselves (libipt: no enable); tracing stays off.
+            report(PtError.NO_ENABLE, "TNT while tracing is disabled");
         }
-        // Without an IP (or with tracing off) TNT bits cannot be placed: perf and libipt skip them.
+        // Without an IP TNT bits cannot be placed: perf and libipt skip them.
     }
 
     private void onTip() {
@@ -330,6 +334,7 @@ public final class FlowDecoder {
                     resumeAt(target, false);
                 }
             }
+            case DISABLED -> report(PtError.NO_ENABLE, "TIP while tracing is disabled");
             default -> { }
         }
     }
@@ -340,7 +345,9 @@ public final class FlowDecoder {
         if (s.mode == Mode.AWAIT_TIP) {
             missingTip();
         }
-        if (s.mode == Mode.IDLE) {
+        if (s.mode == Mode.IDLE && s.ip != target) {
+            // At its own IP it is harmless: erratum BDM70 gives a PSB+ with an IP just before the
+            // TIP.PGE that enables tracing there.
             report(PtError.BAD_CONTEXT, "TIP.PGE while tracing is on");
         }
         s.afterOverflow = false;
@@ -568,32 +575,37 @@ public final class FlowDecoder {
         int n = b.count();
         BranchKind kind;
         switch (b.end()) {
-            case DIRECT_JUMP, DIRECT_CALL, LIMIT -> {
+            case DIRECT_JUMP, DIRECT_CALL -> {
+                if (disablesHere(b.last().target())) {
+                    emit(b, n);
+                    disable(b);
+                } else {
+                    straight(b);
+                }
+                return;
+            }
+            case LIMIT -> {
                 straight(b);
                 return;
             }
             case CONDITIONAL -> {
+                if (s.disableAfterBranch && !s.targetSuppressed) {
+                    // A TIP.PGD with an IP binds to the first branch, a conditional one too: it
+                    // left the filtered range either way (the IP says where), and gets no TNT bit.
+                    emit(b, n);
+                    disable(b);
+                    return;
+                }
                 emit(b, n - 1);
                 mismatch(b.endAddress(), PtError.BAD_QUERY, "a conditional branch where the trace has a TIP");
                 return;
             }
-            // An uncompressed RET leaves the call stack as it is: the hardware compresses a RET only
-            // when its target is the top entry, and pops only then (libipt pops only compressed
-            // returns too; perf pops at every RET, and loses the caller's entry after a return that
-            // was not to it, such as from an ftrace trampoline entered through the int3 handler).
-            case RETURN -> {
-                kind = BranchKind.RETURN;
-                if (candidates != null && config.returnCompression() && !s.stack.isEmpty()
-                        && !s.targetSuppressed && s.stack.peek() == s.target) {
-                    // The hardware compresses a RET to the address its CALL pushed: a TIP for one means
-                    // this reading's calls are not the ones that ran. Evidence against a candidate only:
-                    // outside speculation the decoder does not second-guess the hardware's stack.
-                    emit(b, n - 1);
-                    mismatch(b.endAddress(), PtError.BAD_RETCOMP,
-                            "an uncompressed RET to the address on top of the call stack");
-                    return;
-                }
-            }
+            // An uncompressed RET leaves the call stack as it is, as libipt does: the SDM does not say
+            // what the hardware's own stack does then, only that a RET to its top is compressed, so
+            // an uncompressed one is no evidence either way. perf pops at every RET, and loses the
+            // caller's entry after a return that was not to it, such as from an ftrace trampoline
+            // entered through the int3 handler.
+            case RETURN -> kind = BranchKind.RETURN;
             case INDIRECT_JUMP -> kind = BranchKind.JMP;
             case INDIRECT_CALL -> {
                 kind = BranchKind.CALL;
@@ -611,15 +623,29 @@ public final class FlowDecoder {
             }
         }
         emit(b, n);
-        long to = s.targetSuppressed ? 0 : s.target;
         if (s.disableAfterBranch) {
-            sink.branch(BranchKind.TRACE_END, b.endAddress(), to, s.now);
-            s.ip = to;
-            s.mode = Mode.DISABLED;
+            disable(b);
             return;
         }
-        sink.branch(kind, b.endAddress(), to, s.now);
+        sink.branch(kind, b.endAddress(), s.targetSuppressed ? 0 : s.target, s.now);
         resumeAt(s.target, s.targetSuppressed);
+    }
+
+    /**
+     * Whether a direct jump or call to {@code target} is where a pending TIP.PGD binds: when the
+     * packet's IP is that target (the jump left the filtered range; libipt's rule). Other direct
+     * branches run on, as they need no packet.
+     */
+    private boolean disablesHere(long target) {
+        return s.disableAfterBranch && !s.targetSuppressed && s.target == target;
+    }
+
+    /** Tracing stops at {@code b}'s last instruction, a branch (a TIP.PGD). */
+    private void disable(Block b) {
+        long to = s.targetSuppressed ? 0 : s.target;
+        sink.branch(BranchKind.TRACE_END, b.endAddress(), to, s.now);
+        s.ip = to;
+        s.mode = Mode.DISABLED;
     }
 
     private static BranchKind farKind(Instruction insn) {
@@ -824,8 +850,8 @@ public final class FlowDecoder {
         long at = events.offset();
         Candidate c = current;
         Candidate neu = c.branch(nextOrder++);
-        neu.decide(new Candidate.Decision(switchTime, s.ip, at, true, s.now < switchTime), !preferNew);
-        c.decide(new Candidate.Decision(switchTime, s.ip, at, false, false), preferNew);
+        neu.decide(new Candidate.Decision(s.now, switchTime, s.ip, at, true, s.now < switchTime), !preferNew);
+        c.decide(new Candidate.Decision(s.now, switchTime, s.ip, at, false, false), preferNew);
         long tau = s.tau;
         s.tau = Math.max(tau, switchTime);
         save(neu.state);
@@ -852,7 +878,12 @@ public final class FlowDecoder {
         }
     }
 
-    /** Candidates in the same state go on identically: keeps the one the time estimate prefers of each group. */
+    /**
+     * Candidates in the same flow state merge: the output of the one the time estimate prefers is
+     * kept (where the others differ from it, ambiguous: all of them reproduce the packets so far,
+     * and what follows fits each), and it goes on from the earliest of their times, whose ways on
+     * include the others'.
+     */
     private List<Candidate> merge(List<Candidate> alive) {
         List<Candidate> kept = new ArrayList<>();
         for (Candidate c : alive) {
@@ -865,11 +896,16 @@ public final class FlowDecoder {
             }
             if (same == null) {
                 kept.add(c);
-            } else if (prefer(c, same)) {
+                continue;
+            }
+            long tau = Math.min(c.state.tau, same.state.tau);
+            if (prefer(c, same)) {
                 c.absorb(same);
                 kept.set(kept.indexOf(same), c);
+                c.state.tau = tau;
             } else {
                 same.absorb(c);
+                same.state.tau = tau;
             }
         }
         return kept;

@@ -32,11 +32,6 @@ public final class ReturnStack {
         return size == 0;
     }
 
-    /** The most recent return address, without removing it; the caller checks {@link #isEmpty()} first. */
-    public long peek() {
-        return entries[(top - 1) & (DEPTH - 1)];
-    }
-
     /** The most recent return address; the caller checks {@link #isEmpty()} first. */
     public long pop() {
         top = (top - 1) & (DEPTH - 1);

@@ -135,7 +135,8 @@ public final class AuxQueues implements Closeable {
         return want;
     }
 
-    private FileChannel channel(AuxBuffer b) throws IOException {
+    // synchronized: queues are read by several decoding threads at once
+    private synchronized FileChannel channel(AuxBuffer b) throws IOException {
         FileChannel ch = channels.get(b.input());
         if (ch != null) {
             return ch;

@@ -14,7 +14,11 @@ import dev.textpoke.sim.code.Insn;
  * <p>What is not an instruction: an {@code int3} or {@code int n} that traps, and an instruction an
  * interrupt or exception came before, are reported only as {@link #asyncBranch}; as in a branch
  * trace, the trapping instruction never retires, and the interrupted one retires after the
- * handler returns.
+ * handler returns. A far transfer ({@code syscall}, {@code sysretq}, {@code iretq}) is an
+ * instruction: {@link Insn#op()} says which, {@code nextIp} is where it went, and the {@link
+ * Outcome#USER} and {@link Outcome#TO_USER} flags say the privilege levels on either side, from
+ * which a tracer with a CPL filter (Intel PT's TIP.PGE/PGD, LBR's {@code :k}) enables or disables
+ * itself.
  */
 public interface ExecutionListener {
     /** Before the first event: the machine whose state the listener may read during callbacks. */

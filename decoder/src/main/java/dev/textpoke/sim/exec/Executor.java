@@ -317,7 +317,13 @@ public final class Executor implements MachineView {
             }
         }
         if (wake == Long.MAX_VALUE || wake >= endTsc) {
-            halt(c, HaltReason.HLT);
+            if (endTsc == Long.MAX_VALUE) {
+                halt(c, HaltReason.HLT);
+            } else {
+                // Asleep until the end.
+                c.idleUntil(endTsc);
+                halt(c, HaltReason.TIME_LIMIT);
+            }
             return;
         }
         c.idleUntil(wake);

@@ -1,12 +1,12 @@
 package dev.textpoke.sim.exec;
 
-/** Why a simulated CPU stopped. Only the first two are normal ends. */
+/** Why a simulated CPU stopped. Only the first three are normal ends. */
 public enum HaltReason {
     /** Its clock reached the simulation's end time. */
     TIME_LIMIT,
     /** It executed the simulation's instruction budget. */
     INSTRUCTION_LIMIT,
-    /** {@code hlt} with no interrupt left to wake it. */
+    /** {@code hlt} with no interrupt left to wake it and no end time to sleep to (a normal end). */
     HLT,
     /** It fetched bytes that do not decode, or no image covers the address. */
     UNDECODABLE,
@@ -21,8 +21,8 @@ public enum HaltReason {
     /** {@code int3} that no trap handler claimed. */
     UNHANDLED_TRAP;
 
-    /** Whether the CPU stopped because the simulation was over rather than because of its program. */
+    /** Whether the CPU stopped because the simulation was over (or it sleeps for ever), not because of its program. */
     public boolean normal() {
-        return this == TIME_LIMIT || this == INSTRUCTION_LIMIT;
+        return this == TIME_LIMIT || this == INSTRUCTION_LIMIT || this == HLT;
     }
 }

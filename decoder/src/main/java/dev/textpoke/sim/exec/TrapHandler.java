@@ -28,6 +28,20 @@ public interface TrapHandler {
         return (cpu, tsc, trapped, decider) -> TrapAction.resumeAt(trapped.next());
     }
 
+    /** The first of {@code handlers} that claims a trap (a loop: long chains do not nest calls). */
+    static TrapHandler firstOf(java.util.List<TrapHandler> handlers) {
+        TrapHandler[] hs = handlers.toArray(new TrapHandler[0]);
+        return (cpu, tsc, trapped, decider) -> {
+            for (TrapHandler h : hs) {
+                TrapAction a = h.int3(cpu, tsc, trapped, decider);
+                if (a != null) {
+                    return a;
+                }
+            }
+            return null;
+        };
+    }
+
     /** This policy, and {@code next} for the traps it does not claim. */
     default TrapHandler orElse(TrapHandler next) {
         return (cpu, tsc, trapped, decider) -> {

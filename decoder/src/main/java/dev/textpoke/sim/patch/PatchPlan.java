@@ -30,13 +30,14 @@ public record PatchPlan(List<MemoryWrite> writes, List<Poke> pokes, TrapHandler 
         List<MemoryWrite> w = new ArrayList<>();
         List<Poke> p = new ArrayList<>();
         List<Interrupt> i = new ArrayList<>();
-        TrapHandler h = TrapHandler.none();
+        List<TrapHandler> handlers = new ArrayList<>();
         for (PatchPlan plan : plans) {
             w.addAll(plan.writes());
             p.addAll(plan.pokes());
             i.addAll(plan.interrupts());
-            h = h.orElse(plan.trapHandler());
+            handlers.add(plan.trapHandler());
         }
+        TrapHandler h = TrapHandler.firstOf(handlers);
         w.sort(Comparator.comparingLong(MemoryWrite::tsc));
         p.sort(Comparator.comparingLong(Poke::tsc));
         i.sort(Comparator.comparingLong(Interrupt::tsc));

@@ -15,11 +15,11 @@ import java.util.function.IntToLongFunction;
  */
 public record AuxStream(int cpu, int pid, int tid, List<AuxChunk> chunks) {
     /**
-     * The size every chunk but the last is a multiple of. perf record pads each AUXTRACE's bytes
-     * to 8 with zeros ({@code PERF_AUXTRACE_RECORD_ALIGNMENT}) and perf decodes a queue's pieces
-     * as one stream, so padding after a chunk that ends inside a packet would land inside the
-     * packet. Intel PT's AUX transactions are multiples of 8 (quipper's Skylake ones of 16), so
-     * perf's padding only ever ends a stream.
+     * perf record pads each AUXTRACE's bytes to 8 with zeros ({@code PERF_AUXTRACE_RECORD_ALIGNMENT})
+     * and perf decodes a queue's pieces as one stream, so the padding after a chunk lands in the
+     * stream: harmless (PAD packets) when the chunk ends between packets, as a chunk cut at a PSB
+     * does, or when its size is a multiple of 8 (Intel PT's AUX transactions are: quipper's Skylake
+     * ones are of 16), but inside a packet otherwise. The writer pads; where to cut is the caller's.
      */
     public static final int ALIGNMENT = 8;
 
@@ -30,12 +30,6 @@ public record AuxStream(int cpu, int pid, int tid, List<AuxChunk> chunks) {
         }
         if ((cpu < 0) == (tid < 0)) {
             throw new IllegalArgumentException("a stream is a CPU's (per-CPU mode) or a thread's (per-thread mode)");
-        }
-        for (int i = 0; i + 1 < chunks.size(); i++) {
-            if (chunks.get(i).data().length() % ALIGNMENT != 0) {
-                throw new IllegalArgumentException("chunk " + i + " of " + chunks.get(i).data().length()
-                        + " bytes is followed by another: it must be a multiple of " + ALIGNMENT + " bytes");
-            }
         }
     }
 

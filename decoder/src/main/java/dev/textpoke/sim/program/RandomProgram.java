@@ -48,9 +48,18 @@ public final class RandomProgram {
 
     private final RandomProgramConfig cfg;
     private final SplittableRandom rnd;
-    private final List<Object[]> branches = new ArrayList<>();
-    private final List<Object[]> targets = new ArrayList<>();
-    private final List<Object[]> pendingSites = new ArrayList<>();
+    /** A conditional branch at {@code at} and its script, resolved once the code is assembled. */
+    private record PendingBranch(Label at, BranchScript script) {}
+
+    /** An indirect branch at {@code at} and the labels it may go to. */
+    private record PendingTargets(Label at, List<Label> targets, boolean cycle) {}
+
+    /** A patchable site at {@code at}, whose alternate goes to {@code target}. */
+    private record PendingSite(SiteKind kind, String name, Label at, Label target) {}
+
+    private final List<PendingBranch> branches = new ArrayList<>();
+    private final List<PendingTargets> targets = new ArrayList<>();
+    private final List<PendingSite> pendingSites = new ArrayList<>();
     private final List<Label> kprobeCandidates = new ArrayList<>();
     private final Map<Label, String> candidateOwner = new HashMap<>();
     private Assembler a;
@@ -107,6 +116,12 @@ public final class RandomProgram {
         Label syscallEntry = a.label("entry_SYSCALL_64");
         boolean user = cfg.userFunctions() > 0;
 
+        // _stext: never executed (as startup code before the first function), so that perf's kcore
+        // map names the functions after it by their own symbols.
+        a.function("_stext");
+        a.bytes(new byte[] {(byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc,
+            (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc,
+            (byte) 0xcc, (byte) 0xcc});
         // Idle loops, one per CPU.
         List<Label> loops = new ArrayList<>();
         for (int c = 0; c < cfg.cpus(); c++) {
@@ -149,7 +164,7 @@ public final class RandomProgram {
             for (int k = 0; k < nr; k++) {
                 syscalls.add(fns.get(n - 1 - rnd.nextInt(Math.max(1, n / 2))));
             }
-            targets.add(new Object[] {dispatch, List.copyOf(syscalls), false});
+            targets.add(new PendingTargets(dispatch, List.copyOf(syscalls), false));
             filler();
             a.sysretq();
         }
@@ -184,7 +199,7 @@ public final class RandomProgram {
             if (ftraced.contains(i)) {
                 Label site = a.mark();
                 a.nop5();
-                pendingSites.add(new Object[] {SiteKind.FTRACE, "kfunc_" + i + ":ftrace", site, ftraceCaller});
+                pendingSites.add(new PendingSite(SiteKind.FTRACE, "kfunc_" + i + ":ftrace", site, ftraceCaller));
             }
             function(f);
         }
@@ -243,24 +258,22 @@ public final class RandomProgram {
 
         // ---- behaviour and sites ----
         Behaviour.Builder bb = Behaviour.builder();
-        for (Object[] b : branches) {
-            bb.branch(address(kc, uc, (Label) b[0]), (BranchScript) b[1]);
+        for (PendingBranch b : branches) {
+            bb.branch(address(kc, uc, b.at()), b.script());
         }
-        for (Object[] t : targets) {
-            @SuppressWarnings("unchecked")
-            List<Label> ts = (List<Label>) t[1];
-            long[] addrs = new long[ts.size()];
+        for (PendingTargets t : targets) {
+            long[] addrs = new long[t.targets().size()];
             for (int i = 0; i < addrs.length; i++) {
-                addrs[i] = address(kc, uc, ts.get(i));
+                addrs[i] = address(kc, uc, t.targets().get(i));
             }
-            bb.target(address(kc, uc, (Label) t[0]), (Boolean) t[2] ? TargetScript.cycle(addrs) : TargetScript.pick(addrs));
+            bb.target(address(kc, uc, t.at()), t.cycle() ? TargetScript.cycle(addrs) : TargetScript.pick(addrs));
         }
         pb.behaviour(bb.build());
-        for (Object[] s : pendingSites) {
-            SiteKind kind = (SiteKind) s[0];
-            String name = (String) s[1];
-            long at = kc.address((Label) s[2]);
-            long target = kc.address((Label) s[3]);
+        for (PendingSite s : pendingSites) {
+            SiteKind kind = s.kind();
+            String name = s.name();
+            long at = kc.address(s.at());
+            long target = kc.address(s.target());
             switch (kind) {
                 case JUMP_LABEL_2 -> pb.site(new Site(name, kind, at, Bytes.ofHex("6690"),
                         Bytes.of((byte) 0xeb, (byte) (target - at - 2)), target));
@@ -424,7 +437,7 @@ public final class RandomProgram {
             block(f, depth + 1);
         }
         a.bind(skip);
-        branches.add(new Object[] {at, outcome()});
+        branches.add(new PendingBranch(at, outcome()));
     }
 
     private void ifElse(Fn f, int depth) {
@@ -437,7 +450,7 @@ public final class RandomProgram {
         a.bind(other);
         block(f, depth + 1);
         a.bind(end);
-        branches.add(new Object[] {at, outcome()});
+        branches.add(new PendingBranch(at, outcome()));
     }
 
     private void loop(Fn f, int depth) {
@@ -457,7 +470,7 @@ public final class RandomProgram {
         } else {
             a.jcc32(Cond.NE, top);
         }
-        branches.add(new Object[] {at, BranchScript.loop(iterations)});
+        branches.add(new PendingBranch(at, BranchScript.loop(iterations)));
     }
 
     private void indirectCall(Fn f) {
@@ -482,7 +495,7 @@ public final class RandomProgram {
             at = a.mark();
             a.call(Mem.rip(ptr));
         }
-        targets.add(new Object[] {at, List.copyOf(ts), rnd.nextBoolean()});
+        targets.add(new PendingTargets(at, List.copyOf(ts), rnd.nextBoolean()));
     }
 
     private void switchTable(Fn f, int depth) {
@@ -493,7 +506,7 @@ public final class RandomProgram {
         a.cmp(Reg.RAX, cases - 1);
         Label ja = a.mark();
         a.jcc32(Cond.A, deflt);
-        branches.add(new Object[] {ja, BranchScript.chance(0.2)});
+        branches.add(new PendingBranch(ja, BranchScript.chance(0.2)));
         Label dispatch = a.mark();
         if (kernel) {
             a.jmp(Mem.table(table, Reg.RAX, 8));
@@ -522,7 +535,7 @@ public final class RandomProgram {
                 a.quad(l);
             }
         });
-        targets.add(new Object[] {dispatch, List.copyOf(caseLabels), false});
+        targets.add(new PendingTargets(dispatch, List.copyOf(caseLabels), false));
     }
 
     private void earlyReturn() {
@@ -532,7 +545,7 @@ public final class RandomProgram {
         a.pop(Reg.RBP);
         a.ret();
         a.bind(skip);
-        branches.add(new Object[] {at, BranchScript.chance(0.1 + 0.1 * rnd.nextInt(3))});
+        branches.add(new PendingBranch(at, BranchScript.chance(0.1 + 0.1 * rnd.nextInt(3))));
     }
 
     /** {@code nop2}; a short block the enabled label jumps over. */
@@ -542,7 +555,7 @@ public final class RandomProgram {
         Label skip = a.label();
         smallBlock();
         a.bind(skip);
-        pendingSites.add(new Object[] {SiteKind.JUMP_LABEL_2, f.name + ":jl2#" + pendingSites.size(), site, skip});
+        pendingSites.add(new PendingSite(SiteKind.JUMP_LABEL_2, f.name + ":jl2#" + pendingSites.size(), site, skip));
     }
 
     /** {@code nop5}; the enabled label jumps to an out-of-line block that jumps back. */
@@ -556,7 +569,7 @@ public final class RandomProgram {
             smallBlock();
             a.jmp32(join);
         });
-        pendingSites.add(new Object[] {SiteKind.JUMP_LABEL_5, f.name + ":jl5#" + pendingSites.size(), site, slow});
+        pendingSites.add(new PendingSite(SiteKind.JUMP_LABEL_5, f.name + ":jl5#" + pendingSites.size(), site, slow));
     }
 
     private void filler() {

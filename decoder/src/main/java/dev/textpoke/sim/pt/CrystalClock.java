@@ -25,9 +25,12 @@ public record CrystalClock(long n, long d) {
 
     /** The TSC of crystal edge {@code k}: the first TSC tick at or after it. */
     public long edgeTsc(long k) {
-        long q = mulDiv(k, n, d);
-        return BigInteger.valueOf(q).multiply(BigInteger.valueOf(d)).equals(
-                BigInteger.valueOf(k).multiply(BigInteger.valueOf(n))) ? q : q + 1;
+        long kn = k * n;
+        if (Math.multiplyHigh(k, n) == 0 && kn >= 0) {
+            return kn / d + (kn % d == 0 ? 0 : 1);
+        }
+        BigInteger[] qr = BigInteger.valueOf(k).multiply(BigInteger.valueOf(n)).divideAndRemainder(BigInteger.valueOf(d));
+        return qr[0].longValueExact() + (qr[1].signum() == 0 ? 0 : 1);
     }
 
     /** TMA's fast counter at {@code tsc}: TSC ticks since the last crystal edge. */

@@ -26,11 +26,15 @@ import java.util.SplittableRandom;
  * <li><b>Flow.</b> A conditional branch adds a TNT bit; a direct jump or call adds nothing; an
  * indirect jump or call gives a TIP with the target; a RET is compressed into a TNT bit 1 when
  * return compression is on and its target is the return address pushed by the corresponding CALL
- * (the top of the model's call stack, which pops), else it gives a TIP (the stack is left alone,
- * as perf's and libipt's decoders leave theirs). The call stack holds {@code returnStackDepth}
- * entries (libipt's 64), the oldest dropping out, and is cleared at each PSB (perf clears its own
- * there, {@code intel_pt_psb}) and at an overflow. TNT packets hold up to 6 outcomes (47 with
- * {@code longTnt}) and are flushed when full and before any other packet.</li>
+ * (the top of the model's call stack, which pops), else it gives a TIP and the model forgets its
+ * stack. That last rule is the model's choice where the SDM leaves the hardware's internal stack
+ * unspecified and the decoders disagree (perf pops at an uncompressed RET, libipt does not): with
+ * it the model's stack is always the top of both decoders' stacks, so every compressed RET decodes
+ * the same in both. The call stack holds {@code returnStackDepth} entries (libipt's 64), the oldest
+ * dropping out; calls to the next instruction are not pushed (decoders skip them); it is cleared at
+ * each PSB (perf clears its own there, {@code intel_pt_psb}) and at an overflow. TNT packets hold
+ * up to 6 outcomes (47 with {@code longTnt}) and are flushed when full and before any other
+ * packet.</li>
  * <li><b>Asynchronous branches</b> (interrupt, exception, INT3, INT n): FUP with the source the
  * executor names (next IP for interrupts, current IP for exceptions and traps) and TIP with the
  * handler.</li>
@@ -48,15 +52,21 @@ import java.util.SplittableRandom;
  * at the first boundary after each crystal edge that flips CTC bit N (N = mtc_period); a gap of
  * more than 256 MTC periods (an idle CPU) gives TSC and TMA instead. A CBR on every frequency
  * change. CYC (cycle-accurate mode): before a CYC-eligible packet (TNT, TIP, TIP.PGE, TIP.PGD,
- * FUP) when at least the threshold of core cycles passed since the last CYC, with that count; a
- * TNT's CYC is taken at its first branch (a TNT's CYC times its first branch, as the SDM's
- * "Cycle Packet Semantics" and perf's decoder read it).</li>
+ * FUP, MTC, TSC) when at least the threshold of core cycles passed since the last CYC, with that
+ * count; a TNT's CYC is taken at its first branch (a TNT's CYC times its first branch, as the SDM's
+ * "Cycle Packet Semantics" and perf's decoder read it); an MTC's CYC counts up to its crystal edge,
+ * which falls inside the instruction in progress (perf resets its cycle reference at an MTC or TSC
+ * that follows a CYC, {@code intel_pt_calc_mtc_timestamp}).</li>
  * <li><b>Overflows</b> ({@link Overflow}): packets lost from the first boundary at the overflow's
  * time, pending TNT bits included; then OVF, and a FUP with the current IP when in traced code.</li>
  * </ul>
  *
  * <p>Every packet's offset, type and emission TSC go to a {@link PacketLog} (all packets, or
- * the timing ones, PSBs and OVFs only). The hot path allocates nothing but the encoder's growth.
+ * only PSB+, TSC, TMA, MTC, CBR and OVF: a CYC accompanies nearly every branch packet, too many
+ * for a big trace's log): the start of the instruction whose boundary emitted it (a
+ * TNT and its CYC: the first of its branches), or for an MTC and its CYC the crystal edge, inside
+ * the instruction in progress. Emission times never decrease along the stream. The hot path
+ * allocates nothing but the encoder's growth.
  */
 public final class PtModel implements ExecutionListener {
     private static final int CHECKPOINT = 4096;
@@ -87,6 +97,7 @@ public final class PtModel implements ExecutionListener {
         final long[] stack;
         final SplittableRandom rnd;
         final Overflow[] overflows;
+        final IpCompression[] valid = new IpCompression[CHOICES.length];
         int nextOverflow;
         boolean overflowing;
         long overflowStart;
@@ -107,6 +118,9 @@ public final class PtModel implements ExecutionListener {
         int psbAt;
         long startTsc;
         long lastTsc;
+        /** The previous boundary: its TSC and core cycles, for timing an MTC between two boundaries. */
+        long prevTsc;
+        long prevCycles;
         long[] cpOffsets = new long[64];
         long[] cpTscs = new long[64];
         int cpCount;
@@ -121,12 +135,12 @@ public final class PtModel implements ExecutionListener {
         }
     }
 
-    /** A model that logs the timing packets, PSBs and OVFs. */
+    /** A model that logs PSB+, TSC, TMA, MTC, CBR and OVF packets. */
     public PtModel(PtModelConfig cfg) {
         this(cfg, false);
     }
 
-    /** @param logAll log every packet (for tests), not only timing packets, PSBs and OVFs */
+    /** @param logAll log every packet (for tests), not only PSB+, TSC, TMA, MTC, CBR and OVF */
     public PtModel(PtModelConfig cfg, boolean logAll) {
         this.cfg = cfg;
         this.logAll = logAll;
@@ -175,6 +189,8 @@ public final class PtModel implements ExecutionListener {
         s.startTsc = tsc;
         s.lastTsc = tsc;
         s.lastCyc = machine.cycles(cpu);
+        s.prevTsc = tsc;
+        s.prevCycles = s.lastCyc;
         long tick = crystal.ctc(tsc);
         s.nextMtcTick = CrystalClock.nextMtcTick(tick, mtcPeriod);
         s.nextMtcTsc = mtcOn ? crystal.edgeTsc(s.nextMtcTick) : Long.MAX_VALUE;
@@ -192,9 +208,10 @@ public final class PtModel implements ExecutionListener {
         State s = cpus[cpu];
         boolean toUser = (outcome & Outcome.TO_USER) != 0;
         if (!boundary(s, tsc, insn.address())) {
-            if (insn.op().ordinal() >= dev.textpoke.sim.code.Op.SYSCALL.ordinal()
-                    && insn.op().ordinal() <= dev.textpoke.sim.code.Op.IRET.ordinal()) {
-                s.packetEn = traced(toUser);
+            // Packets are lost, but PacketEn still follows the CPL.
+            switch (insn.op()) {
+                case SYSCALL, SYSRET, IRET -> s.packetEn = traced(toUser);
+                default -> { }
             }
             return;
         }
@@ -207,7 +224,14 @@ public final class PtModel implements ExecutionListener {
         }
         switch (insn.op()) {
             case JCC -> tnt(s, tsc, (outcome & Outcome.TAKEN) != 0);
-            case CALL -> push(s, insn.next());
+            case CALL -> {
+                // A call to the next instruction (position-independent code's idiom) does not
+                // return: decoders do not push it (libipt pt_insn_proceed, perf
+                // intel_pt_walk_insn), and neither does the model.
+                if (insn.target() != insn.next()) {
+                    push(s, insn.next());
+                }
+            }
             case CALL_INDIRECT -> {
                 tip(s, tsc, nextIp);
                 push(s, insn.next());
@@ -219,6 +243,11 @@ public final class PtModel implements ExecutionListener {
                     s.stackSize--;
                     tnt(s, tsc, true);
                 } else {
+                    // Decoders differ on an uncompressed return: perf pops its stack at every
+                    // RET (intel_pt_walk_insn), libipt only at a compressed one (pt_insn_proceed).
+                    // Forgetting the stack keeps every later compressed RET decodable by both:
+                    // the model's stack stays the top of each decoder's.
+                    s.stackSize = 0;
                     tip(s, tsc, nextIp);
                 }
             }
@@ -323,6 +352,8 @@ public final class PtModel implements ExecutionListener {
         if (s.enc.size() >= s.nextCheckpoint) {
             checkpoint(s, tsc, false);
         }
+        s.prevTsc = tsc;
+        s.prevCycles = machine.cycles(s.id);
         return true;
     }
 
@@ -331,6 +362,9 @@ public final class PtModel implements ExecutionListener {
         int at = s.enc.size();
         s.enc.ovf();
         log(s, at, PacketType.OVF, tsc, tsc, true);
+        // Decoders forget the last IP at an overflow (libipt pt_last_ip_init in its OVF handling,
+        // perf intel_pt_overflow): the IP after it is compressed against zero, as after a PSB.
+        s.enc.lastIp().reset();
         boolean fup = s.packetEn && ip != -1;
         s.lost.add(new PtStream.LostRange(s.overflowStart, tsc, fup ? ip : -1));
         // Time moved on without MTCs: resynchronise with TSC and TMA, then MTCs from here.
@@ -353,9 +387,18 @@ public final class PtModel implements ExecutionListener {
         } else {
             while (s.nextMtcTick <= due) {
                 flush(s);
+                long edge = crystal.edgeTsc(s.nextMtcTick);
+                if (cycOn) {
+                    // The MTC goes out at its crystal edge, inside the instruction that began at the
+                    // previous boundary; a CYC up to that moment precedes it (perf resets its cycle
+                    // reference at an MTC right after a CYC, intel_pt_calc_mtc_timestamp).
+                    long atEdge = s.prevCycles + (edge - s.prevTsc) * machine.coreRatio(s.id)
+                            / machine.clock().maxNonTurboRatio();
+                    cycAt(s, edge, Math.min(Math.max(atEdge, s.lastCyc), machine.cycles(s.id)));
+                }
                 int at = s.enc.size();
                 s.enc.mtc((int) ((s.nextMtcTick >>> mtcPeriod) & 0xff));
-                log(s, at, PacketType.MTC, tsc, crystal.edgeTsc(s.nextMtcTick), true);
+                log(s, at, PacketType.MTC, edge, edge, true);
                 s.nextMtcTick += 1L << mtcPeriod;
             }
         }
@@ -364,6 +407,8 @@ public final class PtModel implements ExecutionListener {
     }
 
     private void timestamp(State s, long tsc) {
+        // A CYC up to this boundary right before the TSC, so that cycle counts after it start here.
+        cyc(s, tsc);
         int at = s.enc.size();
         s.enc.tsc(tsc);
         log(s, at, PacketType.TSC, tsc, tsc, true);
@@ -458,7 +503,7 @@ public final class PtModel implements ExecutionListener {
         if (s.tntCyc > 0) {
             int at = s.enc.size();
             s.enc.cyc(s.tntCyc);
-            log(s, at, PacketType.CYC, s.tntTsc, s.tntCyc, true);
+            log(s, at, PacketType.CYC, s.tntTsc, s.tntCyc, false);
             s.tntCyc = 0;
         }
         int at = s.enc.size();
@@ -475,15 +520,19 @@ public final class PtModel implements ExecutionListener {
 
     /** A CYC before a CYC-eligible packet when the threshold has passed. */
     private void cyc(State s, long tsc) {
-        if (!cycOn) {
-            return;
+        if (cycOn) {
+            cycAt(s, tsc, machine.cycles(s.id));
         }
-        long c = machine.cycles(s.id) - s.lastCyc;
+    }
+
+    /** A CYC counting up to core cycle {@code now}, when the threshold has passed. */
+    private void cycAt(State s, long tsc, long now) {
+        long c = now - s.lastCyc;
         if (c >= cycThreshold) {
             int at = s.enc.size();
             s.enc.cyc(c);
-            log(s, at, PacketType.CYC, tsc, c, true);
-            s.lastCyc += c;
+            log(s, at, PacketType.CYC, tsc, c, false);
+            s.lastCyc = now;
         }
     }
 
@@ -491,14 +540,13 @@ public final class PtModel implements ExecutionListener {
         long last = s.enc.lastIp().ip();
         IpCompression ipc;
         if (cfg.ipChoice() == IpChoice.RANDOM) {
-            int valid = 0;
-            IpCompression[] ok = new IpCompression[CHOICES.length];
+            int n = 0;
             for (IpCompression c : CHOICES) {
                 if (LastIp.expand(last, c, ip) == ip) {
-                    ok[valid++] = c;
+                    s.valid[n++] = c;
                 }
             }
-            ipc = ok[s.rnd.nextInt(valid)];
+            ipc = s.valid[s.rnd.nextInt(n)];
         } else {
             ipc = LastIp.smallest(last, ip);
         }

@@ -7,6 +7,7 @@ import dev.textpoke.sim.exec.CplFilter;
 import dev.textpoke.sim.exec.ExecutionListener;
 import dev.textpoke.sim.exec.HaltReason;
 import dev.textpoke.sim.exec.MachineView;
+import dev.textpoke.sim.exec.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -63,7 +64,7 @@ public final class GroundTruth implements ExecutionListener {
     @Override
     public void instruction(int cpu, long tsc, Insn insn, int outcome, long nextIp) {
         CpuLog l = logs[cpu];
-        l.log.putVarint((long) insn.id() << 2 | ((outcome & dev.textpoke.sim.exec.Outcome.USER) != 0 ? 2 : 0) | TAG_INSN);
+        l.log.putVarint((long) insn.id() << 2 | ((outcome & Outcome.USER) != 0 ? 2 : 0) | TAG_INSN);
         l.log.putVarint(tsc - l.lastTsc);
         l.lastTsc = tsc;
         l.instructions++;
@@ -76,7 +77,7 @@ public final class GroundTruth implements ExecutionListener {
         l.log.putVarint(tsc - l.lastTsc);
         l.lastTsc = tsc;
         l.async.add(new AsyncEvent(cpu, tsc, from, to, kind,
-                (outcome & dev.textpoke.sim.exec.Outcome.USER) != 0, l.instructions));
+                (outcome & Outcome.USER) != 0, l.instructions));
     }
 
     @Override

@@ -244,7 +244,7 @@ class PokesCommandTest {
         // The jump labels' and ftrace's branches, named by objdump from the ELF's symbols.
         assertTrue(checkedText >= 6, "branches compared with their symbols: " + checkedText);
         CliRun plain = CliRun.of("pokes", DIR.toString());
-        assertTrue(plain.out().contains("(mov eax, edi -> int3)"), plain.out());
+        assertTrue(plain.out().contains(" ok        mov eax, edi -> int3\n"), plain.out());
     }
 
     /** The records perf report -D lists ("NAME size"), sorted: perf prints them as it delivers them. */
@@ -296,7 +296,10 @@ class PokesCommandTest {
         assertEquals(List.of("true", "true", "true", "true", "true", "true", "true", "true", "true", "false"),
                 pokes.stream().map(g -> g[6]).toList());
         CliRun text = CliRun.of("pokes", DIR.toString());
-        assertTrue(text.out().contains("OLD BYTES DO NOT MATCH: model has 0f 1f 44 00 00"), text.out());
+        assertTrue(text.out().contains(" MISMATCH  ") && text.out().contains("(model has 0f 1f 44 00 00)"), text.out());
+        assertTrue(CliRun.of("pokes", "--wide", DIR.toString()).out().contains("(model has 0f 1f 44 00 00: the base image"
+                + " does not hold the running kernel's bytes)"));
+        assertTrue(text.out().lines().allMatch(l -> l.length() <= 160), "160 columns");
     }
 
     /**
@@ -390,23 +393,28 @@ class PokesCommandTest {
             }
             CliRun armed = CliRun.of("text", DIR.toString(), "--at", arm, "kprobed+0x0-kprobed+1");
             assertEquals(0, armed.status(), armed.err());
-            assertEquals(String.format("%16x <kprobed>: %-30s int3", kprobed, "cc").strip(), armed.out().strip());
+            assertEquals(String.format("%016x <kprobed>:%n%16x:  %-21s int3", kprobed, kprobed, "cc"), armed.out().strip());
             CliRun disarmed = CliRun.of("text", DIR.toString(), "--at", disarm, "kprobed");
-            String[] line = disarmed.out().split("\n")[0].split(": ", 2);
-            assertEquals(String.format("%16x <kprobed>", kprobed), line[0], disarmed.out());
-            assertSameInstruction(first, line[1].substring(30).strip(), disarmed.out());
+            String[] lines = disarmed.out().split("\n");
+            assertEquals(String.format("%016x <kprobed>:", kprobed), lines[0], disarmed.out());
+            assertSameInstruction(first, instruction(lines[1]), disarmed.out());
         }
         // An offset lands where the kallsyms address plus the offset is, on objdump's instruction there.
         long next = insns.higherKey(kprobed);
         CliRun at = CliRun.of("text", DIR.toString(), "--at", "0", "kprobed+0x" + Long.toHexString(next - kprobed));
-        String[] line = at.out().split("\n")[0].split(": ", 2);
-        assertTrue(line[0].startsWith(Long.toHexString(next) + " "), at.out());
-        assertSameInstruction(insns.get(next), line[1].substring(30).strip(), at.out());
+        String[] lines = at.out().split("\n");
+        assertEquals(String.format("%016x <kprobed+0x%x>:", next, next - kprobed), lines[0], at.out());
+        assertTrue(lines[1].startsWith(Long.toHexString(next) + ":  "), at.out());
+        assertSameInstruction(insns.get(next), instruction(lines[1]), at.out());
         // Branch targets are named as objdump names them.
         long jle = insns.entrySet().stream().filter(e -> e.getValue().startsWith("jle")).findFirst().orElseThrow().getKey();
         CliRun branch = CliRun.of("text", DIR.toString(), "--at", "0", Long.toHexString(jle));
-        assertSameInstruction(insns.get(jle), branch.out().split("\n")[0].split(": ", 2)[1].substring(30).strip(),
-                branch.out());
+        assertSameInstruction(insns.get(jle), instruction(branch.out().split("\n")[1]), branch.out());
+    }
+
+    /** The instruction of a {@code text} line: after the address and the 21-column bytes. */
+    private static String instruction(String line) {
+        return line.substring(line.indexOf(":  ") + 3 + 21).strip();
     }
 
     /** A symbol whose name reads as hex is the symbol; with 0x it is the address. */

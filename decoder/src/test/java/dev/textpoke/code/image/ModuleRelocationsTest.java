@@ -134,15 +134,17 @@ class ModuleRelocationsTest {
                 "--module", o + "@" + Long.toHexString(text), "--kallsyms", file.toString(),
                 "entry-" + Long.toHexString(text + expected.length));
         assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith(String.format("%016x <entry>:%n", entry)), r.out());
+        // The bytes, from the JSON listing: each instruction's bytes, each gap as "????????".
+        dev.textpoke.cli.CliRun j = dev.textpoke.cli.CliRun.of("text", trace.toString(), "--at", "0", "--json",
+                "--module", o + "@" + Long.toHexString(text), "--kallsyms", file.toString(),
+                "entry-" + Long.toHexString(text + expected.length));
+        assertEquals(0, j.status(), j.err());
         StringBuilder listed = new StringBuilder();
-        for (String line : r.out().split("\n")) {
-            assertTrue(line.startsWith(Long.toHexString(entry)) || !line.contains("<entry>"), line);
-            String[] f = line.split(": ", 2);
-            if (f.length == 2 && !f[1].startsWith("(no code")) {
-                listed.append(f[1].substring(0, 30).replace(" ", ""));
-            } else {
-                listed.append("????????");
-            }
+        java.util.regex.Pattern bytes = java.util.regex.Pattern.compile("\"bytes\":\"([0-9a-f]+)\"");
+        for (String line : j.out().split("\n")) {
+            java.util.regex.Matcher m = bytes.matcher(line);
+            listed.append(line.contains("\"known\":true") && m.find() ? m.group(1) : "????????");
         }
         StringBuilder want = new StringBuilder();
         for (long i = entry - text; i < expected.length; i++) {

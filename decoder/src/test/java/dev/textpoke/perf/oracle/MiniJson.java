@@ -9,7 +9,7 @@ import java.util.Map;
  * Reads one JSON value (objects, arrays, strings, integers, booleans, null): enough for the JSON
  * Lines textpoke prints, without trusting textpoke's own writer to read them back.
  */
-final class MiniJson {
+public final class MiniJson {
     private final String s;
     private int i;
 
@@ -18,7 +18,7 @@ final class MiniJson {
     }
 
     /** Maps for objects, lists for arrays, String, Long (or Double), Boolean, null. */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         MiniJson p = new MiniJson(text);
         Object v = p.value();
         p.space();
@@ -29,7 +29,7 @@ final class MiniJson {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(String text) {
+    public static Map<String, Object> object(String text) {
         return (Map<String, Object>) parse(text);
     }
 

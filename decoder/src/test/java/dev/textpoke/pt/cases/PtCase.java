@@ -23,10 +23,13 @@ import java.util.stream.Stream;
  * One Intel PT case of {@code decoder/src/test/ptcases/} (the format is in that directory's
  * README.md): a yasm program, the packets of its trace in our directive syntax, the packets a
  * decoder must see, and the instruction flow a decoder must reconstruct. {@link #build} assembles
- * the program, resolves its labels and encodes the packets with {@link PacketEncoder}.
+ * the program, resolves its labels and encodes the packets with {@link PacketEncoder}. Where
+ * textpoke's flow decoder deliberately differs from libipt, {@code textpokeFlow} says what it must
+ * give instead (empty: the same as libipt).
  */
 public record PtCase(String name, Path file, List<String> lines, List<String> harnessOptions,
-        List<Directive> directives, List<String> expectedPackets, List<String> expectedFlow) {
+        List<Directive> directives, List<String> expectedPackets, List<String> expectedFlow,
+        List<String> textpokeFlow) {
 
     /** A packet directive and the line it is on (1-based), for messages. */
     public record Directive(int line, String text) {}
@@ -67,6 +70,7 @@ public record PtCase(String name, Path file, List<String> lines, List<String> ha
         List<Directive> directives = new ArrayList<>();
         List<String> packets = new ArrayList<>();
         List<String> flow = new ArrayList<>();
+        List<String> textpoke = new ArrayList<>();
         boolean noFlow = false;
         for (int i = 0; i < lines.size(); i++) {
             String l = lines.get(i).strip();
@@ -78,6 +82,8 @@ public record PtCase(String name, Path file, List<String> lines, List<String> ha
                 packets.add(l.substring(9).strip());
             } else if (l.startsWith(";>flow ")) {
                 flow.add(l.substring(7).strip());
+            } else if (l.startsWith(";>textpoke-flow ")) {
+                textpoke.add(l.substring(16).strip());
             } else if (l.equals(";>flow-none")) {
                 noFlow = true;
             } else if (l.startsWith(";@") || l.startsWith(";>")) {
@@ -88,7 +94,7 @@ public record PtCase(String name, Path file, List<String> lines, List<String> ha
         if (noFlow != flow.isEmpty()) {
             throw new IOException(file + ": a case has ;>flow lines or says ;>flow-none");
         }
-        return new PtCase(name, file, lines, options, directives, packets, flow);
+        return new PtCase(name, file, lines, options, directives, packets, flow, textpoke);
     }
 
     /** Assembles the program with yasm into {@code dir} and encodes the trace. */

@@ -3,9 +3,9 @@ package dev.textpoke.pt.cases;
 import java.util.List;
 
 /**
- * A decoder of a case's instruction flow, printing it in the libipt harness's {@code insn} line
- * format (ptharness.c describes it): {@link LibiptFlow} now; textpoke's own flow decoder is to
- * implement this too and run over {@link PtCase#all()} against the same expectations.
+ * A decoder of a case's instruction flow, as lines: {@link LibiptFlow} in the libipt harness's
+ * {@code insn} format (ptharness.c describes it), {@link TextpokeFlow} in that format's projection
+ * onto what both decoders report.
  */
 @FunctionalInterface
 public interface PtCaseFlow {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * tests: assembled with yasm, their packets encoded with our encoder; then our packet decode must
  * equal the case's expected packets and libipt's packet decode, and libipt's instruction flow
  * decoder must produce the case's expected flow (which validates the expectation against Intel's
- * decoder, for textpoke's flow decoder to meet later through {@link PtCaseFlow}).
+ * decoder; {@link TextpokeFlowCasesTest} holds textpoke's flow decoder to it).
  */
 class PtCasesTest {
     @TempDir

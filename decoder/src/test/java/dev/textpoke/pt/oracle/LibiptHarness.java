@@ -95,6 +95,42 @@ public final class LibiptHarness {
         return run("insn", args);
     }
 
+    /**
+     * {@code ptharness insn-batch}: one {@code insn} run per argument list ({@code CONFIG... TRACE
+     * IMAGE@ADDR...}, no spaces inside an argument), in one process; the lines of each, in order.
+     */
+    public List<List<String>> insnBatch(List<List<String>> runs) throws IOException, InterruptedException {
+        Path list = Files.createTempFile("ptharness", ".list");
+        try {
+            List<String> lines = new ArrayList<>();
+            for (List<String> r : runs) {
+                for (String a : r) {
+                    if (a.isEmpty() || a.chars().anyMatch(Character::isWhitespace)) {
+                        throw new IllegalArgumentException("a batch argument without spaces: '" + a + "'");
+                    }
+                }
+                lines.add(String.join(" ", r));
+            }
+            Files.write(list, lines, StandardCharsets.ISO_8859_1);
+            List<List<String>> out = new ArrayList<>();
+            for (String l : run("insn-batch", List.of(list.toString()))) {
+                if (l.equals("trace " + (out.size() + 1))) {
+                    out.add(new ArrayList<>());
+                } else if (out.isEmpty()) {
+                    throw new IOException("harness output before the first trace: " + l);
+                } else {
+                    out.get(out.size() - 1).add(l);
+                }
+            }
+            if (out.size() != runs.size()) {
+                throw new IOException("harness printed " + out.size() + " traces of " + runs.size());
+            }
+            return out;
+        } finally {
+            Files.deleteIfExists(list);
+        }
+    }
+
     /** Any mode; a non-zero exit fails. */
     public List<String> run(String mode, List<String> args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();

@@ -15,11 +15,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code textpoke decode --insns} lists the same instructions as perf 6.1 ({@code perf script
  * --itrace=i0ns}) on writer-made recordings where perf is right: same CPU, address, symbol+offset
- * and bytes, in the same order.
+ * and bytes, in the same order; and on the simulator's traces in {@code traces/pt/}.
  */
 class DecodeMatchesPerfTest {
     @TempDir
@@ -34,21 +36,24 @@ class DecodeMatchesPerfTest {
     }
 
     private static final Pattern INSN = Pattern.compile(
-            "^\\{\"cpu\":(\\d+),\"time\":(\\d+),\"type\":\"insn\",\"ip\":\"([0-9a-f]+)\",\"sym\":\"([^\"]+)\","
-                    + "\"symoff\":(\\d+),\"bytes\":\"([0-9a-f]+)\",");
+            "^\\{\"cpu\":(\\d+),\"time\":(\\d+),\"type\":\"insn\",\"ip\":\"0x([0-9a-f]+)\",\"sym\":(?:\"([^\"]+)\"|null),"
+                    + "\"symoff\":(\\d+|null),\"bytes\":\"([0-9a-f]+)\",");
 
     record Line(int cpu, long ip, String symOff, String bytes) {}
 
-    static List<Line> textpoke(Path dir) {
-        CliRun r = CliRun.of("decode", "--insns", "--json", dir.toString());
+    static List<Line> textpoke(Path dir, String... extra) {
+        List<String> args = new ArrayList<>(List.of("decode", "--insns", "--json"));
+        args.addAll(List.of(extra));
+        args.add(dir.toString());
+        CliRun r = CliRun.of(args.toArray(String[]::new));
         assertEquals(0, r.status(), r.err());
         List<Line> out = new ArrayList<>();
         for (String l : r.out().split("\n")) {
             Matcher m = INSN.matcher(l);
             if (m.find()) {
-                long off = Long.parseLong(m.group(5));
-                out.add(new Line(Integer.parseInt(m.group(1)), Long.parseUnsignedLong(m.group(3), 16),
-                        m.group(4) + "+0x" + Long.toHexString(off), m.group(6)));
+                // perf names what it cannot name [unknown], and gives no offset then
+                String symOff = m.group(4) == null ? "[unknown]" : m.group(4) + "+0x" + Long.toHexString(Long.parseLong(m.group(5)));
+                out.add(new Line(Integer.parseInt(m.group(1)), Long.parseUnsignedLong(m.group(3), 16), symOff, m.group(6)));
             }
         }
         return out;
@@ -105,5 +110,37 @@ class DecodeMatchesPerfTest {
         }
         CliRun summary = CliRun.of("decode", "--summary", "--json", dir.toString());
         assertTrue(summary.out().contains("\"instructions\":" + perfs.size() + ","), summary.out());
+    }
+
+    /**
+     * The simulator's committed traces, made as {@code perf record -e intel_pt//k --kcore -a}
+     * makes them: interrupts, several CPUs, CYC and no return compression ({@code cyc.data}),
+     * jump labels, ftrace sites and kprobes flipped under fine timing ({@code pokes.data}, where
+     * perf's switching by timestamp is right), and user code of three threads of a process, read
+     * from the file its MMAP2 names through {@code --symfs} ({@code user.data}): every instruction
+     * as perf decodes it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"kernel.data", "cyc.data", "pokes.data", "user.data"})
+    void simulatedTracesDecodeAsPerfDecodesThem(String name) throws Exception {
+        Path dir = dev.textpoke.perf.oracle.TraceFiles.root().resolve("traces/pt").resolve(name);
+        // user.data maps its user code from /program/user.bin, which the directory holds
+        String[] symfs = name.equals("user.data") ? new String[] {"--symfs", dir.toString()} : new String[0];
+        List<Line> perfs = perf(dir, symfs);
+        assertTrue(perfs.size() > 50_000, name + ": perf decoded " + perfs.size());
+        List<Line> ours = textpoke(dir, symfs);
+        assertEquals(perfs.size(), ours.size(), name + ": instructions");
+        // per CPU, in order (how two CPUs' lines interleave at equal times is perf's sort's business)
+        for (int cpu = 0; cpu < 8; cpu++) {
+            int c = cpu;
+            List<Line> p = perfs.stream().filter(l -> l.cpu() == c).toList();
+            List<Line> o = ours.stream().filter(l -> l.cpu() == c).toList();
+            int i = 0;
+            while (i < p.size() && i < o.size() && p.get(i).equals(o.get(i))) {
+                i++;
+            }
+            assertTrue(i == p.size() && i == o.size(), name + " cpu " + cpu + ": first difference at " + i + ": perf "
+                    + p.subList(i, Math.min(p.size(), i + 3)) + " textpoke " + o.subList(i, Math.min(o.size(), i + 3)));
+        }
     }
 }

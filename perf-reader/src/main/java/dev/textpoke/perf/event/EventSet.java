@@ -5,9 +5,7 @@ import dev.textpoke.perf.attr.EventAttr;
 import dev.textpoke.perf.sample.SampleLayout;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The events of a perf.data (perf's {@code evlist}) and the mapping from a record to the event
@@ -28,7 +26,8 @@ import java.util.Map;
  */
 public final class EventSet {
     private final List<Event> events = new ArrayList<>();
-    private final Map<Long, Event> byId = new HashMap<>();
+    /** Ids to the index of their event in {@link #events} (the first event to claim an id keeps it). */
+    private final IdIndex byId = new IdIndex();
     /** The last id looked up and its event: consecutive records mostly come from one event. */
     private long lastId = SampleLayout.NONE_ID;
     private Event lastEvent;
@@ -41,7 +40,7 @@ public final class EventSet {
         lastId = SampleLayout.NONE_ID;
         lastEvent = null;
         for (Long id : ids) {
-            byId.putIfAbsent(id, e);
+            byId.putIfAbsent(id, e.index());
         }
         applyGroups();
         return events.get(e.index());
@@ -49,7 +48,7 @@ public final class EventSet {
 
     /** Names events from EVENT_DESC or EVENT_UPDATE; ids pick the event. */
     public void setName(long id, String name) {
-        Event e = byId.get(id);
+        Event e = byId(id);
         if (e != null) {
             replace(e.withName(name));
         }
@@ -102,11 +101,6 @@ public final class EventSet {
         lastId = SampleLayout.NONE_ID;
         lastEvent = null;
         events.set(e.index(), e);
-        for (Long id : e.ids()) {
-            if (byId.get(id) != null && byId.get(id).index() == e.index()) {
-                byId.put(id, e);
-            }
-        }
     }
 
     public List<Event> events() {
@@ -131,7 +125,8 @@ public final class EventSet {
 
     /** The event with this id, or null. */
     public Event byId(long id) {
-        return byId.get(id);
+        int i = byId.get(id);
+        return i < 0 ? null : events.get(i);
     }
 
     /** Whether the first event has {@code sample_id_all} (perf's {@code evlist__sample_id_all}). */
@@ -162,7 +157,7 @@ public final class EventSet {
             return first;
         }
         if (id != lastId) {
-            lastEvent = byId.get(id);
+            lastEvent = byId(id);
             lastId = id;
         }
         return lastEvent;

@@ -53,6 +53,8 @@ public record FileHeader(
     private static final int OFF_ATTR_SIZE = 16;
     private static final int OFF_ATTRS = 24;
     private static final int OFF_DATA = 40;
+    /** Offset of {@code data.size}: 0 there means perf record did not finish. */
+    public static final int OFF_DATA_SIZE = OFF_DATA + 8;
     private static final int OFF_EVENT_TYPES = 56;
     private static final int OFF_FEATURES = 72;
     /** HEADER_HOSTNAME: perf forces it on since fbe96f2, so it tells a right bitmap swap from a wrong one. */

@@ -1,0 +1,42 @@
+package dev.textpoke.cli;
+
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The training run for textpoke's class-data archive: the launcher runs it once per build with
+ * {@code -XX:ArchiveClassesAtExit}, so that later runs map the classes a command needs (picocli's
+ * above all) parsed and verified instead of loading them (JDK 13+ dynamic AppCDS). It runs the
+ * everyday commands on the repository's own small traces, output discarded; what it loads is what
+ * they load.
+ *
+ * <p>Usage: {@code java -XX:ArchiveClassesAtExit=A -cp textpoke.jar dev.textpoke.cli.CdsTraining ROOT}
+ */
+public final class CdsTraining {
+    private CdsTraining() {}
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args.length > 0 ? args[0] : ".");
+        String cpu = root.resolve("traces/recorded/cpu-clock.data").toString();
+        String chain = root.resolve("traces/recorded/callchain-fp.data").toString();
+        String tracepoints = root.resolve("traces/recorded/tracepoints.data").toString();
+        String pokes = root.resolve("traces/pokes/pokes.data").toString();
+        List<String[]> runs = List.of(
+                new String[] {"info", cpu}, new String[] {"info", "--json", cpu},
+                new String[] {"dump", cpu}, new String[] {"dump", "--json", chain}, new String[] {"dump", "--counts", cpu},
+                new String[] {"samples", chain}, new String[] {"samples", "--json", chain},
+                new String[] {"samples", tracepoints}, new String[] {"samples", "-F", "time,tid,ip,period", cpu},
+                new String[] {"pokes", pokes}, new String[] {"pokes", "--json", pokes},
+                new String[] {"text", pokes, "--at", "0.000008500", "do_sys_open"});
+        for (String[] run : runs) {
+            if (!Files.exists(Path.of(run[run[0].equals("text") ? 1 : run.length - 1]))) {
+                continue;
+            }
+            PrintWriter none = new PrintWriter(Writer.nullWriter());
+            Main.commandLineFor(run, none, none).execute(java.util.Arrays.copyOfRange(run, 1, run.length));
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.textpoke.cli.branches;
+
+import dev.textpoke.branches.Binaries;
+import dev.textpoke.branches.BranchStackReader;
+import dev.textpoke.branches.RangeWalker;
+import dev.textpoke.branches.StackTiming;
+import dev.textpoke.branches.StackWalker;
+import dev.textpoke.cli.code.ImageOptions;
+import dev.textpoke.cli.code.PokesCommand;
+import dev.textpoke.code.BaseImage;
+import dev.textpoke.code.CodeTimeline;
+import dev.textpoke.code.ImageSegment;
+import dev.textpoke.code.image.KcoreDir;
+import dev.textpoke.code.perf.PerfTimeline;
+import dev.textpoke.isa.InstructionCache;
+import dev.textpoke.isa.InstructionClassifier;
+import dev.textpoke.isa.Isa;
+import dev.textpoke.perf.PerfData;
+import dev.textpoke.perf.feature.Feature;
+import dev.textpoke.perf.feature.FeatureId;
+import dev.textpoke.perf.record.PerfRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the commands of the {@code branches} family share: the perf.data, its code timeline (base
+ * images and every TEXT_POKE and KSYMBOL), a classifier and walker over it, the binaries for
+ * profiles, and the thread names for headers, filled as the records pass.
+ */
+final class BranchSession implements AutoCloseable {
+    final PerfData data;
+    final CodeTimeline timeline;
+    final InstructionClassifier classifier;
+    final InstructionCache cache;
+    final StackWalker walker;
+    final Binaries binaries;
+    private final Map<Integer, String> comms = new HashMap<>();
+
+    private BranchSession(PerfData data, CodeTimeline timeline, InstructionClassifier classifier,
+            StackTiming timing, Binaries binaries) {
+        this.data = data;
+        this.timeline = timeline;
+        this.classifier = classifier;
+        this.cache = new InstructionCache(timeline, classifier);
+        this.walker = new StackWalker(new RangeWalker(timeline, cache, classifier.isa().maxLength()), timing);
+        this.binaries = binaries;
+    }
+
+    /**
+     * Reads the file twice: once for the code timeline (every TEXT_POKE and KSYMBOL, in file order),
+     * then for the samples, so a pipe-mode stream must be a file, not standard input.
+     */
+    static BranchSession open(String file, ImageOptions images, StackTiming timing) throws IOException {
+        if (PerfData.STDIN.equals(file)) {
+            throw new IllegalArgumentException("the branch stacks need the code modifications of the whole"
+                    + " input first: give a file, not standard input");
+        }
+        CodeTimeline timeline;
+        Isa isa;
+        Binaries binaries;
+        try (PerfData first = PerfData.open(file)) {
+            timeline = PerfTimeline.build(first, images.load(first), false);
+            isa = PokesCommand.isa(first);
+            binaries = new Binaries(buildIds(first));
+            Optional<Path> kcore = images.kcoreDir(first);
+            if (kcore.isPresent()) {
+                kernelLayout(kcore.get(), timeline, binaries);
+            }
+        }
+        PerfData data = PerfData.open(file);
+        try {
+            return new BranchSession(data, timeline, InstructionClassifier.open(isa), timing, binaries);
+        } catch (RuntimeException e) {
+            data.close();
+            throw e;
+        }
+    }
+
+    /** The build ids of the BUILD_ID feature by file name, in hex. */
+    private static Map<String, String> buildIds(PerfData data) throws IOException {
+        Map<String, String> ids = new HashMap<>();
+        Optional<Feature.BuildIds> f = data.features().get(FeatureId.BUILD_ID, Feature.BuildIds.class);
+        f.ifPresent(b -> b.entries().forEach(e -> ids.putIfAbsent(e.name(), e.buildId().hex())));
+        return ids;
+    }
+
+    /**
+     * The kernel and modules of a kcore copy, for files that carry no kernel maps: the kernel from
+     * {@code _text} (or {@code _stext}) to {@code _etext} as kallsyms gives them (else the kcore
+     * segment that holds the first text symbol), the modules as {@code modules} lists them.
+     */
+    private static void kernelLayout(Path dir, CodeTimeline timeline, Binaries binaries) throws IOException {
+        Path kallsyms = dir.resolve("kallsyms");
+        Map<String, Long> named = new HashMap<>();
+        long lowest = -1;
+        if (Files.exists(kallsyms)) {
+            for (String line : Files.readAllLines(kallsyms, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 3 && (f.length == 3 || !f[3].startsWith("["))) {
+                    try {
+                        long a = Long.parseUnsignedLong(f[0], 16);
+                        named.putIfAbsent(f[2], a);
+                        if ("tT".contains(f[1]) && (lowest == -1 || Long.compareUnsigned(a, lowest) < 0)) {
+                            lowest = a;
+                        }
+                    } catch (NumberFormatException e) {
+                        // KcoreDir reports malformed lines; names only help here
+                    }
+                }
+            }
+        }
+        Long text = named.getOrDefault("_text", named.get("_stext"));
+        long start = text != null ? text : lowest;
+        if (start == -1) {
+            return;
+        }
+        long end = -1;
+        if (named.containsKey("_etext")) {
+            end = named.get("_etext");
+        } else {
+            for (BaseImage image : timeline.images()) {
+                for (ImageSegment s : image.segments()) {
+                    if (Long.compareUnsigned(start - s.address(), s.bytes().length()) < 0) {
+                        end = s.address() + s.bytes().length();
+                    }
+                }
+            }
+        }
+        if (end != -1) {
+            binaries.kernel(start, end, start);
+        }
+        Path modules = dir.resolve("modules");
+        if (Files.exists(modules)) {
+            for (KcoreDir.LoadedModule m : KcoreDir.modules(modules)) {
+                binaries.module(m.name(), m.address(), m.size());
+            }
+        }
+    }
+
+    /** A reader of the stacks that also keeps the binaries and thread names up to date. */
+    BranchStackReader reader(BranchStackReader.Order order) {
+        return new BranchStackReader(data, order, r -> {
+            binaries.record(r);
+            if (r instanceof PerfRecord.Comm c) {
+                comms.put(c.tid(), c.comm().text());
+            } else if (r instanceof PerfRecord.Fork f) {
+                String parent = comms.get(f.ptid());
+                if (parent != null) {
+                    comms.putIfAbsent(f.tid(), parent);
+                }
+            }
+        });
+    }
+
+    /** The command name of thread {@code tid}, as the COMM records said last (":tid" as perf without one). */
+    String comm(int tid) {
+        String c = comms.get(tid);
+        return c != null ? c : ":" + tid;
+    }
+
+    @Override
+    public void close() throws IOException {
+        classifier.close();
+        data.close();
+    }
+
+}

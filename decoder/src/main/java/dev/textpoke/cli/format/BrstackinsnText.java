@@ -1,0 +1,309 @@
+package dev.textpoke.cli.format;
+
+import dev.textpoke.branches.Branch;
+import dev.textpoke.branches.BranchSample;
+import dev.textpoke.branches.RangeKind;
+import dev.textpoke.branches.Walk;
+import dev.textpoke.branches.WalkStatus;
+import dev.textpoke.branches.WalkedRange;
+import dev.textpoke.branches.WalkedStack;
+import dev.textpoke.code.CodeTimeline;
+import dev.textpoke.isa.BranchClass;
+import dev.textpoke.isa.Decoded;
+import dev.textpoke.isa.Instruction;
+import dev.textpoke.isa.InstructionCache;
+import dev.textpoke.isa.Undecodable;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
+
+/**
+ * A walked stack as {@code perf script -F brstackinsn} prints it (perf 6.1, {@code
+ * tools/perf/builtin-script.c}: {@code perf_sample__fprintf_brstackinsn}, {@code ip__fprintf_jump},
+ * {@code ip__fprintf_sym}; instruction bytes as x86's {@code dump_insn} prints them), but with each
+ * range's instructions as they were when the range ran rather than at the sample's time. Where
+ * the code did not change within a stack the text is perf's, byte for byte.
+ *
+ * <p>Not reproduced: perf joins a range that crosses from kernel to user addresses with the next
+ * one (a ring-filtered stack); past a misaligned range's end perf goes on printing up to 15 bytes
+ * further; for a final block that ends before it starts perf scans 128 bytes for a branch. Those
+ * print the range as unwalkable here. Not thread-safe.
+ */
+public final class BrstackinsnText {
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private final WalkSymbols symbols;
+    private final InstructionCache cache;
+    private final CodeTimeline timeline;
+    private final byte[] one = new byte[16];
+    private final java.util.Map<Walk, Rendered> rendered = new java.util.IdentityHashMap<>();
+    private static final int KEPT = 1 << 16;
+
+    /**
+     * A walk's lines, made once (walks are shared by every occurrence of a range): each
+     * instruction's plain line, its line as a block's jump up to the {@code #}, its symbol and
+     * symbol line.
+     */
+    private static final class Rendered {
+        final String[] plain;
+        final String[] jump;
+        final WalkSymbols.Sym[] sym;
+        final String[] symLine;
+
+        Rendered(Walk w, WalkSymbols.Sym[] syms) {
+            int n = w.size();
+            plain = new String[n];
+            jump = new String[n];
+            symLine = new String[n];
+            sym = syms;
+            StringBuilder b = new StringBuilder(80);
+            for (int i = 0; i < n; i++) {
+                b.setLength(0);
+                BrstackinsnText.plain(b, w, i);
+                plain[i] = b.toString();
+                b.setLength(0);
+                b.append('\t');
+                hex16(b, w.instruction(i).address());
+                b.append('\t');
+                int at = b.length();
+                b.append("insn: ");
+                for (int k = 0; k < w.instruction(i).length(); k++) {
+                    int v = w.byteAt(i, k);
+                    b.append(HEX[v >> 4]).append(HEX[v & 15]).append(' ');
+                }
+                while (b.length() - at < 30) {
+                    b.append(' ');
+                }
+                b.append("\t#");
+                jump[i] = b.toString();
+                if (syms[i] != null) {
+                    b.setLength(0);
+                    WalkSymbols.line(b, syms[i], w.instruction(i).address());
+                    symLine[i] = b.toString();
+                }
+            }
+        }
+    }
+
+    private Rendered render(Walk w) {
+        Rendered r = rendered.get(w);
+        if (r == null) {
+            if (rendered.size() >= KEPT) {
+                rendered.clear();
+            }
+            r = new Rendered(w, symbols.of(w));
+            rendered.put(w, r);
+        }
+        return r;
+    }
+
+    /** @param cache decodes the sample's ip when its final block cannot be walked (perf prints it alone) */
+    public BrstackinsnText(CodeTimeline timeline, InstructionCache cache) {
+        this.timeline = timeline;
+        this.symbols = new WalkSymbols(timeline);
+        this.cache = cache;
+    }
+
+    /** Appends the text of one sample (nothing for a stack without entries or ranges). */
+    public void append(StringBuilder sb, WalkedStack w) {
+        BranchSample s = w.sample();
+        if (s.size() == 0) {
+            return;
+        }
+        sb.append('\n');
+        State st = new State();
+        List<Branch> b = s.branches();
+        for (WalkedRange r : w.ranges()) {
+            Walk walk = r.result().walk();
+            WalkStatus status = r.result().status();
+            switch (r.kind()) {
+                case OLDEST_BRANCH -> {
+                    if (walk.size() > 0) {
+                        sym(sb, st, render(walk).sym[0], walk.start());
+                        jump(sb, st, walk, 0, b.get(r.entry()), 0);
+                    } else if (status == WalkStatus.UNDECODABLE) {
+                        jumpBad(sb, st, r.start(), b.get(r.entry()));
+                    }
+                }
+                case BETWEEN -> {
+                    if (walk.size() == 0 && status != WalkStatus.UNDECODABLE) {
+                        continue; // perf cannot fetch the block: nothing
+                    }
+                    Rendered x = render(walk);
+                    int insn = 0;
+                    boolean jumped = false;
+                    long end = r.end();
+                    for (int i = 0; i < walk.size(); i++) {
+                        WalkSymbols.Sym sym = x.sym[i];
+                        if (sym != null && sym != st.last && !sym.equals(st.last)) {
+                            sb.append(x.symLine[i]);
+                            st.last = sym;
+                        }
+                        if (walk.instruction(i).address() == end) {
+                            sb.append(x.jump[i]);
+                            flags(sb, st, b.get(r.entry()), ++insn);
+                            jumped = true;
+                            break;
+                        }
+                        sb.append(x.plain[i]);
+                        insn++;
+                    }
+                    if (!jumped && walk.failure() == WalkStatus.UNDECODABLE) {
+                        long at = walk.size() == 0 ? r.start() : walk.instruction(walk.size() - 1).next();
+                        WalkSymbols.Sym sym = symbols.at(at, walk.readTime());
+                        sym(sb, st, sym, at);
+                        sb.append('\t');
+                        hex16(sb, at);
+                        sb.append("\t<bad>\n");
+                    }
+                    if (!jumped) {
+                        sb.append("\tmismatch of LBR data and executable\n");
+                    }
+                }
+                case FINAL -> finalBlock(sb, st, r, walk, s);
+            }
+        }
+        sb.append('\n');
+    }
+
+    private void finalBlock(StringBuilder sb, State st, WalkedRange r, Walk walk, BranchSample s) {
+        long ip = s.ip();
+        WalkStatus status = r.result().status();
+        sym(sb, st, symbols.at(r.start(), walk.readTime()), r.start());
+        if (walk.size() == 0 || status == WalkStatus.BACKWARDS) {
+            // perf prints at least the sample's instruction.
+            long time = s.hasTime() ? s.time() : Long.MAX_VALUE;
+            Decoded d = cache.at(ip, time);
+            if (d instanceof Instruction x) {
+                sb.append('\t');
+                hex16(sb, ip);
+                sb.append('\t');
+                int n = timeline.read(ip, time, dev.textpoke.code.WindowSide.NEW, one, 0, x.length());
+                insnBytes(sb, one, 0, n);
+                sb.append('\n');
+            } else if (d instanceof Undecodable u && u.available() > 0) {
+                sb.append('\t');
+                hex16(sb, ip);
+                sb.append("\t<bad>\n");
+            }
+            return;
+        }
+        Rendered lines = render(walk);
+        for (int i = 0; i < walk.size(); i++) {
+            sb.append(lines.plain[i]);
+            Instruction x = walk.instruction(i);
+            if (x.branchClass() != BranchClass.NONE && x.address() != ip) {
+                sb.append("\t... not reaching sample ...\n");
+                return;
+            }
+        }
+        if (walk.failure() == WalkStatus.UNDECODABLE) {
+            sb.append('\t');
+            hex16(sb, walk.instruction(walk.size() - 1).next());
+            sb.append("\t<bad>\n");
+        }
+    }
+
+    private static final class State {
+        WalkSymbols.Sym last;
+        int totalCycles;
+    }
+
+    private static void sym(StringBuilder sb, State st, WalkSymbols.Sym s, long addr) {
+        if (s == null || s == st.last || s.equals(st.last)) {
+            return;
+        }
+        WalkSymbols.line(sb, s, addr);
+        st.last = s;
+    }
+
+    private static void plain(StringBuilder sb, Walk w, int i) {
+        sb.append('\t');
+        hex16(sb, w.instruction(i).address());
+        sb.append("\tinsn: ");
+        int n = w.instruction(i).length();
+        for (int k = 0; k < n; k++) {
+            int v = w.byteAt(i, k);
+            sb.append(HEX[v >> 4]).append(HEX[v & 15]).append(' ');
+        }
+        sb.append('\n');
+    }
+
+    private static void insnBytes(StringBuilder sb, byte[] b, int off, int n) {
+        sb.append("insn: ");
+        for (int k = 0; k < n; k++) {
+            int v = b[off + k] & 0xff;
+            sb.append(HEX[v >> 4]).append(HEX[v & 15]).append(' ');
+        }
+    }
+
+    private void jump(StringBuilder sb, State st, Walk w, int i, Branch e, int insn) {
+        sb.append(render(w).jump[i]);
+        flags(sb, st, e, insn);
+    }
+
+    private void jumpBad(StringBuilder sb, State st, long addr, Branch e) {
+        sb.append('\t');
+        hex16(sb, addr);
+        sb.append('\t');
+        int at = sb.length();
+        sb.append("<bad>");
+        while (sb.length() - at < 30) {
+            sb.append(' ');
+        }
+        sb.append("\t#");
+        flags(sb, st, e, 0);
+    }
+
+    /** After {@code %-30s\t#}: the flags, the cycles with their running total, and the block's IPC. */
+    private void flags(StringBuilder sb, State st, Branch e, int insn) {
+        if (e.predicted()) {
+            sb.append(" PRED");
+        }
+        if (e.mispredicted()) {
+            sb.append(" MISPRED");
+        }
+        if (e.inTransaction()) {
+            sb.append(" INTX");
+        }
+        if (e.abort()) {
+            sb.append(" ABORT");
+        }
+        int c = e.cycles();
+        if (c != 0) {
+            st.totalCycles += c;
+            sb.append(' ').append(c).append(" cycles [").append(st.totalCycles).append(']');
+            if (insn != 0) {
+                sb.append(' ');
+                ipc(sb, insn, c);
+                sb.append(" IPC");
+            }
+        }
+        sb.append('\n');
+    }
+
+    /** C's {@code %.2f} of the float {@code insn / cycles}: its exact value, rounded half to even. */
+    static void ipc(StringBuilder sb, int insn, int cycles) {
+        float f = (float) insn / cycles;
+        double hundredths = (double) f * 100;
+        double floor = Math.floor(hundredths);
+        long r;
+        if (Math.abs(hundredths - floor - 0.5) < 1e-6) {
+            // Near a tie: decide on the float's exact value.
+            r = new BigDecimal(f).movePointRight(2).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+        } else {
+            r = Math.round(hundredths);
+        }
+        sb.append(r / 100).append('.');
+        long c = r % 100;
+        if (c < 10) {
+            sb.append('0');
+        }
+        sb.append(c);
+    }
+
+    static void hex16(StringBuilder sb, long v) {
+        for (int shift = 60; shift >= 0; shift -= 4) {
+            sb.append(HEX[(int) (v >>> shift) & 15]);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.textpoke.cli.format;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A line of output built as UTF-8 bytes, for the formatters that print millions of lines: numbers
+ * and hex go straight to bytes, and the few distinct strings (command names, event names, dsos,
+ * symbols) are encoded once. A StringBuilder, then its chars, then a Writer's encoding copied
+ * every character three times, and that was most of {@code samples}' time.
+ */
+public final class TextBytes {
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** Distinct strings encoded so far; bounded, since a perf.data has few comms and symbols but may have many. */
+    private static final int MAX_CACHED = 1 << 16;
+
+    private byte[] b = new byte[1024];
+    private int n;
+    private final Map<String, byte[]> encoded = new HashMap<>();
+    private final byte[] digits = new byte[20];
+
+    public void reset() {
+        n = 0;
+    }
+
+    public int length() {
+        return n;
+    }
+
+    public byte[] array() {
+        return b;
+    }
+
+    private void room(int more) {
+        if (n + more > b.length) {
+            b = java.util.Arrays.copyOf(b, Math.max(b.length * 2, n + more));
+        }
+    }
+
+    public TextBytes ascii(char c) {
+        room(1);
+        b[n++] = (byte) c;
+        return this;
+    }
+
+    public TextBytes spaces(int count) {
+        room(Math.max(0, count));
+        for (int i = 0; i < count; i++) {
+            b[n++] = ' ';
+        }
+        return this;
+    }
+
+    /** {@code s} as UTF-8. */
+    public TextBytes text(String s) {
+        // Most lines repeat the strings of the line before (the same comm, event, dso): check those first.
+        byte[] e = s == last1 ? last1Bytes : s == last2 ? last2Bytes : encoded.get(s);
+        if (e == null) {
+            e = s.getBytes(StandardCharsets.UTF_8);
+            if (encoded.size() < MAX_CACHED) {
+                encoded.put(s, e);
+            }
+        }
+        if (s != last1) {
+            last2 = last1;
+            last2Bytes = last1Bytes;
+            last1 = s;
+            last1Bytes = e;
+        }
+        room(e.length);
+        System.arraycopy(e, 0, b, n, e.length);
+        n += e.length;
+        return this;
+    }
+
+    private String last1;
+    private byte[] last1Bytes;
+    private String last2;
+    private byte[] last2Bytes;
+
+    /** {@code s} as UTF-8, not remembered: for text that is new on every line (tracepoint fields). */
+    public TextBytes once(String s) {
+        int len = s.length();
+        room(len * 3);
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                b[n++] = (byte) c;
+            } else {
+                byte[] e = s.substring(i).getBytes(StandardCharsets.UTF_8);
+                room(e.length);
+                System.arraycopy(e, 0, b, n, e.length);
+                n += e.length;
+                return this;
+            }
+        }
+        return this;
+    }
+
+    /** {@code s} right-aligned in {@code width} columns (C's {@code %16s}; width counted in chars). */
+    public TextBytes right(String s, int width) {
+        spaces(width - s.length());
+        return text(s);
+    }
+
+    /** A signed decimal right-aligned in {@code width} (C's {@code %5d}). */
+    public TextBytes decimal(long v, int width) {
+        if (v == Long.MIN_VALUE) {
+            return right(Long.toString(v), width);
+        }
+        int len = 0;
+        long x = Math.abs(v);
+        do {
+            digits[len++] = (byte) ('0' + x % 10);
+            x /= 10;
+        } while (x != 0);
+        int total = len + (v < 0 ? 1 : 0);
+        spaces(width - total);
+        room(total);
+        if (v < 0) {
+            b[n++] = '-';
+        }
+        while (len > 0) {
+            b[n++] = digits[--len];
+        }
+        return this;
+    }
+
+    /** An unsigned decimal right-aligned in {@code width}. */
+    public TextBytes unsigned(long v, int width) {
+        return v >= 0 ? decimal(v, width) : right(Long.toUnsignedString(v), width);
+    }
+
+    /** {@code v} in lower-case hex right-aligned in {@code width} (C's {@code %16lx}). */
+    public TextBytes hex(long v, int width) {
+        int count = Math.max(1, (64 - Long.numberOfLeadingZeros(v) + 3) / 4);
+        spaces(width - count);
+        room(count);
+        for (int shift = (count - 1) * 4; shift >= 0; shift -= 4) {
+            b[n++] = HEX[(int) (v >>> shift) & 0xf];
+        }
+        return this;
+    }
+
+    /** The digits of {@code v}, zero-padded to {@code width}. */
+    public TextBytes zeroPadded(long v, int width) {
+        int len = 0;
+        long x = v;
+        do {
+            digits[len++] = (byte) ('0' + x % 10);
+            x /= 10;
+        } while (x != 0);
+        room(Math.max(width, len));
+        for (int i = len; i < width; i++) {
+            b[n++] = '0';
+        }
+        while (len > 0) {
+            b[n++] = digits[--len];
+        }
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return new String(b, 0, n, StandardCharsets.UTF_8);
+    }
+}

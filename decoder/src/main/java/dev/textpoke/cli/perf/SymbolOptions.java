@@ -1,0 +1,81 @@
+package dev.textpoke.cli.perf;
+
+import dev.textpoke.code.space.KernelSymbols;
+import dev.textpoke.code.space.ObjectFiles;
+import dev.textpoke.perf.PerfData;
+import dev.textpoke.perf.feature.Feature;
+import dev.textpoke.perf.feature.FeatureId;
+import dev.textpoke.io.Bytes;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the names of addresses come from: the kernel's ({@code --kallsyms}, {@code --kcore},
+ * {@code --vmlinux}, else the {@code kcore_dir} beside the perf.data, else perf's build-id cache or
+ * this machine's {@code /proc/kallsyms} when it runs the recorded kernel) and user space's (the
+ * mapped files, found by build id in perf's cache and {@code /usr/lib/debug}, or at their path).
+ */
+final class SymbolOptions {
+    @Option(names = "--kallsyms", paramLabel = "FILE", description = "A /proc/kallsyms copy naming kernel addresses.")
+    Path kallsyms;
+
+    @Option(names = "--kcore", paramLabel = "DIR", description = "A kcore copy (perf record --kcore's kcore_dir):"
+            + " its kallsyms names kernel addresses.")
+    Path kcore;
+
+    @Option(names = "--vmlinux", paramLabel = "ELF", description = "A kernel image whose symbols name kernel"
+            + " addresses.")
+    Path vmlinux;
+
+    @Option(names = "--buildid-dir", paramLabel = "DIR", description = "perf's build-id cache (default:"
+            + " $PERF_BUILDID_DIR, else ~/.debug), where perf record copies the binaries and kallsyms it saw.")
+    Path buildIdDir;
+
+    ObjectFiles.Config files() {
+        ObjectFiles.Config c = ObjectFiles.Config.defaults();
+        return buildIdDir == null ? c : c.withBuildIdDir(buildIdDir);
+    }
+
+    /** The kernel's symbols, from the first source that is there; none when nothing is. */
+    KernelSymbols kernel(PerfData data) throws IOException {
+        if (kallsyms != null) {
+            return KernelSymbols.kallsyms(kallsyms);
+        }
+        if (kcore != null) {
+            return KernelSymbols.kallsyms(kcore.resolve("kallsyms"));
+        }
+        if (vmlinux != null) {
+            return KernelSymbols.vmlinux(vmlinux);
+        }
+        if (data.kcoreDir().isPresent() && java.nio.file.Files.isRegularFile(data.kcoreDir().get().resolve("kallsyms"))) {
+            return KernelSymbols.kallsyms(data.kcoreDir().get().resolve("kallsyms"));
+        }
+        String release;
+        try {
+            release = data.features().string(FeatureId.OSRELEASE).orElse(null);
+        } catch (IOException e) {
+            release = null;
+        }
+        Optional<Path> cached = KernelSymbols.cachedKallsyms(files().buildIdDir(), kernelBuildId(data), release);
+        return cached.isPresent() ? KernelSymbols.kallsyms(cached.get()) : KernelSymbols.NONE;
+    }
+
+    /** The recorded kernel's build id (BUILD_ID feature, {@code [kernel.kallsyms]}), or null. */
+    static Bytes kernelBuildId(PerfData data) {
+        try {
+            Optional<Feature.BuildIds> ids = data.features().get(FeatureId.BUILD_ID, Feature.BuildIds.class);
+            if (ids.isPresent()) {
+                for (Feature.BuildIdEntry e : ids.get().entries()) {
+                    if (e.name().equals(KernelSymbols.KERNEL_DSO)) {
+                        return e.buildId();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // a damaged BUILD_ID feature: no build ids
+        }
+        return null;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.textpoke.code.space;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Names addresses as perf does ({@code thread__find_map}, {@code map__find_symbol}): a user-mode
+ * address through its process's mapping to the mapped file's symbols, a kernel-mode one through
+ * the kernel's maps (kernel text, modules, BPF programs announced by KSYMBOL) to the kernel's
+ * symbols. Also the reader of user-space code for a decoder: {@link #read}.
+ *
+ * <p>Not thread-safe.
+ */
+public final class Locator {
+    private final AddressSpaces spaces;
+    private final ObjectFiles files;
+    private final java.util.function.Supplier<KernelSymbols> kernelSource;
+    private KernelSymbols kernel;
+    /** The object of the last mapping located: most frames fall in a few. */
+    private Mapping lastMapping;
+    private ObjectFile lastObject;
+    private final Map<String, String> moduleNames = new HashMap<>();
+
+    public Locator(AddressSpaces spaces, ObjectFiles files, KernelSymbols kernel) {
+        this(spaces, files, () -> kernel);
+    }
+
+    /**
+     * @param kernel the kernel's symbols, asked for when a kernel address is first named (reading
+     *     kallsyms costs a few hundred milliseconds, and a pass that prints no symbol needs none)
+     */
+    public Locator(AddressSpaces spaces, ObjectFiles files, java.util.function.Supplier<KernelSymbols> kernel) {
+        this.spaces = spaces;
+        this.files = files;
+        this.kernelSource = kernel;
+    }
+
+    private KernelSymbols kernel() {
+        if (kernel == null) {
+            kernel = kernelSource.get();
+        }
+        return kernel;
+    }
+
+    /**
+     * The address as the object mapped there sees it ({@link Mapping#objectAddress}), without
+     * naming anything: what perf script prints for a call chain frame when no symbol is asked for.
+     */
+    public long objectAddress(int pid, long addr, long time, boolean kernelMode) {
+        if (kernelMode) {
+            return addr;
+        }
+        Mapping m = spaces.find(pid, addr, time);
+        return m == null ? addr : m.objectAddress(addr);
+    }
+
+    public AddressSpaces spaces() {
+        return spaces;
+    }
+
+    /**
+     * Locates {@code addr} of process {@code pid} at {@code time}; {@code kernelMode} selects the
+     * kernel's maps, as the sample's or the call chain entry's cpumode does in perf.
+     */
+    public Location locate(int pid, long addr, long time, boolean kernelMode) {
+        Mapping m = spaces.find(kernelMode ? AddressSpaces.KERNEL_PID : pid, addr, time);
+        if (kernelMode) {
+            return kernel(addr, m);
+        }
+        if (m == null) {
+            return new Location(addr, null, null, null, addr, Location.UNKNOWN);
+        }
+        ObjectFile o = object(m);
+        long at = m.objectAddress(addr);
+        return new Location(addr, m, o, o.symbol(at), at, m.name());
+    }
+
+    private Location kernel(long addr, Mapping m) {
+        if (m != null && !isKernelText(m) && !isModule(m)) {
+            // A KSYMBOL map (BPF program, trampoline): perf makes it its own dso and symbol.
+            return new Location(addr, m, null, new SymbolIndex.Found(m.name(), m.start(), m.end(), 0), addr, m.name());
+        }
+        SymbolIndex.Found s = kernel().find(addr);
+        if (m != null && isModule(m)) {
+            return new Location(addr, m, null, s, addr, moduleDso(m.name()));
+        }
+        if (m != null) {
+            return new Location(addr, m, null, s != null && s.group() == 0 ? s : null, addr, KernelSymbols.KERNEL_DSO);
+        }
+        if (s != null && s.group() > 0) {
+            return new Location(addr, null, null, s, addr, kernel().dsoOf(s));
+        }
+        return new Location(addr, null, null, null, addr, Location.UNKNOWN);
+    }
+
+    private static boolean isKernelText(Mapping m) {
+        return m.name().startsWith(KernelSymbols.KERNEL_DSO) || m.name().startsWith("[guest.kernel");
+    }
+
+    private static boolean isModule(Mapping m) {
+        String n = m.name();
+        return n.startsWith("/") && n.matches(".*\\.ko(\\.xz|\\.zst|\\.gz)?$") || n.startsWith("[") && n.endsWith("]");
+    }
+
+    /** {@code [name]}: the module's file name without {@code .ko*}, dashes as underscores (perf's {@code kmod_path}). */
+    private String moduleDso(String path) {
+        return moduleNames.computeIfAbsent(path, p -> {
+            if (p.startsWith("[")) {
+                return p;
+            }
+            String base = p.substring(p.lastIndexOf('/') + 1).replaceFirst("\\.ko(\\.xz|\\.zst|\\.gz)?$", "");
+            return "[" + base.replace('-', '_').toLowerCase(Locale.ROOT) + "]";
+        });
+    }
+
+    private ObjectFile object(Mapping m) {
+        if (m != lastMapping) {
+            lastObject = files.of(m);
+            lastMapping = m;
+        }
+        return lastObject;
+    }
+
+    /**
+     * Reads up to {@code length} bytes of user-space code at {@code addr} of process {@code pid} at
+     * {@code time} from the file mapped there, stopping at the end of the mapping; returns how
+     * many were read (0: not mapped, or the file is not on this machine).
+     */
+    public int read(int pid, long addr, long time, byte[] dst, int at, int length) throws java.io.IOException {
+        Mapping m = spaces.find(pid, addr, time);
+        if (m == null || m.kernel()) {
+            return 0;
+        }
+        long inMap = m.end() - addr;
+        int n = (int) Math.min(length, Long.compareUnsigned(inMap, length) < 0 ? inMap : length);
+        return object(m).read(m.objectAddress(addr), dst, at, n);
+    }
+}

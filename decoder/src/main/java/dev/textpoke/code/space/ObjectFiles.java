@@ -1,0 +1,172 @@
+package dev.textpoke.code.space;
+
+import dev.textpoke.io.Bytes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Finds the file behind a mapping on this machine, where perf looks for it (tools/perf/util/
+ * build-id.c, symbol.c {@code dso__load}), and keeps one {@link ObjectFile} per file name and
+ * build id:
+ *
+ * <ul>
+ *   <li>with a build id: perf's build-id cache ({@code ~/.debug/.build-id/ab/cdef...}, linking
+ *       to {@code ~/.debug/NAME/BUILDID/} with the copy perf record made, {@code elf}, or {@code
+ *       vdso}: the only place the vDSO is), then the mapped path if its build id is the same;
+ *       symbols preferably from a separate debug file ({@code debug} in the cache, or {@code
+ *       /usr/lib/debug/.build-id/ab/cdef....debug}, as Debian's {@code -dbg} packages install
+ *       them);
+ *   <li>without one: the mapped path, if it exists (it may have changed since the recording).
+ * </ul>
+ *
+ * The vDSO, when perf's cache does not have it, is this process's own when its build id is the
+ * recorded one (perf does the same, {@code vdso__dso_findnew}). Names that are not files ({@code
+ * //anon}, {@code [heap]}, {@code [stack]}, {@code (deleted)} files) get an object without a file:
+ * a name and no symbols.
+ */
+public final class ObjectFiles {
+    /**
+     * Where perf keeps its build-id cache, and where debug files are installed; {@code symfs}
+     * (or null), a directory every mapped path is looked up under first, as perf's {@code
+     * --symfs}.
+     */
+    public record Config(Path buildIdDir, List<Path> debugDirs, Path symfs) {
+        public Config {
+            debugDirs = List.copyOf(debugDirs);
+        }
+
+        public Config(Path buildIdDir, List<Path> debugDirs) {
+            this(buildIdDir, debugDirs, null);
+        }
+
+        /**
+         * perf's defaults: {@code $PERF_BUILDID_DIR}, else {@code ~/.debug}; {@code
+         * /usr/lib/debug}.
+         */
+        public static Config defaults() {
+            String env = System.getenv("PERF_BUILDID_DIR");
+            Path dir = env != null && !env.isEmpty() ? Path.of(env)
+                    : Path.of(System.getProperty("user.home", "/"), ".debug");
+            return new Config(dir, List.of(Path.of("/usr/lib/debug")));
+        }
+
+        public Config withBuildIdDir(Path dir) {
+            return new Config(dir, debugDirs, symfs);
+        }
+
+        public Config withSymfs(Path dir) {
+            return new Config(buildIdDir, debugDirs, dir);
+        }
+    }
+
+    private static final String VDSO = "[vdso]";
+    /** A JIT's symbol map ({@code START SIZE name} per line), which perf names anonymous code after. */
+    private static final java.util.regex.Pattern PERF_MAP = java.util.regex.Pattern.compile("/tmp/perf-\\d+\\.map");
+
+    private record Key(String name, Bytes buildId) {}
+
+    private final Config config;
+    private final Map<Key, ObjectFile> found = new HashMap<>();
+
+    public ObjectFiles(Config config) {
+        this.config = Objects.requireNonNull(config);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** The object a mapping maps (found once per name and build id). */
+    public ObjectFile of(Mapping m) {
+        return of(m.name(), m.buildId());
+    }
+
+    /** The object named {@code name} (a path or a special name) with build id {@code buildId} (or null). */
+    public ObjectFile of(String name, Bytes buildId) {
+        return found.computeIfAbsent(new Key(name, buildId), k -> locate(k.name(), k.buildId()));
+    }
+
+    private ObjectFile locate(String name, Bytes buildId) {
+        if (PERF_MAP.matcher(name).matches()) {
+            return ObjectFile.perfMap(name, Path.of(name));
+        }
+        Path file = null;
+        Path symbols = null;
+        Path underSymfs = config.symfs() != null && name.startsWith("/") ? config.symfs().resolve(name.substring(1)) : null;
+        if (underSymfs != null && Files.isRegularFile(underSymfs)) {
+            // perf's --symfs: the recorded path under another root comes first
+            return new ObjectFile(name, underSymfs, underSymfs);
+        }
+        if (buildId != null && !buildId.isEmpty()) {
+            String hex = HexFormat.of().formatHex(buildId.toArray());
+            String dir = hex.substring(0, 2);
+            String rest = hex.substring(2);
+            if (config.buildIdDir() != null) {
+                // .build-id/ab/cdef... links to NAME/BUILDID/, which holds elf (vdso for the vDSO)
+                // and maybe debug; older perfs linked to the file itself.
+                Path cached = config.buildIdDir().resolve(".build-id").resolve(dir).resolve(rest);
+                if (Files.isDirectory(cached)) {
+                    for (String f : new String[] {"elf", "vdso"}) {
+                        if (file == null && Files.isRegularFile(cached.resolve(f))) {
+                            file = cached.resolve(f);
+                        }
+                    }
+                    if (Files.isRegularFile(cached.resolve("debug"))) {
+                        symbols = cached.resolve("debug");
+                    }
+                } else if (Files.isRegularFile(cached)) {
+                    file = cached;
+                }
+            }
+            if (file == null && name.startsWith("/") && Files.isRegularFile(Path.of(name))
+                    && ObjectFile.hasBuildId(Path.of(name), buildId)) {
+                file = Path.of(name);
+            }
+            if (symbols == null) {
+                symbols = debugFile(buildId);
+            }
+            if (file == null && name.equals(VDSO)) {
+                file = RunningVdso.copyIf(buildId);
+            }
+        } else if (name.equals(VDSO)) {
+            // No build id recorded: perf takes the running kernel's vDSO, and so does this.
+            file = RunningVdso.copyIf(null);
+        } else if (name.startsWith("/") && !name.endsWith(" (deleted)") && Files.isRegularFile(Path.of(name))) {
+            file = Path.of(name);
+            // The file's own build id finds its debug file, as perf reads it when the recording had none.
+            Bytes own = ObjectFile.buildIdOf(file);
+            if (own != null) {
+                symbols = debugFile(own);
+            }
+        }
+        return new ObjectFile(name, file, symbols != null ? symbols : file);
+    }
+
+    /** The separate debug file for a build id in the configured debug directories, or null. */
+    private Path debugFile(Bytes buildId) {
+        String hex = HexFormat.of().formatHex(buildId.toArray());
+        for (Path d : config.debugDirs()) {
+            Path debug = d.resolve(".build-id").resolve(hex.substring(0, 2)).resolve(hex.substring(2) + ".debug");
+            if (Files.isRegularFile(debug)) {
+                return debug;
+            }
+        }
+        return null;
+    }
+
+    /** Closes the files opened for their bytes. */
+    public void close() {
+        for (ObjectFile f : found.values()) {
+            try {
+                f.close();
+            } catch (java.io.IOException e) {
+                // closing a read-only file: nothing to lose
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.textpoke.pt.decode;
+
+import dev.textpoke.pt.flow.CodeBlocks;
+
+/**
+ * The code a unit is decoded with: the kernel's, and the user space of whatever ran on the unit's
+ * CPU (or in its thread). One per decoding thread.
+ */
+@FunctionalInterface
+public interface UnitCode {
+    CodeBlocks forUnit(DecodeUnit unit);
+
+    /** The same code for every unit (the kernel's only, or a test's). */
+    static UnitCode of(CodeBlocks code) {
+        return unit -> code;
+    }
+}

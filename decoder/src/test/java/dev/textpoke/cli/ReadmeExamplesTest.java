@@ -1,0 +1,163 @@
+package dev.textpoke.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Issue 12, point 1 ("Readme examples"): every {@code ./textpoke} command line of README.md and
+ * docs/*.md is run as shown, from a scratch copy of the checkout (the repository's entries linked
+ * in, {@code ../shared} beside it, what a command writes written there), with {@code ./textpoke}
+ * this build's command line; its exit status must be the one its comment gives (0 unless it says
+ * {@code exit status N}), and the output a {@code $} line shows must be what it prints. The
+ * convention is in docs/development.md; {@link DocCommands} reads it.
+ */
+class ReadmeExamplesTest {
+    /** A command that does not say it takes minutes must finish in this time. */
+    private static final long TIMEOUT_SECONDS = 300;
+    /** How long a command that takes minutes must run without failing. */
+    private static final long START_SECONDS = 15;
+
+    /** A path under /tmp at the start of a word (or after = or :) of a command line. */
+    private static final java.util.regex.Pattern TMP_PATH = java.util.regex.Pattern.compile("(^|[\\s=:'\"])/tmp/");
+
+    @TempDir
+    static Path tmp;
+    static Path checkout;
+
+    @BeforeAll
+    static void scratchCheckout() throws IOException {
+        Path root = TestTraces.root();
+        checkout = Files.createDirectories(tmp.resolve("checkout"));
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path p : s.toList()) {
+                String name = p.getFileName().toString();
+                if (!name.equals("textpoke") && !name.equals(".git") && !name.equals(".build")) {
+                    Files.createSymbolicLink(checkout.resolve(name), p);
+                }
+            }
+        }
+        Files.createSymbolicLink(tmp.resolve("shared"), root.resolveSibling("shared").toRealPath());
+        Path launcher = checkout.resolve("textpoke");
+        Files.writeString(launcher, "#!/bin/sh\nexec " + CliProcess.shell() + " \"$@\"\n");
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    static List<Path> documents() throws IOException {
+        List<Path> docs = new ArrayList<>(List.of(TestTraces.root().resolve("README.md")));
+        try (Stream<Path> s = Files.list(TestTraces.root().resolve("docs"))) {
+            s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
+        }
+        return docs;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyCommandOfTheDocumentationRunsAsShown() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path doc : documents()) {
+            for (DocCommands.Command c : DocCommands.in(doc)) {
+                tests.add(DynamicTest.dynamicTest(c.toString(), () -> run(c)));
+            }
+        }
+        return tests.stream();
+    }
+
+    /** The README's examples are among them: the convention finds what it should. */
+    @Test
+    void theReadmesCommandsAreFound() throws IOException {
+        List<DocCommands.Command> readme = DocCommands.in(TestTraces.root().resolve("README.md"));
+        assertTrue(readme.stream().anyMatch(c -> c.shell().equals("./textpoke decode traces/pt/coarse-pokes.data")
+                && c.expected().isEmpty()), "the set-up command");
+        assertTrue(readme.stream().anyMatch(c -> c.shell().startsWith("./textpoke samples") && !c.expected().isEmpty()),
+                "an example with its output");
+        assertTrue(readme.size() >= 6, readme.toString());
+    }
+
+    private static void run(DocCommands.Command c) throws Exception {
+        if (c.needs() != null && !Files.exists(checkout.resolve(c.needs()))) {
+            parsesOnly(c);
+            return;
+        }
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        // What a page writes under /tmp goes to a directory of its own: runs of the tests (and
+        // people) at the same time on one machine do not meet there; a page's commands share it,
+        // so one can read what an earlier one wrote.
+        Path privateTmp = Files.createDirectories(tmp.resolve("tmp-" + c.doc().getFileName()));
+        String shell = TMP_PATH.matcher(c.shell()).replaceAll("$1" + java.util.regex.Matcher.quoteReplacement(
+                privateTmp + "/"));
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", shell).directory(checkout.toFile());
+        pb.environment().put("PERF_CONFIG", "/dev/null");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        if (c.mode() == DocCommands.Mode.START) {
+            if (p.waitFor(START_SECONDS, TimeUnit.SECONDS)) {
+                assertEquals(c.status(), p.exitValue(), c + "\n" + Files.readString(err));
+            } else {
+                // Stopped at once, all of it: a gentler signal lets a parent report that its
+                // child was killed, which is not the command failing.
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(30, TimeUnit.SECONDS);
+                assertEquals("", errorLines(err), c + ": ran " + START_SECONDS + " s, and wrote errors");
+            }
+            return;
+        }
+        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            fail(c + ": still running after " + TIMEOUT_SECONDS + " s; a command that takes minutes says so");
+        }
+        assertEquals(c.status(), p.exitValue(), c + "\nstderr: " + Files.readString(err));
+        if (!c.expected().isEmpty()) {
+            List<String> actual = Files.readAllLines(out, StandardCharsets.UTF_8).stream()
+                    .map(l -> l.replace(privateTmp + "/", "/tmp/")).toList();
+            if (!DocCommands.matches(c.expected(), actual)) {
+                fail(c + ": the output is not the one shown.\nshown:\n" + String.join("\n", c.expected())
+                        + "\nprinted:\n" + String.join("\n", actual.subList(0, Math.min(actual.size(), 40))));
+            }
+        }
+    }
+
+    /** stderr's lines that say something went wrong (a progress line is not one). */
+    private static String errorLines(Path err) throws IOException {
+        return Files.readString(err).lines().filter(l -> l.startsWith("textpoke:") || l.contains("Exception"))
+                .reduce("", (a, b) -> a + b + "\n");
+    }
+
+    /**
+     * A command that needs data not in the repository (a fetched kernel) and not here: its options
+     * must still be what the command line accepts, so that the page does not drift.
+     */
+    private static void parsesOnly(DocCommands.Command c) {
+        String line = c.shell().replaceAll("\\$\\([^)]*\\)", "/dev/null").replaceAll("[<>|].*$", "").strip();
+        assertTrue(line.startsWith("./textpoke "), c.toString());
+        String[] args = line.substring("./textpoke ".length()).split("\\s+");
+        CommandLine cl = Main.commandLine(new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        try {
+            cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            fail(c + ": not a command line textpoke accepts: " + e.getMessage());
+        }
+        assertFalse(c.needs().isBlank());
+    }
+}
