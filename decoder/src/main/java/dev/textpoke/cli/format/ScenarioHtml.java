@@ -127,8 +127,12 @@ public final class ScenarioHtml {
     private static void axis(StringBuilder h, ProtocolResult r, long t0, long t1, int height) {
         double perUs = r.trace().clock().tscHz() / 1e6;
         double us = (t1 - t0) / perUs;
-        double step = Math.pow(10, Math.floor(Math.log10(Math.max(1, us / 8))));
-        for (double u = 0; u <= us; u += step) {
+        // A 1-2-5 step giving at most ten labels: each label is about 50 px wide, WIDTH / 10 apart.
+        double raw = Math.max(1e-3, us / 10);
+        double decade = Math.pow(10, Math.floor(Math.log10(raw)));
+        double step = raw <= decade ? decade : raw <= 2 * decade ? 2 * decade : raw <= 5 * decade ? 5 * decade : 10 * decade;
+        for (int i = 0; i * step <= us * (1 + 1e-9); i++) {
+            double u = i * step;
             double x = LEFT + u / us * WIDTH;
             h.append(String.format("<line class=\"grid\" x1=\"%.1f\" y1=\"20\" x2=\"%.1f\" y2=\"%d\"/>", x, x, height - 10));
             h.append(String.format("<text class=\"tick\" x=\"%.1f\" y=\"14\">%s &micro;s</text>%n", x, trim(u)));
@@ -141,7 +145,8 @@ public final class ScenarioHtml {
     }
 
     private static String trim(double u) {
-        return u == Math.rint(u) ? String.valueOf((long) u) : String.format("%.1f", u);
+        return Math.abs(u - Math.rint(u)) < 1e-9 ? String.valueOf(Math.round(u))
+                : new java.math.BigDecimal(String.format(java.util.Locale.ROOT, "%.3f", u)).stripTrailingZeros().toPlainString();
     }
 
     /** A site: the state memory held over time, with the protocol's phases over it. */
@@ -342,6 +347,7 @@ public final class ScenarioHtml {
             .halt { fill: #e33; font-size: 12px; }
             .right { fill: #cde8cd; background: #cde8cd; } .wrong { fill: #d22; background: #d22; }
             .ambiguous { fill: #f0a020; background: #f0a020; } .missed { fill: #666; background: #666; }
+            .k.torn, .k.wrong, .k.missed, .k.trapstate { color: #fff; } .k.window { opacity: 1; }
             details { margin: 6px 0; } summary { cursor: pointer; }
             """;
 
