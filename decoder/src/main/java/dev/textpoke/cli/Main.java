@@ -10,6 +10,7 @@ import dev.textpoke.cli.patcher.PatcherCommand;
 import dev.textpoke.cli.perf.DumpCommand;
 import dev.textpoke.cli.perf.InfoCommand;
 import dev.textpoke.cli.perf.SamplesCommand;
+import dev.textpoke.cli.scenario.ScenarioCommand;
 import dev.textpoke.cli.sim.SimulateCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -45,6 +46,7 @@ import picocli.CommandLine.Command;
             BranchesCommand.class,
             ProfileCommand.class,
             SimulateCommand.class,
+            ScenarioCommand.class,
         })
 public final class Main implements Runnable {
 

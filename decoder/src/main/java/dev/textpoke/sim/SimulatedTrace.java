@@ -7,12 +7,14 @@ import dev.textpoke.code.Modification;
 import dev.textpoke.code.Switch;
 import dev.textpoke.code.TimelineBuilder;
 import dev.textpoke.isa.InstructionClassifier;
-import dev.textpoke.isa.Isa;
 import dev.textpoke.sim.code.CodeOverlay;
 import dev.textpoke.sim.code.CodeView;
 import dev.textpoke.sim.code.InsnTable;
 import dev.textpoke.sim.code.OverlayCodeView;
 import dev.textpoke.sim.code.TimelineCodeView;
+import dev.textpoke.sim.etm.EtmModel;
+import dev.textpoke.sim.etm.EtmModelConfig;
+import dev.textpoke.sim.etm.EtmStream;
 import dev.textpoke.sim.exec.Behaviour;
 import dev.textpoke.sim.exec.ClockConfig;
 import dev.textpoke.sim.exec.CostModel;
@@ -64,10 +66,11 @@ public final class SimulatedTrace {
     private final List<HaltReason> halts;
     private final PtModelConfig ptConfig;
     private final List<PtStream> pt;
+    private final List<EtmStream> etm;
 
     private SimulatedTrace(Builder b, CodeTimeline memory, List<MemoryWrite> writes, List<Poke> pokes,
             List<Interrupt> interrupts, InsnTable insns, GroundTruth truth, List<HaltReason> halts,
-            List<PtStream> pt) {
+            List<PtStream> pt, List<EtmStream> etm) {
         this.program = b.program;
         this.cpus = b.cpus;
         this.seed = b.seed;
@@ -81,6 +84,7 @@ public final class SimulatedTrace {
         this.halts = halts;
         this.ptConfig = b.pt;
         this.pt = pt;
+        this.etm = etm;
     }
 
     public static Builder builder() {
@@ -161,6 +165,19 @@ public final class SimulatedTrace {
         return pt.get(cpu);
     }
 
+    /** Each CPU's waypoint trace, by CPU number; empty when the run was not traced with it. */
+    public List<EtmStream> etm() {
+        return etm;
+    }
+
+    /** CPU {@code cpu}'s waypoint trace (arm64). */
+    public EtmStream etm(int cpu) {
+        if (etm.isEmpty()) {
+            throw new IllegalStateException("the run was not traced with the waypoint trace model");
+        }
+        return etm.get(cpu);
+    }
+
     /**
      * What a decoder that applies every TEXT_POKE at its time knows of the code: the image and
      * the announced modifications as switch points (no {@code int3} phases).
@@ -201,6 +218,7 @@ public final class SimulatedTrace {
         private boolean groundTruth = true;
         private boolean allowFaults;
         private PtModelConfig pt;
+        private EtmModelConfig etm;
         private boolean logAllPackets;
         private final List<ExecutionListener> listeners = new ArrayList<>();
 
@@ -326,6 +344,12 @@ public final class SimulatedTrace {
             return this;
         }
 
+        /** Traces every CPU with the waypoint (ETMv4-style) trace model: for A64 programs. */
+        public Builder etm(EtmModelConfig config) {
+            etm = Objects.requireNonNull(config);
+            return this;
+        }
+
         /** Whether the PT model logs every packet, not only PSB+, TSC, TMA, MTC, CBR and OVF (default no). */
         public Builder logAllPackets(boolean on) {
             logAllPackets = on;
@@ -379,10 +403,14 @@ public final class SimulatedTrace {
             if (model != null) {
                 all.add(model);
             }
+            EtmModel etmModel = etm == null ? null : new EtmModel(etm);
+            if (etmModel != null) {
+                all.add(etmModel);
+            }
             all.addAll(listeners);
             long end = duration >= 0 ? clock.startTsc() + duration : endTsc;
             List<HaltReason> halts;
-            try (InstructionClassifier classifier = InstructionClassifier.open(Isa.X86_64)) {
+            try (InstructionClassifier classifier = InstructionClassifier.open(program.isa())) {
                 CodeView v = new TimelineCodeView(memory, classifier, table, cpus);
                 if (!overlays.isEmpty()) {
                     v = new OverlayCodeView(v, memory, classifier, table, cpus, overlays);
@@ -422,8 +450,15 @@ public final class SimulatedTrace {
                     streams.add(model.stream(c));
                 }
             }
+            List<EtmStream> etmStreams = new ArrayList<>();
+            if (etmModel != null) {
+                for (int c = 0; c < cpus; c++) {
+                    etmStreams.add(etmModel.stream(c));
+                }
+            }
             return new SimulatedTrace(this, memory, List.copyOf(allWrites), List.copyOf(allPokes),
-                    List.copyOf(allInterrupts), table, truth, List.copyOf(halts), List.copyOf(streams));
+                    List.copyOf(allInterrupts), table, truth, List.copyOf(halts), List.copyOf(streams),
+                    List.copyOf(etmStreams));
         }
     }
 }

@@ -36,6 +36,21 @@ public final class Block {
         this.validTo = validTo;
     }
 
+    /**
+     * A block of the one instruction {@code insn} (whose bytes are {@code bytes}), read outside any
+     * cache and valid at {@code time} only: what a decoder walks when it chose one version of a
+     * word inside an uncertain window (the waypoint decoder, {@code dev.textpoke.pt.etm}). A
+     * non-branch ends the block at its length limit ({@link BlockEnd#LIMIT}).
+     */
+    public static Block single(Instruction insn, byte[] bytes, long time) {
+        if (bytes.length != insn.length()) {
+            throw new IllegalArgumentException("an instruction of " + insn.length() + " bytes, " + bytes.length + " given");
+        }
+        BlockEnd end = BlockCache.endOf(insn);
+        return new Block(insn.address(), new Instruction[] {insn}, bytes.clone(), end == null ? BlockEnd.LIMIT : end,
+                insn.address(), time, time + 1);
+    }
+
     public long start() {
         return start;
     }

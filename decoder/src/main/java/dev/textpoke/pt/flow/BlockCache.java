@@ -158,7 +158,8 @@ public final class BlockCache implements CodeBlocks {
         return new Block(ip, insns, bytes, end, endAddress, interval[0], interval[1]);
     }
 
-    private static BlockEnd endOf(Instruction insn) {
+    /** How a block whose last instruction is {@code insn} ends; null for a non-branch. */
+    static BlockEnd endOf(Instruction insn) {
         return switch (insn.branchClass()) {
             case NONE -> null;
             case CONDITIONAL -> BlockEnd.CONDITIONAL;

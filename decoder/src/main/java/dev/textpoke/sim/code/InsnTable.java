@@ -73,7 +73,8 @@ public final class InsnTable {
                 switch (m) {
                     case "syscall" -> op = Op.SYSCALL;
                     case "sysret", "sysretq" -> op = (b[0] & 0xff) == 0x48 ? Op.SYSRET : Op.UNSUPPORTED;
-                    case "iretq" -> op = Op.IRET;
+                    // A64 ERET returns from an exception as iretq does.
+                    case "iretq", "eret" -> op = Op.IRET;
                     case "int" -> {
                         op = Op.INT_N;
                         vector = b[b.length - 1] & 0xff;
@@ -82,7 +83,9 @@ public final class InsnTable {
                 }
             }
             case TRAP -> {
-                if (m.equals("int3")) {
+                // A64 BRK raises a breakpoint exception at the BRK itself, as int3 does (the kernel's
+                // brk handlers play the int3 handler's part: arch/arm64/kernel/debug-monitors.c).
+                if (m.equals("int3") || m.equals("brk")) {
                     op = Op.INT3;
                     vector = 3;
                 } else {
@@ -90,9 +93,13 @@ public final class InsnTable {
                 }
             }
             default -> op = switch (m) {
-                case "hlt" -> Op.HLT;
+                // A64 WFI waits for an interrupt as hlt does; MSR DAIFClr/DAIFSet #2 unmask and mask
+                // IRQs as sti and cli do.
+                case "hlt", "wfi" -> Op.HLT;
                 case "sti" -> Op.STI;
                 case "cli" -> Op.CLI;
+                case "msr" -> i.operands().startsWith("daifclr") ? Op.STI
+                        : i.operands().startsWith("daifset") ? Op.CLI : Op.NEXT;
                 default -> Op.NEXT;
             };
         }

@@ -11,12 +11,14 @@ public final class Decider {
     private static final int KIND_LOOP = 0;
     private static final int KIND_PATTERN = 1;
     private static final int KIND_CHANCE = 2;
+    private static final int KIND_DURING = 3;
 
     private final LongIntMap branchIndex = new LongIntMap();
     private final int[] kind;
     private final int[] period;
     private final boolean[][] pattern;
     private final double[] chance;
+    private final BranchScript.During[] during;
     private final int[] position;
     private final LongIntMap targetIndex = new LongIntMap();
     private final long[][] targets;
@@ -32,6 +34,7 @@ public final class Decider {
         period = new int[n];
         pattern = new boolean[n][];
         chance = new double[n];
+        during = new BranchScript.During[n];
         position = new int[n];
         int i = 0;
         // Sorted so that the index of a site never depends on hash order.
@@ -49,6 +52,9 @@ public final class Decider {
                 }
                 pattern[i] = bits;
                 period[i] = bits.length;
+            } else if (s instanceof BranchScript.During d) {
+                kind[i] = KIND_DURING;
+                during[i] = d;
             } else {
                 kind[i] = KIND_CHANCE;
                 chance[i] = ((BranchScript.Chance) s).taken();
@@ -73,6 +79,14 @@ public final class Decider {
 
     /** Whether the conditional branch at {@code address} is taken this time. */
     public boolean taken(long address) {
+        return taken(address, Long.MIN_VALUE);
+    }
+
+    /**
+     * Whether the conditional branch at {@code address}, executed at {@code tsc}, is taken this time
+     * (the time matters to {@link BranchScript.During} only).
+     */
+    public boolean taken(long address, long tsc) {
         int i = branchIndex.get(address, -1);
         if (i < 0) {
             return rng.nextDouble() < defaultChance;
@@ -91,6 +105,9 @@ public final class Decider {
                 int p = position[i];
                 position[i] = p + 1 == period[i] ? 0 : p + 1;
                 return pattern[i][p];
+            }
+            case KIND_DURING -> {
+                return during[i].inside(tsc);
             }
             default -> {
                 return rng.nextDouble() < chance[i];

@@ -177,7 +177,7 @@ public final class Executor implements MachineView {
         switch (insn.op()) {
             case NEXT -> next = insn.next();
             case JCC -> {
-                if (c.decider.taken(ip)) {
+                if (c.decider.taken(ip, c.tsc)) {
                     next = insn.target();
                     outcome |= Outcome.TAKEN;
                 } else {

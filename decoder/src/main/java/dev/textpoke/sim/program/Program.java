@@ -4,6 +4,7 @@ import dev.textpoke.code.BaseImage;
 import dev.textpoke.code.ImageSegment;
 import dev.textpoke.code.Symbol;
 import dev.textpoke.io.Bytes;
+import dev.textpoke.isa.Isa;
 import dev.textpoke.sim.asm.AssembledCode;
 import dev.textpoke.sim.exec.Behaviour;
 import dev.textpoke.sim.exec.CpuStart;
@@ -28,8 +29,10 @@ public final class Program {
     private final List<CpuStart> starts;
     private final Behaviour behaviour;
     private final List<Site> sites;
+    private final Isa isa;
 
     private Program(Builder b) {
+        isa = b.isa;
         segments = List.copyOf(b.segments);
         symbols = List.copyOf(b.symbols);
         vectors = b.vectors;
@@ -43,6 +46,11 @@ public final class Program {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The instruction set the code is in (x86-64 unless the builder said otherwise). */
+    public Isa isa() {
+        return isa;
     }
 
     /** The code, one segment per assembled piece. */
@@ -130,6 +138,7 @@ public final class Program {
         b.starts.addAll(starts);
         b.behaviour = behaviour;
         b.sites.addAll(sites);
+        b.isa = isa;
         return b;
     }
 
@@ -140,6 +149,13 @@ public final class Program {
         private final List<Site> sites = new ArrayList<>();
         private Vectors vectors = Vectors.none();
         private Behaviour behaviour = Behaviour.coinTosses();
+        private Isa isa = Isa.X86_64;
+
+        /** The instruction set of the code (default x86-64). */
+        public Builder isa(Isa i) {
+            isa = Objects.requireNonNull(i);
+            return this;
+        }
 
         /** Adds assembled code: its bytes as a segment, its functions as symbols. */
         public Builder code(AssembledCode code) {

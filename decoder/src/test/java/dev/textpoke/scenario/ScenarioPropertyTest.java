@@ -1,0 +1,131 @@
+package dev.textpoke.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.textpoke.io.Bytes;
+import dev.textpoke.isa.BranchClass;
+import dev.textpoke.isa.Instruction;
+import dev.textpoke.isa.InstructionClassifier;
+import dev.textpoke.isa.Isa;
+import dev.textpoke.scenario.fuzz.RandomScenario;
+import dev.textpoke.scenario.protocol.Protocol;
+import dev.textpoke.scenario.score.CpuScore;
+import dev.textpoke.scenario.score.Run;
+import dev.textpoke.scenario.score.Truth;
+import dev.textpoke.scenario.spec.Scenario;
+import dev.textpoke.scenario.spec.ScenarioFileException;
+import dev.textpoke.sim.exec.CplFilter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Random scenarios (random workloads, keys, schedules, interrupts and timing up to perf's default)
+ * under the x86 INT3 protocol and the arm64 brk-mediated one decode to exactly what ran: on every
+ * CPU no instruction wrong, none missed, no desynchronisation; and every stretch the decoder marks
+ * ambiguous is undecidable from the trace: what ran there and what was decoded give the same
+ * trace (the same taken/not-taken outcomes, indirect targets and asynchronous transfers for Intel
+ * PT; the same atoms, addresses and exceptions for the waypoint trace).
+ */
+class ScenarioPropertyTest {
+    static final int SEEDS = 12;
+
+    @Test
+    void int3RandomScenariosDecodeExactly() throws Exception {
+        check(Protocol.byName("x86-int3"), 1000);
+    }
+
+    @Test
+    void brkRandomScenariosDecodeExactly() throws Exception {
+        check(Protocol.byName("arm64-brk"), 2000);
+    }
+
+    private static void check(Protocol p, long firstSeed) throws Exception {
+        int ran = 0;
+        long instructions = 0;
+        long stretches = 0;
+        try (InstructionClassifier c = InstructionClassifier.open(p.isa())) {
+            for (long seed = firstSeed; seed < firstSeed + SEEDS; seed++) {
+                Scenario s = RandomScenario.generate(seed, p);
+                ProtocolResult r;
+                try {
+                    r = ScenarioRunner.run(s, p, RunOptions.defaults().keepingDecodes());
+                } catch (ScenarioFileException e) {
+                    // a random layout that cannot be assembled (a 2-byte jump out of reach): not a decode
+                    assertEquals(ScenarioFileException.Kind.BAD_WORKLOAD, e.kind(), e.getMessage());
+                    continue;
+                }
+                ran++;
+                DecoderResult d = r.decode("textpoke", true);
+                for (CpuScore cs : d.cpus()) {
+                    String what = "seed " + seed + " " + p.name() + " cpu " + cs.cpu();
+                    assertEquals(0, cs.wrong(), what + ": " + cs.runs());
+                    assertEquals(0, cs.missed(), what + ": " + cs.runs());
+                    assertEquals(0, cs.desyncs(), what);
+                    instructions += cs.decoded();
+                    List<Truth> truth = ScenarioRunner.truth(r.trace().groundTruth(), cs.cpu(), CplFilter.KERNEL);
+                    List<dev.textpoke.scenario.score.Decoded> decoded = d.instructions().get(cs.cpu());
+                    for (Run x : cs.runs()) {
+                        if (x.kind() == Run.Kind.AMBIGUOUS) {
+                            undecidable(c, p.isa(), x, truth, decoded, what);
+                            stretches++;
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(ran >= SEEDS * 3 / 4, p.name() + ": only " + ran + " of " + SEEDS + " random scenarios ran");
+        assertTrue(instructions > 100_000, "instructions " + instructions);
+        System.out.println(p.name() + ": " + ran + " random scenarios, " + instructions + " instructions, " + stretches
+                + " ambiguous stretches checked undecidable");
+    }
+
+    /** What ran over the stretch and what was decoded give the trace the same symbols. */
+    private static void undecidable(InstructionClassifier c, Isa isa, Run x, List<Truth> truth,
+            List<dev.textpoke.scenario.score.Decoded> decoded, String what) {
+        int t = (int) x.truthIndex();
+        int j = (int) x.decodedIndex();
+        List<String> a = symbols(c, isa, truth.subList(t, (int) Math.min(truth.size(), t + x.truthCount() + 1)).stream()
+                .map(y -> new Object[] {y.address(), y.hex()}).toList());
+        List<String> b = symbols(c, isa, decoded.subList(j, (int) Math.min(decoded.size(), j + x.count() + 1)).stream()
+                .map(y -> new Object[] {y.address(), y.hex()}).toList());
+        assertEquals(a, b, what + ": the ambiguous stretch " + x + " is decidable: what ran and what was decoded give"
+                + " other trace outcomes");
+    }
+
+    /**
+     * The trace symbols of a path (the last instruction only says where the path goes on): Intel
+     * PT: T/N per conditional branch, R per return, the target of indirect transfers, and of
+     * asynchronous ones; the waypoint trace: E/N per branch, the target of indirect ones and of
+     * exceptions.
+     */
+    static List<String> symbols(InstructionClassifier c, Isa isa, List<Object[]> path) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i + 1 < path.size(); i++) {
+            long at = (Long) path.get(i)[0];
+            long next = (Long) path.get(i + 1)[0];
+            byte[] bytes = Bytes.ofHex((String) path.get(i)[1]).toArray();
+            Instruction insn = assertInstanceOf(Instruction.class, c.classify(bytes, 0, bytes.length, at));
+            BranchClass k = insn.branchClass();
+            boolean fall = next == insn.next();
+            String sym = switch (k) {
+                case CONDITIONAL -> fall ? "N" : "T";
+                case RETURN -> isa == Isa.X86_64 ? "R" : "E@" + Long.toHexString(next);
+                case INDIRECT, FAR_TRANSFER -> "E@" + Long.toHexString(next);
+                case CALL -> insn.hasTarget() ? (isa == Isa.A64 ? "E" : null) : "E@" + Long.toHexString(next);
+                case UNCONDITIONAL_DIRECT -> isa == Isa.A64 ? "E" : null;
+                case TRAP -> "X@" + Long.toHexString(next);
+                default -> fall ? null : "X@" + Long.toHexString(next);
+            };
+            if (isa == Isa.A64 && k == BranchClass.CONDITIONAL) {
+                sym = fall ? "N" : "E";
+            }
+            if (sym != null) {
+                out.add(sym);
+            }
+        }
+        return out;
+    }
+}
