@@ -278,13 +278,32 @@ class JsonSchemaTest {
         return t.equals("integer") ? "number" : t;
     }
 
+    /**
+     * The page's exceptions to the one-type rule, each a line {@code - Exception: `FIELD` in
+     * `COMMAND: NAME` ...} saying why (an issue that names the field): "FIELD COMMAND: NAME".
+     */
+    private static java.util.Set<String> exceptions() throws IOException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^- Exception: `(\\w+)` in `([\\w-]+: \\w+)`")
+                .matcher(Files.readString(DOC));
+        while (m.find()) {
+            out.add(m.group(1) + " " + m.group(2));
+        }
+        return out;
+    }
+
     @Test
-    void aFieldNameHasOneJsonTypeEverywhere() {
+    void aFieldNameHasOneJsonTypeEverywhere() throws IOException {
         Doc doc = doc();
+        java.util.Set<String> exceptions = exceptions();
+        assertTrue(exceptions.size() <= 1, "exceptions stay exceptional: " + exceptions);
         Map<String, Map<String, String>> seen = new HashMap<>();
         for (Schema s : doc.schemas()) {
             String scope = s.command().equals("object") ? "object " + s.name() : "top level";
             for (Field f : s.fields().values()) {
+                if (exceptions.contains(f.name() + " " + s.command() + ": " + s.name())) {
+                    continue;
+                }
                 String type = jsonType(f.type());
                 String where = s.command() + ": " + s.name();
                 String before = seen.computeIfAbsent(scope, k -> new HashMap<>()).putIfAbsent(f.name(), type + " (" + where + ")");

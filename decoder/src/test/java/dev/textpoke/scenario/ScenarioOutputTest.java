@@ -39,7 +39,7 @@ class ScenarioOutputTest {
         Set<String> seen = new HashSet<>();
         for (String l : lines) {
             for (String field : List.of("\"scenario\":\"batch-2\"", "\"protocol\":", "\"replay\":", "\"cpu\":", "\"decoded\":",
-                    "\"wrong\":", "\"ambiguous_instructions\":", "\"desyncs\":")) {
+                    "\"wrong\":", "\"ambiguous\":", "\"desyncs\":")) {
                 assertTrue(l.contains(field), field + " in " + l);
             }
             Matcher m = Pattern.compile("\"protocol\":\"([^\"]+)\".*\"replay\":(true|false),\"cpu\":(\\d+)").matcher(l);

@@ -13,10 +13,10 @@ import java.util.List;
  * {@code textpoke scenario run --json}: one object per protocol, decoder (textpoke with replay on
  * and off, perf), and CPU: {@code scenario}, {@code protocol}, {@code isa}, {@code decoder}, {@code
  * replay}, {@code cpu}, {@code executed}, {@code decoded}, {@code correct}, {@code wrong}, {@code
- * ambiguous_instructions}, {@code missed}, {@code desyncs}, the CPU's {@code traps}, {@code torn}
- * and {@code stale} site executions, its {@code windows} (when the protocol has them) and its
- * first {@code stretches}. The schema is in docs/json.md; the ambiguous count is not called {@code
- * ambiguous} because that name is a boolean in {@code decode}'s objects (one JSON type per name).
+ * ambiguous}, {@code missed}, {@code desyncs}, the CPU's {@code traps}, {@code torn} and {@code
+ * stale} site executions, its {@code windows} (when the protocol has them) and its first {@code
+ * stretches}. The schema is in docs/json.md; {@code ambiguous} is a count here, as the scenario
+ * issue names it, and the page's one exception to its one-type rule (a boolean elsewhere).
  */
 public final class ScenarioJson {
     private ScenarioJson() {}
@@ -30,7 +30,7 @@ public final class ScenarioJson {
                         .put("isa", r.protocol().isa() == dev.textpoke.isa.Isa.X86_64 ? "x86_64" : "arm64")
                         .put("decoder", d.decoder()).put("replay", d.replay()).put("cpu", s.cpu())
                         .put("executed", s.executed()).put("decoded", s.decoded()).put("correct", s.correct())
-                        .put("wrong", s.wrong()).put("ambiguous_instructions", s.ambiguous()).put("missed", s.missed())
+                        .put("wrong", s.wrong()).put("ambiguous", s.ambiguous()).put("missed", s.missed())
                         .put("desyncs", s.desyncs()).put("traps", t.trapHits()).put("torn", t.torn())
                         .put("stale", t.stale()).put("halt", t.halt());
                 if (!d.windows().isEmpty()) {
