@@ -57,6 +57,8 @@ public final class AddressSpaces {
     private final ProcessMaps[] cachedMaps = new ProcessMaps[MAPS_CACHE];
     /** Build ids by file name, from the BUILD_ID feature or HEADER_BUILD_ID records. */
     private final Map<String, Bytes> buildIds = new HashMap<>();
+    /** Where the kernel's text map starts (its MMAP), or 0 before one was seen. */
+    private long kernelTextStart;
 
     /** A command name and the time it was given. */
     private record Named(long since, String comm) {}
@@ -112,6 +114,9 @@ public final class AddressSpaces {
                 || (flags & MAP_HUGETLB) != 0;
         boolean noFile = name.startsWith("[stack") || name.startsWith("/SYSV") || name.equals("[heap]");
         String n = (anon || noFile) && exec && pid != KERNEL_PID ? "/tmp/perf-" + pid + ".map" : name;
+        if (pid == KERNEL_PID && name.startsWith(KernelSymbols.KERNEL_DSO)) {
+            kernelTextStart = start;
+        }
         Bytes id = buildId != null ? buildId : buildIds.get(n);
         long offset = name.equals("[vdso]") ? 0 : pgoff;
         process(pid).insert(new Mapping(pid, start, end, offset, n, id, exec, anon || noFile, time));
@@ -151,6 +156,15 @@ public final class AddressSpaces {
                 }
             }
         }
+    }
+
+    /**
+     * Where the kernel's text map starts, or 0 when no MMAP announced it. The map's MMAP ends at
+     * {@code _etext}, but perf, reading the running kernel's kcore, names the kernel's symbols
+     * above it too (init text: the idle task's stack ends in {@code start_kernel}).
+     */
+    public long kernelTextStart() {
+        return kernelTextStart;
     }
 
     /** The mapping holding {@code addr} in process {@code pid} (-1: the kernel) at {@code time}, or null. */

@@ -91,6 +91,10 @@ public final class Locator {
         if (s != null && s.group() > 0) {
             return new Location(addr, null, null, s, addr, kernel().dsoOf(s));
         }
+        if (s != null && spaces.kernelTextStart() != 0 && Long.compareUnsigned(addr, spaces.kernelTextStart()) >= 0) {
+            // Past the text map's end (_etext) but a kernel symbol: init text, named as perf does.
+            return new Location(addr, null, null, s, addr, KernelSymbols.KERNEL_DSO);
+        }
         return new Location(addr, null, null, null, addr, Location.UNKNOWN);
     }
 
