@@ -29,7 +29,7 @@ class LocatorKernelTest {
                 "ffffffff8225b140 T _etext",
                 "ffffffff83576000 T _sinittext",
                 "ffffffff83576b10 T start_kernel",
-                "ffffffff83576f00 T after_start_kernel",
+                "ffffffff83577400 T after_start_kernel",
                 "ffffffffc0000000 t mod_fn\t[mymod]",
                 ""));
         AddressSpaces spaces = new AddressSpaces();
