@@ -47,7 +47,6 @@ public final class AddressSpaces {
     private final int[] cachedTid = new int[COMM_CACHE];
     @SuppressWarnings("unchecked")
     private final List<Named>[] cachedNames = new List[COMM_CACHE];
-    /** The maps of the process asked about last: consecutive frames are of one process. */
     /**
      * Processes' maps behind a small direct-mapped cache: a -a -g pass looks up a process for
      * every user frame, and the processes of consecutive samples alternate with the CPU.
