@@ -7,6 +7,7 @@ import dev.textpoke.isa.Isa;
 import dev.textpoke.sim.asm.A64Assembler;
 import dev.textpoke.sim.asm.AssembledCode;
 import dev.textpoke.sim.asm.Label;
+import dev.textpoke.sim.asm.LabelledCode;
 import java.util.List;
 
 /**
@@ -45,28 +46,8 @@ final class A64Compiler extends WorkloadCompiler {
     }
 
     @Override
-    protected Label function(String name) {
-        return a.function(name);
-    }
-
-    @Override
-    protected Label namedLabel(String name) {
-        return a.label(name);
-    }
-
-    @Override
-    protected void bindFunction(Label l) {
-        a.function(l);
-    }
-
-    @Override
-    protected Label label() {
-        return a.label();
-    }
-
-    @Override
-    protected void bind(Label l) {
-        a.bind(l);
+    protected LabelledCode code() {
+        return a;
     }
 
     @Override

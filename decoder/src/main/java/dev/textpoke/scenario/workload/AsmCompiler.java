@@ -10,6 +10,7 @@ import dev.textpoke.sim.asm.A64Assembler;
 import dev.textpoke.sim.asm.AssembledCode;
 import dev.textpoke.sim.asm.Assembler;
 import dev.textpoke.sim.asm.Label;
+import dev.textpoke.sim.asm.LabelledCode;
 import dev.textpoke.sim.exec.Behaviour;
 import dev.textpoke.sim.exec.CpuStart;
 import dev.textpoke.sim.exec.Vectors;
@@ -75,72 +76,50 @@ public final class AsmCompiler {
         long rt = origin + (a.bytes().length() + RUNTIME_ALIGN - 1) / RUNTIME_ALIGN * RUNTIME_ALIGN;
         Map<String, Long> irqHandlers = new LinkedHashMap<>();
         Map<String, Integer> irqVectors = new LinkedHashMap<>();
-        AssembledCode runtime;
-        long brk;
-        long fault;
-        long ipi;
-        long stopSpin = 0;
-        long stopper = 0;
-        if (isa == Isa.X86_64) {
-            Assembler r = new Assembler(rt);
-            Label lBrk = r.function("asm_exc_int3");
-            r.iretq();
-            Label lFault = r.function("asm_exc_page_fault");
-            r.iretq();
-            Label lIpi = r.function("asm_sysvec_call_function");
-            r.iretq();
-            Map<String, Label> irq = new LinkedHashMap<>();
-            for (Workload.Irq q : w.interrupts()) {
-                String h = q.handler() == null ? "" : q.handler();
-                if (!irq.containsKey(h)) {
-                    Label l = r.function("irq_handler_" + irq.size());
-                    if (q.handler() != null) {
-                        r.call(label(labels, q.handler(), q.line()));
-                    }
-                    r.iretq();
-                    irq.put(h, l);
+        // The exception entries and the interrupt handlers, alike on both sets but for their
+        // instructions: an exception return, and a call of the workload's handler.
+        boolean x86 = isa == Isa.X86_64;
+        Assembler x = x86 ? new Assembler(rt) : null;
+        A64Assembler y = x86 ? null : new A64Assembler(rt);
+        LabelledCode r = x86 ? x : y;
+        Runnable exceptionReturn = x86 ? x::iretq : y::eret;
+        java.util.function.LongConsumer call = x86 ? x::call : y::bl;
+        Label lBrk = r.function(x86 ? "asm_exc_int3" : "el1_brk");
+        exceptionReturn.run();
+        Label lFault = r.function(x86 ? "asm_exc_page_fault" : "el1_abort");
+        exceptionReturn.run();
+        Label lIpi = r.function(x86 ? "asm_sysvec_call_function" : "ipi_handler");
+        exceptionReturn.run();
+        Map<String, Label> irq = new LinkedHashMap<>();
+        for (Workload.Irq q : w.interrupts()) {
+            String h = q.handler() == null ? "" : q.handler();
+            if (!irq.containsKey(h)) {
+                Label l = r.function("irq_handler_" + irq.size());
+                if (q.handler() != null) {
+                    call.accept(label(labels, q.handler(), q.line()));
                 }
+                exceptionReturn.run();
+                irq.put(h, l);
             }
-            runtime = r.assemble();
-            brk = runtime.address(lBrk);
-            fault = runtime.address(lFault);
-            ipi = runtime.address(lIpi);
-            irq.forEach((k, l) -> irqHandlers.put(k, runtime.address(l)));
-        } else {
-            A64Assembler r = new A64Assembler(rt);
-            Label lBrk = r.function("el1_brk");
-            r.eret();
-            Label lFault = r.function("el1_abort");
-            r.eret();
-            Label lIpi = r.function("ipi_handler");
-            r.eret();
-            Map<String, Label> irq = new LinkedHashMap<>();
-            for (Workload.Irq q : w.interrupts()) {
-                String h = q.handler() == null ? "" : q.handler();
-                if (!irq.containsKey(h)) {
-                    Label l = r.function("irq_handler_" + irq.size());
-                    if (q.handler() != null) {
-                        r.bl(label(labels, q.handler(), q.line()));
-                    }
-                    r.eret();
-                    irq.put(h, l);
-                }
-            }
-            Label lStop = r.function("multi_cpu_stop");
-            Label spin = r.mark();
-            r.add(1, 1, 1);
-            Label br = r.mark();
-            r.bcond(A64Assembler.Cond.NE, spin);
-            r.isb();
-            r.eret();
-            runtime = r.assemble();
-            brk = runtime.address(lBrk);
-            fault = runtime.address(lFault);
-            ipi = runtime.address(lIpi);
-            stopper = runtime.address(lStop);
-            stopSpin = runtime.address(br);
-            irq.forEach((k, l) -> irqHandlers.put(k, runtime.address(l)));
         }
+        Label lStop = null;
+        Label br = null;
+        if (!x86) {
+            lStop = y.function("multi_cpu_stop");
+            Label spin = y.mark();
+            y.add(1, 1, 1);
+            br = y.mark();
+            y.bcond(A64Assembler.Cond.NE, spin);
+            y.isb();
+            y.eret();
+        }
+        AssembledCode runtime = x86 ? x.assemble() : y.assemble();
+        long brk = runtime.address(lBrk);
+        long fault = runtime.address(lFault);
+        long ipi = runtime.address(lIpi);
+        long stopper = lStop == null ? 0 : runtime.address(lStop);
+        long stopSpin = br == null ? 0 : runtime.address(br);
+        irq.forEach((k, l) -> irqHandlers.put(k, runtime.address(l)));
         // One segment, as a kernel's text is: the program, padding, the runtime. perf's kernel map is
         // the one PT_LOAD that holds _stext (dso__load_kcore).
         byte[] all = new byte[(int) (rt - origin) + runtime.length()];

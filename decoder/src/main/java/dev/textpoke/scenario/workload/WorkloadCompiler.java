@@ -5,6 +5,7 @@ import dev.textpoke.io.Bytes;
 import dev.textpoke.isa.Isa;
 import dev.textpoke.sim.asm.AssembledCode;
 import dev.textpoke.sim.asm.Label;
+import dev.textpoke.sim.asm.LabelledCode;
 import dev.textpoke.sim.exec.Behaviour;
 import dev.textpoke.sim.exec.BranchScript;
 import dev.textpoke.sim.exec.CpuStart;
@@ -80,11 +81,20 @@ public abstract class WorkloadCompiler {
 
     protected abstract void beginRuntime();
 
-    protected abstract Label function(String name);
+    /** The assembler the code is laid out with now (labels and function symbols). */
+    protected abstract LabelledCode code();
 
-    protected abstract Label label();
+    protected Label function(String name) {
+        return code().function(name);
+    }
 
-    protected abstract void bind(Label l);
+    protected Label label() {
+        return code().label();
+    }
+
+    protected void bind(Label l) {
+        code().bind(l);
+    }
 
     protected abstract void work(int n);
 
@@ -269,10 +279,14 @@ public abstract class WorkloadCompiler {
     }
 
     /** A named label not yet bound (a function referenced before its place). */
-    protected abstract Label namedLabel(String name);
+    private Label namedLabel(String name) {
+        return code().label(name);
+    }
 
     /** Binds {@code l} as the start of a function symbol. */
-    protected abstract void bindFunction(Label l);
+    private void bindFunction(Label l) {
+        code().function(l);
+    }
 
     private void body(Map<String, Label> fn, List<Stmt> stmts, Label ftraceCaller) {
         for (Stmt s : stmts) {

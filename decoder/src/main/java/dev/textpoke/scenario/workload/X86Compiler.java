@@ -7,6 +7,7 @@ import dev.textpoke.sim.asm.AssembledCode;
 import dev.textpoke.sim.asm.Assembler;
 import dev.textpoke.sim.asm.Cond;
 import dev.textpoke.sim.asm.Label;
+import dev.textpoke.sim.asm.LabelledCode;
 import dev.textpoke.sim.asm.Mem;
 import dev.textpoke.sim.asm.Reg;
 import java.util.ArrayList;
@@ -60,28 +61,8 @@ final class X86Compiler extends WorkloadCompiler {
     }
 
     @Override
-    protected Label function(String name) {
-        return a.function(name);
-    }
-
-    @Override
-    protected Label namedLabel(String name) {
-        return a.label(name);
-    }
-
-    @Override
-    protected void bindFunction(Label l) {
-        a.function(l);
-    }
-
-    @Override
-    protected Label label() {
-        return a.label();
-    }
-
-    @Override
-    protected void bind(Label l) {
-        a.bind(l);
+    protected LabelledCode code() {
+        return a;
     }
 
     @Override

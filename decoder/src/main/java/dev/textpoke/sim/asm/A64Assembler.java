@@ -18,7 +18,7 @@ import java.util.Objects;
  * compares the words. Instructions are 32-bit little-endian words; every branch's reach is
  * checked when the code is finished. Not thread-safe; one use.
  */
-public final class A64Assembler {
+public final class A64Assembler implements LabelledCode {
     /** Condition codes of B.cond (Arm ARM C1.2.4). */
     public enum Cond {
         EQ, NE, CS, CC, MI, PL, VS, VC, HI, LS, GE, LT, GT, LE;

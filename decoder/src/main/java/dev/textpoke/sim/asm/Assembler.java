@@ -20,7 +20,7 @@ import java.util.Objects;
  * <p>Branch sizes are explicit ({@code jcc8} or {@code jcc32}): there is no relaxation, so an
  * address never moves once emitted. Not thread-safe; one use.
  */
-public final class Assembler {
+public final class Assembler implements LabelledCode {
     private final long origin;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final Map<Label, Long> bound = new IdentityHashMap<>();
