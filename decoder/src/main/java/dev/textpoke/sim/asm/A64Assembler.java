@@ -1,12 +1,8 @@
 package dev.textpoke.sim.asm;
 
-import dev.textpoke.code.Symbol;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * A small A64 assembler for the programs the simulator runs on arm64: labels, function symbols,
@@ -28,15 +24,9 @@ public final class A64Assembler implements LabelledCode {
         }
     }
 
-    private final long origin;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final Map<Label, Long> bound = new IdentityHashMap<>();
+    private final CodeLayout layout;
+    private final ByteArrayOutputStream out;
     private final List<Fixup> fixups = new ArrayList<>();
-    private final List<Symbol> symbols = new ArrayList<>();
-    private final List<AssembledCode.Line> lines = new ArrayList<>();
-    private final Map<Label, String> names = new IdentityHashMap<>();
-    private String openName;
-    private long openStart;
 
     /** imm26 (B, BL) or imm19 (B.cond, CBZ, CBNZ) fields, in words. */
     private enum FixupKind { IMM26, IMM19 }
@@ -48,64 +38,58 @@ public final class A64Assembler implements LabelledCode {
         if ((origin & 3) != 0) {
             throw new IllegalArgumentException("A64 code is word aligned: 0x" + Long.toHexString(origin));
         }
-        this.origin = origin;
+        this.layout = new CodeLayout(origin, ".L");
+        this.out = layout.out();
     }
 
     public long origin() {
-        return origin;
+        return layout.origin();
     }
 
     public long here() {
-        return origin + out.size();
+        return layout.here();
     }
 
     // ---- labels and symbols ---------------------------------------------------------------------
 
+    @Override
     public Label label() {
-        return new Label(null);
+        return layout.label();
     }
 
+    @Override
     public Label label(String name) {
-        return new Label(Objects.requireNonNull(name));
+        return layout.label(name);
     }
 
+    @Override
     public A64Assembler bind(Label l) {
-        if (bound.putIfAbsent(l, here()) != null) {
-            throw new IllegalStateException("label " + l + " is bound twice");
-        }
-        lines.add(new AssembledCode.Line(here(), 0, name(l) + ":"));
+        layout.bind(l);
         return this;
     }
 
+    @Override
     public Label mark() {
-        Label l = label();
-        bind(l);
-        return l;
+        return layout.mark();
     }
 
     /** Starts a function symbol named by {@code l} here (ending any open one) and binds {@code l}. */
+    @Override
     public A64Assembler function(Label l) {
-        if (l.name() == null) {
-            throw new IllegalArgumentException("a function needs a named label");
-        }
-        endFunction();
-        bind(l);
-        openName = l.name();
-        openStart = here();
+        layout.function(l);
         return this;
     }
 
+    @Override
     public Label function(String name) {
         Label l = label(name);
         function(l);
         return l;
     }
 
+    @Override
     public A64Assembler endFunction() {
-        if (openName != null) {
-            symbols.add(new Symbol(openName, openStart, here() - openStart));
-            openName = null;
-        }
+        layout.endFunction();
         return this;
     }
 
@@ -241,11 +225,7 @@ public final class A64Assembler implements LabelledCode {
         endFunction();
         byte[] code = out.toByteArray();
         for (Fixup f : fixups) {
-            Long at = bound.get(f.label());
-            if (at == null) {
-                throw new IllegalStateException("label " + f.label() + " is used but never bound");
-            }
-            long words = (at - f.pc()) >> 2;
+            long words = (layout.address(f.label()) - f.pc()) >> 2;
             int bits = f.kind() == FixupKind.IMM26 ? 26 : 19;
             if (words < -(1L << (bits - 1)) || words >= 1L << (bits - 1)) {
                 throw new IllegalStateException("branch to " + f.label() + " out of reach at 0x" + Long.toHexString(f.pc()));
@@ -258,7 +238,7 @@ public final class A64Assembler implements LabelledCode {
             }
             put(code, f.offset(), w);
         }
-        return new AssembledCode(origin, code, new IdentityHashMap<>(bound), symbols, lines);
+        return layout.finish(code);
     }
 
     /** GNU as source (AArch64) that assembles, linked at the code's origin, to exactly its words. */
@@ -273,7 +253,7 @@ public final class A64Assembler implements LabelledCode {
     // ---- helpers ----------------------------------------------------------------------------------
 
     private A64Assembler word(String text, int w) {
-        lines.add(new AssembledCode.Line(here(), 4, text));
+        layout.line(here(), 4, text);
         for (int i = 0; i < 4; i++) {
             out.write(w >>> (8 * i) & 0xff);
         }
@@ -310,6 +290,6 @@ public final class A64Assembler implements LabelledCode {
     }
 
     private String name(Label l) {
-        return names.computeIfAbsent(l, k -> k.name() != null ? k.name() : ".L" + names.size());
+        return layout.name(l);
     }
 }

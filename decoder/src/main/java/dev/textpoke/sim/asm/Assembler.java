@@ -1,12 +1,8 @@
 package dev.textpoke.sim.asm;
 
-import dev.textpoke.code.Symbol;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * A small x86-64 assembler for the programs the simulator runs: labels, symbols, and the
@@ -21,76 +17,62 @@ import java.util.Objects;
  * address never moves once emitted. Not thread-safe; one use.
  */
 public final class Assembler implements LabelledCode {
-    private final long origin;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final Map<Label, Long> bound = new IdentityHashMap<>();
+    private final CodeLayout layout;
+    private final ByteArrayOutputStream out;
     private final List<Fixup> fixups = new ArrayList<>();
-    private final List<OpenSymbol> symbols = new ArrayList<>();
-    private final List<AssembledCode.Line> lines = new ArrayList<>();
-    private OpenSymbol open;
 
     private enum FixupKind { REL8, REL32, ABS64, ABS32S }
 
     /** A reference to a label, patched when the code is finished. */
     private record Fixup(int offset, FixupKind kind, Label label, long addend, long end) {}
 
-    private static final class OpenSymbol {
-        final String name;
-        final long start;
-        long end = -1;
-
-        OpenSymbol(String name, long start) {
-            this.name = name;
-            this.start = start;
-        }
-    }
-
     /** An assembler whose first byte will be at {@code origin}. */
     public Assembler(long origin) {
-        this.origin = origin;
+        this.layout = new CodeLayout(origin, "L");
+        this.out = layout.out();
     }
 
     public long origin() {
-        return origin;
+        return layout.origin();
     }
 
     /** The address the next byte will have. */
     public long here() {
-        return origin + out.size();
+        return layout.here();
     }
 
     // ---- Labels and symbols -----------------------------------------------------------------
 
     /** A new anonymous label, not yet bound. */
+    @Override
     public Label label() {
-        return new Label(null);
+        return layout.label();
     }
 
     /** A new named label, not yet bound (the name is for messages and the yasm source). */
+    @Override
     public Label label(String name) {
-        return new Label(Objects.requireNonNull(name));
+        return layout.label(name);
     }
 
     /** Binds {@code l} to the current address. */
+    @Override
     public Assembler bind(Label l) {
-        if (bound.putIfAbsent(l, here()) != null) {
-            throw new IllegalStateException("label " + l + " is bound twice");
-        }
-        lines.add(new AssembledCode.Line(here(), 0, yasmName(l) + ":"));
+        layout.bind(l);
         return this;
     }
 
     /** A new label bound here. */
+    @Override
     public Label mark() {
-        Label l = label();
-        bind(l);
-        return l;
+        return layout.mark();
     }
 
     /**
      * Starts a function symbol here, ending any open one: its size runs to the next {@link #function}
      * or {@link #endFunction}. Returns a label bound at its start.
      */
+    @Override
     public Label function(String name) {
         Label l = label(name);
         function(l);
@@ -101,23 +83,16 @@ public final class Assembler implements LabelledCode {
      * Starts a function symbol here named by {@code l} (a named label created earlier, possibly
      * already referenced), binding it; ends any open one.
      */
+    @Override
     public Assembler function(Label l) {
-        if (l.name() == null) {
-            throw new IllegalArgumentException("a function needs a named label");
-        }
-        endFunction();
-        bind(l);
-        open = new OpenSymbol(l.name(), here());
-        symbols.add(open);
+        layout.function(l);
         return this;
     }
 
     /** Ends the open function symbol, if any, at the current address. */
+    @Override
     public Assembler endFunction() {
-        if (open != null) {
-            open.end = here();
-            open = null;
-        }
+        layout.endFunction();
         return this;
     }
 
@@ -420,17 +395,13 @@ public final class Assembler implements LabelledCode {
         endFunction();
         byte[] code = out.toByteArray();
         for (Fixup f : fixups) {
-            Long at = bound.get(f.label());
-            if (at == null) {
-                throw new IllegalStateException("label " + f.label() + " is used but never bound");
-            }
-            long target = at + f.addend();
+            long target = layout.address(f.label()) + f.addend();
             switch (f.kind()) {
                 case REL8 -> {
                     long d = target - f.end();
                     if (d < -128 || d > 127) {
                         throw new IllegalStateException("rel8 to " + f.label() + " out of range at 0x"
-                                + Long.toHexString(origin + f.offset()) + ": " + d);
+                                + Long.toHexString(layout.origin() + f.offset()) + ": " + d);
                     }
                     code[f.offset()] = (byte) d;
                 }
@@ -439,18 +410,13 @@ public final class Assembler implements LabelledCode {
                 case ABS64 -> put(code, f.offset(), target, 8);
             }
         }
-        Map<Label, Long> labels = new IdentityHashMap<>(bound);
-        List<Symbol> syms = new ArrayList<>();
-        for (OpenSymbol s : symbols) {
-            syms.add(new Symbol(s.name, s.start, s.end - s.start));
-        }
-        return new AssembledCode(origin, code, labels, syms, lines);
+        return layout.finish(code);
     }
 
     private long checked32(long v, Fixup f) {
         if (v != (int) v) {
             throw new IllegalStateException("32-bit displacement to " + f.label() + " out of range at 0x"
-                    + Long.toHexString(origin + f.offset()) + ": 0x" + Long.toHexString(v));
+                    + Long.toHexString(layout.origin() + f.offset()) + ": 0x" + Long.toHexString(v));
         }
         return v;
     }
@@ -472,7 +438,7 @@ public final class Assembler implements LabelledCode {
     }
 
     private Assembler end() {
-        lines.add(new AssembledCode.Line(origin + insnStart, out.size() - insnStart, insnText));
+        layout.line(layout.origin() + insnStart, out.size() - insnStart, insnText);
         return this;
     }
 
@@ -633,10 +599,8 @@ public final class Assembler implements LabelledCode {
 
     // ---- yasm text ----------------------------------------------------------------------------
 
-    private final Map<Label, String> yasmNames = new IdentityHashMap<>();
-
     private String yasmName(Label l) {
-        return yasmNames.computeIfAbsent(l, k -> k.name() != null ? k.name() : "L" + yasmNames.size());
+        return layout.name(l);
     }
 
     private String yasm(Mem m) {
