@@ -1,6 +1,5 @@
 package dev.textpoke.sim.asm;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +13,7 @@ import java.util.List;
  * compares the words. Instructions are 32-bit little-endian words; every branch's reach is
  * checked when the code is finished. Not thread-safe; one use.
  */
-public final class A64Assembler implements LabelledCode {
+public final class A64Assembler extends LayoutAssembler<A64Assembler> {
     /** Condition codes of B.cond (Arm ARM C1.2.4). */
     public enum Cond {
         EQ, NE, CS, CC, MI, PL, VS, VC, HI, LS, GE, LT, GT, LE;
@@ -24,8 +23,6 @@ public final class A64Assembler implements LabelledCode {
         }
     }
 
-    private final CodeLayout layout;
-    private final ByteArrayOutputStream out;
     private final List<Fixup> fixups = new ArrayList<>();
 
     /** imm26 (B, BL) or imm19 (B.cond, CBZ, CBNZ) fields, in words. */
@@ -35,61 +32,18 @@ public final class A64Assembler implements LabelledCode {
 
     /** An assembler whose first word will be at {@code origin} (4-byte aligned). */
     public A64Assembler(long origin) {
+        super(aligned(origin), ".L");
+    }
+
+    private static long aligned(long origin) {
         if ((origin & 3) != 0) {
             throw new IllegalArgumentException("A64 code is word aligned: 0x" + Long.toHexString(origin));
         }
-        this.layout = new CodeLayout(origin, ".L");
-        this.out = layout.out();
-    }
-
-    public long origin() {
-        return layout.origin();
-    }
-
-    public long here() {
-        return layout.here();
-    }
-
-    // ---- labels and symbols ---------------------------------------------------------------------
-
-    @Override
-    public Label label() {
-        return layout.label();
+        return origin;
     }
 
     @Override
-    public Label label(String name) {
-        return layout.label(name);
-    }
-
-    @Override
-    public A64Assembler bind(Label l) {
-        layout.bind(l);
-        return this;
-    }
-
-    @Override
-    public Label mark() {
-        return layout.mark();
-    }
-
-    /** Starts a function symbol named by {@code l} here (ending any open one) and binds {@code l}. */
-    @Override
-    public A64Assembler function(Label l) {
-        layout.function(l);
-        return this;
-    }
-
-    @Override
-    public Label function(String name) {
-        Label l = label(name);
-        function(l);
-        return l;
-    }
-
-    @Override
-    public A64Assembler endFunction() {
-        layout.endFunction();
+    A64Assembler self() {
         return this;
     }
 

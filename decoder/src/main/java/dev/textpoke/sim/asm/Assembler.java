@@ -1,6 +1,5 @@
 package dev.textpoke.sim.asm;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,9 +15,7 @@ import java.util.List;
  * <p>Branch sizes are explicit ({@code jcc8} or {@code jcc32}): there is no relaxation, so an
  * address never moves once emitted. Not thread-safe; one use.
  */
-public final class Assembler implements LabelledCode {
-    private final CodeLayout layout;
-    private final ByteArrayOutputStream out;
+public final class Assembler extends LayoutAssembler<Assembler> {
     private final List<Fixup> fixups = new ArrayList<>();
 
     private enum FixupKind { REL8, REL32, ABS64, ABS32S }
@@ -28,71 +25,11 @@ public final class Assembler implements LabelledCode {
 
     /** An assembler whose first byte will be at {@code origin}. */
     public Assembler(long origin) {
-        this.layout = new CodeLayout(origin, "L");
-        this.out = layout.out();
+        super(origin, "L");
     }
 
-    public long origin() {
-        return layout.origin();
-    }
-
-    /** The address the next byte will have. */
-    public long here() {
-        return layout.here();
-    }
-
-    // ---- Labels and symbols -----------------------------------------------------------------
-
-    /** A new anonymous label, not yet bound. */
     @Override
-    public Label label() {
-        return layout.label();
-    }
-
-    /** A new named label, not yet bound (the name is for messages and the yasm source). */
-    @Override
-    public Label label(String name) {
-        return layout.label(name);
-    }
-
-    /** Binds {@code l} to the current address. */
-    @Override
-    public Assembler bind(Label l) {
-        layout.bind(l);
-        return this;
-    }
-
-    /** A new label bound here. */
-    @Override
-    public Label mark() {
-        return layout.mark();
-    }
-
-    /**
-     * Starts a function symbol here, ending any open one: its size runs to the next {@link #function}
-     * or {@link #endFunction}. Returns a label bound at its start.
-     */
-    @Override
-    public Label function(String name) {
-        Label l = label(name);
-        function(l);
-        return l;
-    }
-
-    /**
-     * Starts a function symbol here named by {@code l} (a named label created earlier, possibly
-     * already referenced), binding it; ends any open one.
-     */
-    @Override
-    public Assembler function(Label l) {
-        layout.function(l);
-        return this;
-    }
-
-    /** Ends the open function symbol, if any, at the current address. */
-    @Override
-    public Assembler endFunction() {
-        layout.endFunction();
+    Assembler self() {
         return this;
     }
 
