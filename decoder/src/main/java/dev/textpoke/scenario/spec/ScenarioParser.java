@@ -128,24 +128,9 @@ public final class ScenarioParser {
             }
             cpus.add(runs);
         }
-        int patcher = o.members().containsKey("patcher") ? (int) integer(o.members().get("patcher"), 0, cpus.size() - 1) : 0;
-        List<String> protocols = new ArrayList<>();
-        if (o.members().containsKey("protocols")) {
-            for (Json.Value v : array(o.members().get("protocols").value(), "protocols").items()) {
-                String p = str(v, "a protocol name");
-                if (Protocol.byName(p) == null) {
-                    throw error(v, Kind.UNKNOWN_NAME, "no protocol named " + p + " (" + String.join(", ", Protocol.names()) + ")");
-                }
-                protocols.add(p);
-            }
-        }
-        List<ScheduleEntry> schedule = o.members().containsKey("schedule")
-                ? schedule(o.members().get("schedule").value(), duration) : List.of();
-        List<Workload.Irq> irqs = o.members().containsKey("interrupts")
-                ? interrupts(o.members().get("interrupts").value(), cpus.size(), schedule.size(), duration, functions)
-                : List.of();
-        return new Scenario(name, file, description, seed, duration, patcher, protocols, timing,
-                new Workload(functions, cpus, irqs), keys, schedule);
+        Common c = common(o, cpus.size(), duration, functions);
+        return new Scenario(name, file, description, seed, duration, c.patcher(), c.protocols(), timing,
+                new Workload(functions, cpus, c.interrupts()), keys, c.schedule());
     }
 
     // ---- assembly ---------------------------------------------------------------------------------
@@ -224,24 +209,9 @@ public final class ScenarioParser {
                 branches.add(new AsmWorkload.BranchDecl(b.key(), script(b), b.line()));
             }
         }
-        int patcher = o.members().containsKey("patcher") ? (int) integer(o.members().get("patcher"), 0, cpus.size() - 1) : 0;
-        List<String> protocols = new ArrayList<>();
-        if (o.members().containsKey("protocols")) {
-            for (Json.Value v : array(o.members().get("protocols").value(), "protocols").items()) {
-                String p = str(v, "a protocol name");
-                if (Protocol.byName(p) == null) {
-                    throw error(v, Kind.UNKNOWN_NAME, "no protocol named " + p + " (" + String.join(", ", Protocol.names()) + ")");
-                }
-                protocols.add(p);
-            }
-        }
-        List<ScheduleEntry> schedule = o.members().containsKey("schedule")
-                ? schedule(o.members().get("schedule").value(), duration) : List.of();
-        List<Workload.Irq> irqs = o.members().containsKey("interrupts")
-                ? interrupts(o.members().get("interrupts").value(), cpus.size(), schedule.size(), duration, null)
-                : List.of();
-        return new Scenario(name, file, description, seed, duration, patcher, protocols, timing, null, keys, schedule,
-                new AsmWorkload(sources, sites, cpus, branches, irqs));
+        Common c = common(o, cpus.size(), duration, null);
+        return new Scenario(name, file, description, seed, duration, c.patcher(), c.protocols(), timing, null, keys,
+                c.schedule(), new AsmWorkload(sources, sites, cpus, branches, c.interrupts()));
     }
 
     /** A branch script: {@code loop N}, {@code chance P}, {@code pattern TTN}, {@code always}, {@code never}. */
@@ -426,6 +396,32 @@ public final class ScenarioParser {
             out.add(new ScheduleEntry(t, set, e.line()));
         }
         return out;
+    }
+
+    /** What both kinds of scenario file say alike: the patching CPU, the protocols, the schedule, the interrupts. */
+    private record Common(int patcher, List<String> protocols, List<ScheduleEntry> schedule,
+            List<Workload.Irq> interrupts) {}
+
+    /** @param functions the statement workload's functions (interrupt handlers by name), or null for assembly */
+    private Common common(Json.Obj o, int cpus, long duration, Map<String, Workload.Function> functions)
+            throws ScenarioFileException {
+        int patcher = o.members().containsKey("patcher") ? (int) integer(o.members().get("patcher"), 0, cpus - 1) : 0;
+        List<String> protocols = new ArrayList<>();
+        if (o.members().containsKey("protocols")) {
+            for (Json.Value v : array(o.members().get("protocols").value(), "protocols").items()) {
+                String p = str(v, "a protocol name");
+                if (Protocol.byName(p) == null) {
+                    throw error(v, Kind.UNKNOWN_NAME, "no protocol named " + p + " (" + String.join(", ", Protocol.names()) + ")");
+                }
+                protocols.add(p);
+            }
+        }
+        List<ScheduleEntry> schedule = o.members().containsKey("schedule")
+                ? schedule(o.members().get("schedule").value(), duration) : List.of();
+        List<Workload.Irq> irqs = o.members().containsKey("interrupts")
+                ? interrupts(o.members().get("interrupts").value(), cpus, schedule.size(), duration, functions)
+                : List.of();
+        return new Common(patcher, protocols, schedule, irqs);
     }
 
     private List<Workload.Irq> interrupts(Json.Value v, int cpus, int batches, long duration,
