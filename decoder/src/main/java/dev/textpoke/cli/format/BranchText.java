@@ -184,18 +184,7 @@ public final class BranchText {
                 if (end) {
                     Branch e = s.branches().get(r.entry());
                     sb.append("\t#");
-                    if (e.predicted()) {
-                        sb.append(" PRED");
-                    }
-                    if (e.mispredicted()) {
-                        sb.append(" MISPRED");
-                    }
-                    if (e.inTransaction()) {
-                        sb.append(" INTX");
-                    }
-                    if (e.abort()) {
-                        sb.append(" ABORT");
-                    }
+                    BrstackinsnText.flagWords(sb, e);
                     if (e.cycles() != 0) {
                         totalCycles += e.cycles();
                         sb.append(' ').append(e.cycles()).append(" cycles [").append(totalCycles).append(']');

@@ -256,6 +256,22 @@ public final class BrstackinsnText {
 
     /** After {@code %-30s\t#}: the flags, the cycles with their running total, and the block's IPC. */
     private void flags(StringBuilder sb, State st, Branch e, int insn) {
+        flagWords(sb, e);
+        int c = e.cycles();
+        if (c != 0) {
+            st.totalCycles += c;
+            sb.append(' ').append(c).append(" cycles [").append(st.totalCycles).append(']');
+            if (insn != 0) {
+                sb.append(' ');
+                ipc(sb, insn, c);
+                sb.append(" IPC");
+            }
+        }
+        sb.append('\n');
+    }
+
+    /** The entry's flags as perf's brstackinsn prints them after the {@code #}. */
+    static void flagWords(StringBuilder sb, Branch e) {
         if (e.predicted()) {
             sb.append(" PRED");
         }
@@ -268,17 +284,6 @@ public final class BrstackinsnText {
         if (e.abort()) {
             sb.append(" ABORT");
         }
-        int c = e.cycles();
-        if (c != 0) {
-            st.totalCycles += c;
-            sb.append(' ').append(c).append(" cycles [").append(st.totalCycles).append(']');
-            if (insn != 0) {
-                sb.append(' ');
-                ipc(sb, insn, c);
-                sb.append(" IPC");
-            }
-        }
-        sb.append('\n');
     }
 
     /** C's {@code %.2f} of the float {@code insn / cycles}: its exact value, rounded half to even. */
