@@ -1,0 +1,74 @@
+package dev.textpoke.code.space;
+
+import dev.textpoke.code.unwind.CodeLookup;
+import dev.textpoke.code.unwind.StackUnwinder;
+import dev.textpoke.code.unwind.UnwindAbi;
+import dev.textpoke.code.unwind.UnwindRow;
+import java.nio.ByteBuffer;
+
+/**
+ * Unwinds sampled user stacks ({@code --call-graph dwarf}) through the processes' mappings at the
+ * sample's time and the call frame information of the mapped files on this machine (found as
+ * {@link ObjectFiles} finds them for symbols). Not thread-safe.
+ */
+public final class UserStacks {
+    private final AddressSpaces spaces;
+    private final ObjectFiles files;
+    private final UnwindAbi abi;
+    private final StackUnwinder unwinder;
+    private final Lookup lookup = new Lookup();
+
+    public UserStacks(AddressSpaces spaces, ObjectFiles files, UnwindAbi abi) {
+        this.spaces = spaces;
+        this.files = files;
+        this.abi = abi;
+        this.unwinder = new StackUnwinder(abi);
+    }
+
+    /**
+     * The frames of a sample of process {@code pid} at {@code time}, innermost first, into {@code
+     * out}; returns how many (0 when the sampled IP's file is not on this machine).
+     *
+     * @param registers the DWARF columns ({@link UnwindAbi#fromPerf})
+     */
+    public int frames(int pid, long time, long[] registers, ByteBuffer stack, int stackOffset, long stackSize,
+            long[] out, int maxFrames) {
+        lookup.pid = pid;
+        lookup.time = time;
+        return unwinder.unwind(registers, stack, stackOffset, stackSize, lookup, out, maxFrames);
+    }
+
+    public UnwindAbi abi() {
+        return abi;
+    }
+
+    private final class Lookup implements CodeLookup {
+        int pid;
+        long time;
+        private Mapping mapping;
+        private ObjectFile object;
+        /** The object of each mapping met: a stack alternates between a few, and files.of hashes build ids. */
+        private final java.util.IdentityHashMap<Mapping, ObjectFile> objects = new java.util.IdentityHashMap<>();
+
+        @Override
+        public int whatIsAt(long address) {
+            Mapping m = spaces.find(pid, address, time);
+            if (m == null) {
+                return NOT_MAPPED;
+            }
+            if (m != mapping) {
+                mapping = m;
+                object = objects.computeIfAbsent(m, files::of);
+            }
+            return object.file() == null ? NO_FILE : MAPPED;
+        }
+
+        @Override
+        public UnwindRow rowAt(long address) {
+            if (mapping == null || !mapping.contains(address) || object.file() == null) {
+                return null;
+            }
+            return object.callFrames(abi).rowAt(mapping.objectAddress(address));
+        }
+    }
+}
