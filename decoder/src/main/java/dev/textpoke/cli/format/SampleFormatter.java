@@ -45,11 +45,12 @@ public final class SampleFormatter {
         long objectAddress(int pid, long addr, long time, boolean kernel);
 
         /**
-         * The user frames unwound from the sample's user stack, innermost first, into {@code out};
-         * returns how many (0: not unwound, the sampled user IP is then the one frame, as perf
-         * prints it when it cannot find the sampled file).
+         * The user frames unwound from the sample's user stack, innermost first, into {@code out},
+         * and their {@link #objectAddress}es into {@code objects}; returns how many (0: not
+         * unwound, the sampled user IP is then the one frame, as perf prints it when it cannot find
+         * the sampled file).
          */
-        default int userFrames(SampleFields s, long[] out) {
+        default int userFrames(SampleFields s, long[] out, long[] objects) {
             return 0;
         }
     }
@@ -57,6 +58,7 @@ public final class SampleFormatter {
     /** perf script's frame limit ({@code PERF_MAX_STACK_DEPTH}, sysctl kernel.perf_event_max_stack's default). */
     public static final int MAX_USER_FRAMES = 127;
     private final long[] userFrames = new long[MAX_USER_FRAMES];
+    private final long[] userObjects = new long[MAX_USER_FRAMES];
 
     private final TextBytes sb = new TextBytes();
     private int eventWidth;
@@ -200,12 +202,16 @@ public final class SampleFormatter {
             frame(s, ip, kernel, any, sym, symoff, dso);
         }
         if (s.userRegsIp != -1) {
-            int n = namer.userFrames(s, userFrames);
+            int n = namer.userFrames(s, userFrames, userObjects);
             if (n == 0) {
                 frame(s, s.userRegsIp, false, any, sym, symoff, dso);
             }
             for (int i = 0; i < n; i++) {
-                frame(s, userFrames[i], false, any, sym, symoff, dso);
+                if (any) {
+                    frame(s, userFrames[i], false, true, sym, symoff, dso);
+                } else {
+                    sb.ascii('\t').hex(userObjects[i], 16).ascii('\n'); // as frame() prints it
+                }
             }
         }
     }
@@ -325,7 +331,7 @@ public final class SampleFormatter {
             out.add(jsonFrame(s, ip, kernel, sym, symoff, dso));
         }
         if (s.userRegsIp != -1) {
-            int n = namer.userFrames(s, userFrames);
+            int n = namer.userFrames(s, userFrames, userObjects);
             if (n == 0) {
                 out.add(jsonFrame(s, s.userRegsIp, false, sym, symoff, dso));
             }

@@ -29,12 +29,15 @@ final class SampleUnwinding {
                 ? new SampleUnwinding(new UserStacks(spaces, files, UnwindAbi.X86_64)) : null;
     }
 
-    int frames(SampleFields s, long[] out) {
+    /** The sample's user frames into {@code out}, and what perf prints for each into {@code objects}. */
+    int frames(SampleFields s, long[] out, long[] objects) {
         if (!s.hasUserStack() || s.userRegsAbi() != Regs.ABI_64
                 || !stacks.abi().fromPerf(s.userRegsMask(), s.userRegs(), s.userRegsCount(), columns)) {
             return 0;
         }
-        return stacks.frames(s.pid(), s.time(), columns, s.userStack(), s.userStackOffset(), s.userStackSize(), out,
+        int n = stacks.frames(s.pid(), s.time(), columns, s.userStack(), s.userStackOffset(), s.userStackSize(), out,
                 Math.min(out.length, SampleFormatter.MAX_USER_FRAMES));
+        stacks.objectAddresses(out, n, objects);
+        return n;
     }
 }

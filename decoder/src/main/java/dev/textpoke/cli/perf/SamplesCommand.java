@@ -148,8 +148,8 @@ public final class SamplesCommand implements Callable<Integer> {
                 }
 
                 @Override
-                public int userFrames(SampleFields s, long[] out) {
-                    return unwinding == null ? 0 : unwinding.frames(s, out);
+                public int userFrames(SampleFields s, long[] out, long[] objects) {
+                    return unwinding == null ? 0 : unwinding.frames(s, out, objects);
                 }
             });
             SampleFieldSets sets = new SampleFieldSets(data, asked, file);

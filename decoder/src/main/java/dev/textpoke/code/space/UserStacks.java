@@ -35,7 +35,24 @@ public final class UserStacks {
             long[] out, int maxFrames) {
         lookup.pid = pid;
         lookup.time = time;
+        lookup.visits = 0;
         return unwinder.unwind(registers, stack, stackOffset, stackSize, lookup, out, maxFrames);
+    }
+
+    /**
+     * The addresses as the mapped files see them ({@link Mapping#objectAddress}) of the {@code n}
+     * frames the last {@link #frames} call gave, what perf script prints for them; each frame's
+     * mapping was found while unwinding.
+     */
+    public void objectAddresses(long[] frames, int n, long[] out) {
+        for (int i = 0; i < n; i++) {
+            long a = frames[i];
+            Mapping m = i < lookup.visits ? lookup.visited[i] : null;
+            if (m == null || !m.contains(a)) {
+                m = spaces.find(lookup.pid, a, lookup.time);
+            }
+            out[i] = m == null ? a : m.objectAddress(a);
+        }
     }
 
     public UnwindAbi abi() {
@@ -45,6 +62,9 @@ public final class UserStacks {
     private final class Lookup implements CodeLookup {
         int pid;
         long time;
+        /** The mapping of each frame's address, in the order the unwinder asked (one per frame). */
+        final Mapping[] visited = new Mapping[256];
+        int visits;
         private Mapping mapping;
         private ObjectFile object;
         /** The object of each mapping met: a stack alternates between a few, and files.of hashes build ids. */
@@ -53,6 +73,9 @@ public final class UserStacks {
         @Override
         public int whatIsAt(long address) {
             Mapping m = spaces.find(pid, address, time);
+            if (visits < visited.length) {
+                visited[visits++] = m;
+            }
             if (m == null) {
                 return NOT_MAPPED;
             }

@@ -36,8 +36,14 @@ public final class StackUnwinder {
     private long stackSize;
     private final DwarfExpression.Memory memory = this::read;
 
+    /** The registers the frame-pointer step sets. */
+    private final int[] framePointerRegisters;
+    private final long abiMask;
+
     public StackUnwinder(UnwindAbi abi) {
         this.abi = abi;
+        this.framePointerRegisters = new int[] {abi.framePointer, abi.stackPointer};
+        this.abiMask = (1L << abi.registers) - 1;
     }
 
     /**
@@ -52,7 +58,7 @@ public final class StackUnwinder {
     public int unwind(long[] registers, ByteBuffer stackBytes, int stackOffset, long stackSize, CodeLookup code,
             long[] out, int maxFrames) {
         System.arraycopy(registers, 0, regs, 0, abi.registers);
-        long known = (1L << abi.registers) - 1;
+        long known = abiMask;
         stack = stackBytes;
         stackAt = stackOffset;
         this.stackSize = stackSize;
@@ -68,23 +74,27 @@ public final class StackUnwinder {
                 break;
             }
             UnwindRow row = what == CodeLookup.MAPPED ? code.rowAt(lookupPc) : null;
+            // the caller's registers: computed into next[], then those that changed copied to regs[]
             long nextKnown;
             boolean nextSignal = false;
             boolean undefinedReturn = false;
+            int[] changed;
             if (row != null) {
                 nextKnown = applyRow(row, known);
+                changed = row.ruleRegisters;
                 nextSignal = row.signalFrame;
                 int ra = row.raRegister;
                 boolean carried = ra < abi.registers;
                 undefinedReturn = carried && row.kinds[ra] == UnwindRow.UNDEFINED;
                 if (!undefinedReturn && carried && (nextKnown >>> ra & 1) != 0) {
-                    next[abi.programCounter] = next[ra];
+                    next[abi.programCounter] = (row.sameMask >>> ra & 1) != 0 ? regs[ra] : next[ra];
                     nextKnown |= 1L << abi.programCounter;
                 } else {
                     nextKnown &= ~(1L << abi.programCounter); // libdw: the pc is not known, an error
                 }
             } else {
                 nextKnown = framePointerStep(known);
+                changed = framePointerRegisters;
             }
             boolean unwound = (nextKnown >>> abi.programCounter & 1) != 0;
             boolean activation = initial || signal || unwound && nextSignal;
@@ -92,8 +102,13 @@ public final class StackUnwinder {
             if (!unwound || undefinedReturn) {
                 break;
             }
+            for (int r : changed) {
+                if (r < abi.registers) {
+                    regs[r] = next[r];
+                }
+            }
             pc = next[abi.programCounter];
-            System.arraycopy(next, 0, regs, 0, abi.registers);
+            regs[abi.programCounter] = pc;
             known = nextKnown;
             signal = nextSignal;
             initial = false;
@@ -102,7 +117,10 @@ public final class StackUnwinder {
         return n;
     }
 
-    /** Computes the caller's registers into {@link #next}; returns which are known. */
+    /**
+     * Computes the caller's registers: those a rule gives into {@link #next}, those that keep
+     * their value stay in {@link #regs}; returns which are known.
+     */
     private long applyRow(UnwindRow row, long known) {
         long cfa;
         if (row.cfaRegister >= 0) {
@@ -116,16 +134,13 @@ public final class StackUnwinder {
             }
             cfa = word[0];
         }
-        long result = 0;
-        for (int r = 0; r < abi.registers; r++) {
+        long result = known & row.sameMask & abiMask;
+        for (int r : row.ruleRegisters) {
+            if (r >= abi.registers) {
+                continue;
+            }
             long v;
             switch (row.kinds[r]) {
-                case UnwindRow.SAME_VALUE -> {
-                    if ((known >>> r & 1) == 0) {
-                        continue;
-                    }
-                    v = regs[r];
-                }
                 case UnwindRow.OFFSET -> {
                     if (!read(cfa + row.values[r], word)) {
                         continue;
@@ -140,7 +155,7 @@ public final class StackUnwinder {
                     }
                     v = regs[from];
                 }
-                case UnwindRow.EXPRESSION, UnwindRow.VAL_EXPRESSION -> {
+                default -> { // EXPRESSION, VAL_EXPRESSION
                     if (!expressions.eval(row.expressions, row.values[r], regs, known, memory, true, cfa, cfa, true,
                             word)) {
                         continue;
@@ -153,14 +168,11 @@ public final class StackUnwinder {
                         v = word[0];
                     }
                 }
-                default -> {
-                    continue; // undefined, or unspecified (not carried, as libdw leaves it)
-                }
             }
             next[r] = v;
             result |= 1L << r;
         }
-        return result;
+        return result; // undefined and unspecified registers are not carried, as libdw leaves them
     }
 
     /**

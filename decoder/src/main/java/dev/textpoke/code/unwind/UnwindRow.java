@@ -28,6 +28,10 @@ public final class UnwindRow {
     /** Whether this code is a signal trampoline's (CIE augmentation 'S'). */
     final boolean signalFrame;
     final ByteBuffer expressions;
+    /** The registers that keep their value in the caller (same value), as a bit mask. */
+    final long sameMask;
+    /** The registers whose caller value a rule computes (offset, register, expression), in order. */
+    final int[] ruleRegisters;
 
     private UnwindRow(Builder b, int raRegister, boolean signalFrame, ByteBuffer expressions) {
         this.cfaRegister = b.cfaRegister;
@@ -38,6 +42,22 @@ public final class UnwindRow {
         this.raRegister = raRegister;
         this.signalFrame = signalFrame;
         this.expressions = expressions;
+        long same = 0;
+        int rules = 0;
+        for (int r = 0; r < REGISTERS; r++) {
+            if (kinds[r] == SAME_VALUE) {
+                same |= 1L << r;
+            } else if (kinds[r] >= OFFSET) {
+                rules++;
+            }
+        }
+        this.sameMask = same;
+        this.ruleRegisters = new int[rules];
+        for (int r = 0, i = 0; r < REGISTERS; r++) {
+            if (kinds[r] >= OFFSET) {
+                ruleRegisters[i++] = r;
+            }
+        }
     }
 
     /** The rules while a row is being computed. */
