@@ -81,4 +81,6 @@ for n in "${names[@]}"; do
   echo "recording $n ..." >&2
   "record_$n"
 done
-ls -l "$out"/*.data >&2
+# what is there now, for the record (bench/sample-pass.sh's documentation waits for this file)
+{ date -u '+recorded by bench/shapes.sh, %Y-%m-%d %H:%M UTC'; ls -l "$out"/*.data; } >"$out/shapes.txt"
+cat "$out/shapes.txt" >&2

@@ -11,10 +11,12 @@ import java.util.regex.Pattern;
 /**
  * The command lines of the documentation, as docs/development.md ("Command lines in the
  * documentation") says they are written: a line of a fenced code block, or of a block indented by
- * four spaces, that starts with {@code ./textpoke } or {@code $ ./textpoke } (a trailing {@code \}
- * joins the next line); after an unquoted {@code #}, a comment that may say {@code exit status N},
- * {@code takes minutes} or {@code needs PATH}; after a {@code $} line, its expected output, up to a
- * blank line, the next command or the end of the block, where a line {@code ...} stands for any
+ * four spaces, that starts, after an optional {@code $ }, with {@code ./textpoke }, with a script
+ * of the repository ({@code bench/...}, {@code traces/...}, {@code ./run-tests}: an executable
+ * file), or with {@code perf } (after {@code VAR=value} settings); a trailing {@code \} joins
+ * the next line. After an unquoted {@code #}, a comment that may say {@code exit status N},
+ * {@code takes minutes} or {@code needs PATH}; after a {@code $} line, its expected output, up to
+ * a blank line, the next command or the end of the block, where a line {@code ...} stands for any
  * lines and {@code ...} inside a line for any text.
  */
 record DocCommands() {
@@ -26,8 +28,25 @@ record DocCommands() {
         START,
     }
 
+    /** What a command line runs. */
+    enum Program {
+        /** {@code ./textpoke}. */
+        TEXTPOKE,
+        /** A script of the repository. */
+        SCRIPT,
+        /** perf 6.1. */
+        PERF,
+        /** Another program on the PATH ({@code grep}, {@code cat}): a shell line of the documentation. */
+        SHELL,
+    }
+
     /** One command line of a document. */
-    record Command(Path doc, int line, String shell, int status, Mode mode, String needs, List<String> expected) {
+    record Command(Path doc, int line, String shell, int status, Mode mode, String needs, List<String> expected,
+            Program program) {
+        Command(Path doc, int line, String shell, int status, Mode mode, String needs, List<String> expected) {
+            this(doc, line, shell, status, mode, needs, expected, programOf(shell));
+        }
+
         @Override
         public String toString() {
             return doc.getFileName() + ":" + line + ": " + shell;
@@ -52,8 +71,8 @@ record DocCommands() {
                 continue;
             }
             String text = raw.strip();
-            boolean shown = text.startsWith("$ ./textpoke ");
-            if (!shown && !text.startsWith("./textpoke ")) {
+            boolean shown = text.startsWith("$ ") && programOf(text.substring(2)) != null;
+            if (!shown && programOf(text) == null) {
                 continue;
             }
             int first = i + 1;
@@ -69,15 +88,16 @@ record DocCommands() {
             Matcher nd = NEEDS.matcher(comment);
             List<String> expected = new ArrayList<>();
             if (shown) {
-                int indent = indented ? 4 : 0;
+                // the output is indented as its command line is (a block in a list item is indented more)
+                int indent = spaces(raw);
                 while (i + 1 < lines.size()) {
                     String next = lines.get(i + 1);
                     String s = next.strip();
-                    if (s.isEmpty() || s.startsWith("```") || s.startsWith("$ ") || s.startsWith("./textpoke ")
+                    if (s.isEmpty() || s.startsWith("```") || s.startsWith("$ ") || programOf(s) != null
                             || (indented && !next.startsWith("    "))) {
                         break;
                     }
-                    expected.add(next.length() >= indent ? next.substring(indent) : next);
+                    expected.add(next.substring(Math.min(indent, spaces(next))));
                     i++;
                 }
             }
@@ -86,6 +106,45 @@ record DocCommands() {
                     expected));
         }
         return out;
+    }
+
+    private static int spaces(String line) {
+        int n = 0;
+        while (n < line.length() && line.charAt(n) == ' ') {
+            n++;
+        }
+        return n;
+    }
+
+    private static final Pattern SETTINGS = Pattern.compile("^([A-Z_][A-Z0-9_]*=\\S*\\s+)*");
+
+    /** What a line runs, or null when it is not a command line (a listing, a path, prose). */
+    static Program programOf(String line) {
+        String rest = SETTINGS.matcher(line).replaceFirst("");
+        String first = rest.split("\\s+", 2)[0];
+        if (first.equals("./textpoke")) {
+            return Program.TEXTPOKE;
+        }
+        if (first.equals("perf") && rest.length() > 4) {
+            return Program.PERF;
+        }
+        String script = first.startsWith("./") ? first.substring(2) : first;
+        if ((script.contains("/") || first.startsWith("./")) && !script.contains("/target/")) { // not a build's output
+            Path p = TestTraces.root().resolve(script);
+            if (!script.isEmpty() && !script.startsWith("/") && Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return Program.SCRIPT;
+            }
+            return null;
+        }
+        if (first.matches("[a-z][a-z0-9_.-]*") && rest.length() > first.length()) {
+            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+                Path p = Path.of(dir.isEmpty() ? "." : dir, first);
+                if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                    return Program.SHELL;
+                }
+            }
+        }
+        return null;
     }
 
     /** The command and its comment: what follows the first {@code #} that starts a word outside quotes. */

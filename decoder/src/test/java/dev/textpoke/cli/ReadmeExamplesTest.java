@@ -22,12 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Issue 12, point 1 ("Readme examples"): every {@code ./textpoke} command line of README.md and
- * docs/*.md is run as shown, from a scratch copy of the checkout (the repository's entries linked
- * in, {@code ../shared} beside it, what a command writes written there), with {@code ./textpoke}
- * this build's command line; its exit status must be the one its comment gives (0 unless it says
- * {@code exit status N}), and the output a {@code $} line shows must be what it prints. The
- * convention is in docs/development.md; {@link DocCommands} reads it.
+ * Issue 12, point 1 ("Readme examples"): every command line of README.md and docs/*.md ({@code
+ * ./textpoke}, the repository's scripts, perf) is run as shown, from a scratch copy of the
+ * checkout (the repository's entries linked in, {@code ../shared} beside it, what a command writes
+ * written there), with {@code ./textpoke} this build's command line; its exit status must be the
+ * one its comment gives (0 unless it says {@code exit status N}), and the output a {@code $} line
+ * shows must be what it prints. The benchmark scripts build textpoke with Maven as a user's run
+ * does: they run in a copy of the repository's files of their own, so that their builds do not
+ * touch this one. {@code ./run-tests} is this test suite's own command: CI runs it ({@code
+ * .ci/run}). The convention is in docs/development.md; {@link DocCommands} reads it.
  */
 class ReadmeExamplesTest {
     /** A command that does not say it takes minutes must finish in this time. */
@@ -41,6 +44,8 @@ class ReadmeExamplesTest {
     @TempDir
     static Path tmp;
     static Path checkout;
+    /** A copy of the repository's files (not links), for the benchmark scripts' own builds. */
+    static Path copy;
 
     @BeforeAll
     static void scratchCheckout() throws IOException {
@@ -58,6 +63,30 @@ class ReadmeExamplesTest {
         Path launcher = checkout.resolve("textpoke");
         Files.writeString(launcher, "#!/bin/sh\nexec " + CliProcess.shell() + " \"$@\"\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** The copy the benchmark scripts run in: the repository's files as a clone has them. */
+    private static synchronized Path copy() throws Exception {
+        if (copy == null) {
+            Path root = TestTraces.root();
+            Path dir = Files.createDirectories(tmp.resolve("copy").resolve("checkout"));
+            Files.createSymbolicLink(dir.resolveSibling("shared"), root.resolveSibling("shared").toRealPath());
+            Process git = new ProcessBuilder("git", "-C", root.toString(), "ls-files", "-z", "--cached", "--others",
+                    "--exclude-standard").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String list = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(git.waitFor(60, TimeUnit.SECONDS) && git.exitValue() == 0, "git ls-files");
+            for (String name : list.split("\0")) {
+                Path from = root.resolve(name);
+                if (name.isEmpty() || !Files.isRegularFile(from)) {
+                    continue;
+                }
+                Path to = dir.resolve(name);
+                Files.createDirectories(to.getParent());
+                Files.copy(from, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            copy = dir;
+        }
+        return copy;
     }
 
     static List<Path> documents() throws IOException {
@@ -88,11 +117,33 @@ class ReadmeExamplesTest {
         assertTrue(readme.stream().anyMatch(c -> c.shell().startsWith("./textpoke samples") && !c.expected().isEmpty()),
                 "an example with its output");
         assertTrue(readme.size() >= 6, readme.toString());
+        assertTrue(readme.stream().anyMatch(c -> c.shell().equals("./run-tests")), "the test command");
+    }
+
+    /** Scripts and perf lines are commands too; a listing of build outputs is not. */
+    @Test
+    void scriptsAndPerfLinesAreFound() throws IOException {
+        Path docs = TestTraces.root().resolve("docs");
+        List<DocCommands.Command> bench = DocCommands.in(docs.resolve("benchmarks.md"));
+        assertTrue(bench.stream().anyMatch(c -> c.shell().equals("bench/shapes.sh")
+                && c.program() == DocCommands.Program.SCRIPT && c.mode() == DocCommands.Mode.START), bench.toString());
+        List<DocCommands.Command> lbr = DocCommands.in(docs.resolve("branch-stacks.md"));
+        assertTrue(lbr.stream().anyMatch(c -> c.program() == DocCommands.Program.PERF && !c.expected().isEmpty()),
+                lbr.toString());
+        assertTrue(DocCommands.in(docs.resolve("native-patcher.md")).stream()
+                .noneMatch(c -> c.shell().startsWith("native-patcher/target/")), "build outputs are not commands");
     }
 
     private static void run(DocCommands.Command c) throws Exception {
-        if (c.needs() != null && !Files.exists(checkout.resolve(c.needs()))) {
-            parsesOnly(c);
+        if (c.shell().equals("./run-tests")) {
+            // the suite's own command (running it here would run this test again): CI runs it
+            assertTrue(Files.readString(TestTraces.root().resolve(".ci/run")).lines()
+                    .anyMatch(l -> l.strip().matches("(exec )?(\\./|\"\\$root\"/)run-tests")), ".ci/run runs ./run-tests");
+            return;
+        }
+        Path dir = c.program() == DocCommands.Program.SCRIPT && c.shell().startsWith("bench/") ? copy() : checkout;
+        if (c.needs() != null && !Files.exists(dir.resolve(c.needs()))) {
+            parsesOnly(c, dir);
             return;
         }
         Path out = Files.createTempFile(tmp, "out", ".txt");
@@ -103,7 +154,7 @@ class ReadmeExamplesTest {
         Path privateTmp = Files.createDirectories(tmp.resolve("tmp-" + c.doc().getFileName()));
         String shell = TMP_PATH.matcher(c.shell()).replaceAll("$1" + java.util.regex.Matcher.quoteReplacement(
                 privateTmp + "/"));
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", shell).directory(checkout.toFile());
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", shell).directory(dir.toFile());
         pb.environment().put("PERF_CONFIG", "/dev/null");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -148,15 +199,33 @@ class ReadmeExamplesTest {
 
     /** stderr's lines that say something went wrong (a progress line is not one). */
     private static String errorLines(Path err) throws IOException {
-        return Files.readString(err).lines().filter(l -> l.startsWith("textpoke:") || l.contains("Exception"))
+        return Files.readString(err).lines()
+                .filter(l -> l.startsWith("textpoke:") && !l.startsWith("textpoke: building") || l.contains("Exception"))
                 .reduce("", (a, b) -> a + b + "\n");
     }
 
     /**
-     * A command that needs data not in the repository (a fetched kernel) and not here: its options
-     * must still be what the command line accepts, so that the page does not drift.
+     * A command that needs data not in the repository (a fetched kernel, a benchmark's recordings)
+     * and not here: its options must still be what the command line accepts, so that the page
+     * does not drift; for a script, that it is one bash reads and that its usage names them.
      */
-    private static void parsesOnly(DocCommands.Command c) {
+    private static void parsesOnly(DocCommands.Command c, Path dir) throws Exception {
+        if (c.program() == DocCommands.Program.SCRIPT) {
+            String[] words = c.shell().split("\\s+");
+            Path script = dir.resolve(words[0]);
+            Process p = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, c + ": " + out);
+            String text = Files.readString(script);
+            for (String w : words) {
+                if (w.startsWith("--")) {
+                    assertTrue(text.contains(w + ")") || text.contains(w + "|") || text.contains("|" + w),
+                            c + ": the script does not take " + w);
+                }
+            }
+            assertFalse(c.needs().isBlank());
+            return;
+        }
         String line = c.shell().replaceAll("\\$\\([^)]*\\)", "/dev/null").replaceAll("[<>|].*$", "").strip();
         assertTrue(line.startsWith("./textpoke "), c.toString());
         String[] args = line.substring("./textpoke ".length()).split("\\s+");
