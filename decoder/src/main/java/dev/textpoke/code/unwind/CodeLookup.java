@@ -4,7 +4,7 @@ package dev.textpoke.code.unwind;
 public interface CodeLookup {
     /** No mapping covers the address. */
     int NOT_MAPPED = 0;
-    /** A mapping covers it, but its file is not on this machine (perf's unwinder stops there). */
+    /** A mapping covers it, but its file is not on this machine: JIT code, a deleted program (the last frame). */
     int NO_FILE = 1;
     /** A file on this machine is mapped there. */
     int MAPPED = 2;

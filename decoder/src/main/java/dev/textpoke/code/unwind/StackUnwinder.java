@@ -17,8 +17,9 @@ import java.nio.ByteBuffer;
  *       over the ABI's initial rules; without one, the frame pointer chain is followed one step
  *       (elfutils' {@code x86_64_unwind});
  *   <li>unwinding ends at a frame whose return address rule is undefined ({@code _start},
- *       thread starts), at a frame in a mapped file that is not on this machine (perf cannot
- *       load its module), when a read leaves the sampled stack, or after {@code maxFrames}.
+ *       thread starts), after a frame in a mapping whose file is not on this machine (JIT code,
+ *       a deleted program: the frame is printed, as perf's libunwind prints it, but there are no
+ *       rules to go on with), when a read leaves the sampled stack, or after {@code maxFrames}.
  * </ul>
  *
  * <p>Memory outside the sampled stack is not read (perf would read it from the mapped file; no
@@ -53,7 +54,7 @@ public final class StackUnwinder {
      * @param stackBytes the sampled stack: {@code stackSize} bytes at {@code stackOffset}, which
      *                   hold the memory from the sampled stack pointer up
      * @param out        receives the frames' addresses, innermost first
-     * @return how many frames were found; 0 when the first frame's file is not on this machine
+     * @return how many frames were found (the sampled IP alone when its file is not on this machine)
      */
     public int unwind(long[] registers, ByteBuffer stackBytes, int stackOffset, long stackSize, CodeLookup code,
             long[] out, int maxFrames) {
@@ -71,6 +72,9 @@ public final class StackUnwinder {
             long lookupPc = initial || signal ? pc : pc - 1;
             int what = code.whatIsAt(lookupPc);
             if (what == CodeLookup.NO_FILE) {
+                // perf's libunwind records a frame in a file it cannot open (JIT code, a deleted
+                // program) and stops there: it has no rules to go on with
+                out[n++] = lookupPc;
                 break;
             }
             UnwindRow row = what == CodeLookup.MAPPED ? code.rowAt(lookupPc) : null;

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
  * The unwinder's rules where the comparison with perf on real recordings (SamplesDwarfUnwindTest)
  * does not reach: code without call frame information (one frame-pointer step, as elfutils'
  * {@code x86_64_unwind}), a signal trampoline's frame (CIE augmentation 'S': no return-address
- * adjustment around it), a caller in a file that is not on this machine, an undefined return
- * address. Hand-made stacks and rules on x86-64: rsp is column 7, rbp 6, the return address 16.
+ * adjustment around it), a caller in a mapping whose file is not on this machine (the last frame,
+ * as perf prints JIT code's), an undefined return address. Hand-made stacks and rules on x86-64: rsp is column 7, rbp 6, the return address 16.
  */
 class StackUnwinderTest {
     private static final long SP = 0x7000;
@@ -89,12 +89,13 @@ class StackUnwinderTest {
     }
 
     @Test
-    void aCallerInAFileNotOnThisMachineEndsTheChainBeforeIt() {
+    void aCallerInAFileNotOnThisMachineIsTheLastFrame() {
+        // as perf's libunwind: JIT code (an anonymous mapping) or a deleted program is a frame, the last
         rows.put(0x1000L, leafRow(false));
         what.put(0x9000L, CodeLookup.NO_FILE);
         word(SP, 0x9005);
-        assertArrayEquals(new long[] {0x1000}, unwind(0x1000, SP, 0));
-        assertArrayEquals(new long[0], unwind(0x9010, SP, 0), "the sampled IP's own file missing: nothing");
+        assertArrayEquals(new long[] {0x1000, 0x9004}, unwind(0x1000, SP, 0));
+        assertArrayEquals(new long[] {0x9010}, unwind(0x9010, SP, 0), "the sampled IP's own file missing: it alone");
     }
 
     @Test
