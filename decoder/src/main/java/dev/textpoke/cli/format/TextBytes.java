@@ -98,6 +98,14 @@ public final class TextBytes {
         return this;
     }
 
+    /** Bytes that are UTF-8 already (a tracepoint's text). */
+    public TextBytes bytes(byte[] src, int off, int len) {
+        room(len);
+        System.arraycopy(src, off, b, n, len);
+        n += len;
+        return this;
+    }
+
     /** {@code s} right-aligned in {@code width} columns (C's {@code %16s}; width counted in chars). */
     public TextBytes right(String s, int width) {
         spaces(width - s.length());

@@ -29,6 +29,7 @@ import dev.textpoke.code.space.KernelSymbols;
 import dev.textpoke.code.space.SymbolIndex;
 import dev.textpoke.perf.tracing.EventFormat;
 import dev.textpoke.perf.tracing.PrintFormat;
+import dev.textpoke.perf.tracing.TraceText;
 import dev.textpoke.perf.tracing.TracingData;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -92,6 +93,7 @@ public final class SamplesCommand implements Callable<Integer> {
 
     private final Map<Long, String> tracepointNames = new HashMap<>();
     private TracingData tracing;
+    private final TraceText traceText = new TraceText();
     private PrintFormat.FunctionNames functions = PrintFormat.FunctionNames.NONE;
 
     @Override
@@ -216,7 +218,7 @@ public final class SamplesCommand implements Callable<Integer> {
 
     private void tracing(TracingData t) {
         tracing = t;
-        t.events().forEach((id, f) -> tracepointNames.put(id, f.qualifiedName()));
+        tracepointNames.putAll(t.names());
         java.util.Arrays.fill(perEvent, null); // names and formats found before the tracing data
     }
 
@@ -245,7 +247,7 @@ public final class SamplesCommand implements Callable<Integer> {
             AddressSpaces spaces, Map<Long, Long> lastRead, PerfData data, SampleFieldSets sets) {
         String comm = spaces.comm(s.tid, s.time());
         EnumSet<SampleField> fields = fieldsOf(sets, e);
-        String trace = fields.contains(SampleField.TRACE) ? trace(e, s.raw()) : null;
+        TraceText trace = fields.contains(SampleField.TRACE) ? trace(e, s.raw()) : null;
         boolean pageFault = e != null && pageFault(e);
         if (parsed == null || !parsed.has(SampleFormat.READ) || parsed.read() == null) {
             print(out, f, s, fields, offset, comm, name(e), s.period, trace, pageFault);
@@ -264,7 +266,8 @@ public final class SamplesCommand implements Callable<Integer> {
         }
     }
 
-    private String trace(Event e, byte[] raw) {
+    /** The tracepoint's text of the sample, in a buffer reused by the next sample; null without one. */
+    private TraceText trace(Event e, byte[] raw) {
         if (tracing == null || e == null || raw == null) {
             return null;
         }
@@ -274,7 +277,12 @@ public final class SamplesCommand implements Callable<Integer> {
             p.formatLooked = true;
         }
         EventFormat format = p.format;
-        return format == null ? null : tracing.text(format, raw, functions);
+        if (format == null) {
+            return null;
+        }
+        traceText.reset();
+        tracing.text(traceText, format, raw, functions);
+        return traceText;
     }
 
     private boolean pageFault(Event e) {
@@ -286,9 +294,9 @@ public final class SamplesCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, SampleFormatter f, SampleFields s, EnumSet<SampleField> fields, long offset,
-            String comm, String event, long period, String trace, boolean pageFault) {
+            String comm, String event, long period, TraceText trace, boolean pageFault) {
         if (json) {
-            out.println(f.json(s, fields, offset, comm, event, period, trace));
+            out.println(f.json(s, fields, offset, comm, event, period, trace == null ? null : trace.toString()));
         } else {
             f.text(sink(out), s, fields, comm, event, period, trace, pageFault);
         }
