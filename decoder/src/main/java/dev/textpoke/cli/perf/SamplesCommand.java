@@ -25,7 +25,6 @@ import dev.textpoke.perf.record.RecordSource;
 import dev.textpoke.perf.record.RecordType;
 import dev.textpoke.perf.record.RecordView;
 import dev.textpoke.perf.sample.SampleLayout;
-import dev.textpoke.code.space.KernelSymbols;
 import dev.textpoke.code.space.SymbolIndex;
 import dev.textpoke.perf.tracing.EventFormat;
 import dev.textpoke.perf.tracing.PrintFormat;
@@ -94,6 +93,10 @@ public final class SamplesCommand implements Callable<Integer> {
     private final Map<Long, String> tracepointNames = new HashMap<>();
     private TracingData tracing;
     private final TraceText traceText = new TraceText();
+    /** The kernel's symbols, read ahead when the tracepoints' text names kernel functions. */
+    private KernelSymbolsLoad kernel;
+    /** Whether some sample may print its tracepoint's text. */
+    private boolean traceShown;
     private PrintFormat.FunctionNames functions = PrintFormat.FunctionNames.NONE;
 
     @Override
@@ -111,21 +114,13 @@ public final class SamplesCommand implements Callable<Integer> {
         SampleFields one = new SampleFields();
         try (PerfData data = PerfData.open(file); RecordSource records = data.ordered()) {
             InputWarnings.notes(data, err);
+            KernelSymbolsLoad kernelSymbols = new KernelSymbolsLoad(() -> symbols.kernel(data));
+            kernel = kernelSymbols;
+            traceShown = json || asked == null || asked.contains(SampleField.TRACE);
             readTracingFeature(data);
             AddressSpaces spaces = new AddressSpaces();
             buildIds(data, spaces);
             ObjectFiles files = new ObjectFiles(symbols.files());
-            KernelSymbols[] kernel = {null};
-            java.util.function.Supplier<KernelSymbols> kernelSymbols = () -> {
-                if (kernel[0] == null) {
-                    try {
-                        kernel[0] = symbols.kernel(data);
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }
-                return kernel[0];
-            };
             Locator locator = new Locator(spaces, files, kernelSymbols);
             functions = (addr, offset) -> {
                 SymbolIndex.Found f = kernelSymbols.get().find(addr);
@@ -218,6 +213,9 @@ public final class SamplesCommand implements Callable<Integer> {
 
     private void tracing(TracingData t) {
         tracing = t;
+        if (traceShown && t.namesFunctions()) {
+            kernel.readAhead(); // the first %pS would wait for them
+        }
         tracepointNames.putAll(t.names());
         java.util.Arrays.fill(perEvent, null); // names and formats found before the tracing data
     }
