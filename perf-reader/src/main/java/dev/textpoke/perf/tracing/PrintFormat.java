@@ -19,10 +19,11 @@ import java.util.Map;
 public final class PrintFormat {
     /** A piece of the format: literal text, or one conversion with its argument(s). */
     private record Segment(String text, String conversion, int lengthMod, Kind kind, PrintArg arg, PrintArg width,
-            CFormat.Spec spec, char pointerKind) {
+            CFormat.Spec spec, char pointerKind, byte[] utf8) {
         Segment(String text, String conversion, int lengthMod, Kind kind, PrintArg arg, PrintArg width) {
             this(text, conversion, lengthMod, kind, arg, width, conversion == null ? null : CFormat.spec(conversion),
-                    conversion == null ? 0 : conversion.charAt(conversion.length() - 1));
+                    conversion == null ? 0 : conversion.charAt(conversion.length() - 1),
+                    text == null ? null : text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 
@@ -191,7 +192,7 @@ public final class PrintFormat {
         e.reset(fields(event), data, order, longSize, printk);
         for (Segment s : segments) {
             switch (s.kind()) {
-                case TEXT -> out.text(s.text());
+                case TEXT -> out.bytes(s.utf8());
                 case DIGIT -> {
                     long w = s.width() == null ? Long.MIN_VALUE : e.num(s.width());
                     CFormat.number(out, s.spec(), w, s.lengthMod(), e.num(s.arg()));

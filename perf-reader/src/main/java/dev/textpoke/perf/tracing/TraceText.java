@@ -49,6 +49,13 @@ public final class TraceText {
         b[n++] = (byte) c;
     }
 
+    /** Bytes that are UTF-8 already. */
+    void bytes(byte[] utf8) {
+        room(utf8.length);
+        System.arraycopy(utf8, 0, b, n, utf8.length);
+        n += utf8.length;
+    }
+
     /** {@code s} as UTF-8. */
     void text(String s) {
         int len = s.length();
