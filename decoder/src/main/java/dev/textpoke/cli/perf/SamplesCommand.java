@@ -168,8 +168,9 @@ public final class SamplesCommand implements Callable<Integer> {
                     } else if (type == TRACING_DATA && v.payloadSize() > 0 && v.payloadSize() < MAX_TRACING_DATA
                             && data.fileSize() >= 0) {
                         // A pipe's tracing data follows its record (read from the file, not stdin).
+                        // Not read ahead: the features that choose the kernel's symbols may come later.
                         tracing(TracingData.parse(data.read(v.payloadOffset(), (int) v.payloadSize()).toArray(),
-                                data.source(), v.payloadOffset()));
+                                data.source(), v.payloadOffset()), false);
                     } else if (type == HEADER_BUILD_ID) {
                         PerfRecord.HeaderBuildId b = (PerfRecord.HeaderBuildId) parser.parse(v);
                         spaces.buildId(b.filename().text(), buildIdOf(b));
@@ -203,7 +204,7 @@ public final class SamplesCommand implements Callable<Integer> {
             if (raw.isPresent()) {
                 try {
                     tracing(TracingData.parse(raw.get().toArray(), data.source(),
-                            data.features().dataOffset(FeatureId.TRACING_DATA.id())));
+                            data.features().dataOffset(FeatureId.TRACING_DATA.id())), true);
                 } catch (PerfFormatException e) {
                     // perf reads such a file without tracepoint names and fields; so does this
                 }
@@ -211,9 +212,10 @@ public final class SamplesCommand implements Callable<Integer> {
         }
     }
 
-    private void tracing(TracingData t) {
+    /** @param readAhead whether the kernel's symbols may be read ahead (the file's features are all known) */
+    private void tracing(TracingData t, boolean readAhead) {
         tracing = t;
-        if (traceShown && t.namesFunctions()) {
+        if (readAhead && traceShown && t.namesFunctions()) {
             kernel.readAhead(); // the first %pS would wait for them
         }
         tracepointNames.putAll(t.names());
