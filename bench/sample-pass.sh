@@ -2,15 +2,17 @@
 # Benchmark (not a test): the sample pass of textpoke against perf script, with the same fields, on
 # the shapes bench/shapes.sh records, and the full dump against perf report -D on the -a -g file.
 #
-#   bench/sample-pass.sh [--reps N] [SHAPE...]     SHAPE: ag big dwarf tracepoints (default: all)
+#   bench/sample-pass.sh [--reps N] [SHAPE...]
+#       SHAPE: ag big dwarf dwarf-big tracepoints tracepoints-big (default: all)
 #
 # For each shape, N times (default 5), interleaved so that the machine's noise hits both alike:
 #   ./textpoke samples -F FIELDS FILE         and   perf script -F FIELDS -i FILE
-# (FIELDS: comm,tid,time,period,ip for the call chain shapes; for the tracepoint shape
+# (FIELDS: comm,tid,time,period,ip for the call chain shapes; for the tracepoint shapes
 # comm,tid,cpu,time,event,trace), stdout to /dev/null, under /usr/bin/time; textpoke as the
-# launcher runs it. On ag also ./textpoke dump FILE against perf report -D -i FILE. On dwarf also
-# both with --hide-call-graph: perf unwinds the sampled user stacks with libdw to print the chain,
-# which textpoke does not (it prints the first frame), so that row compares reading alone.
+# launcher runs it. On ag also ./textpoke dump FILE against perf report -D -i FILE. On the dwarf
+# shapes both unwind the sampled user stacks, with the recording's build-id cache
+# (bench/out/home), perf with --no-inline: textpoke adds no inlined frames, so the two print the
+# same chains; on dwarf also both with --hide-call-graph, which reads without unwinding.
 # Prints a Markdown table of medians (wall s, user+sys s, peak RSS MB, ratios of wall and of CPU
 # time: the JVM's compiler threads and a loaded machine move them differently) and writes it with
 # the raw timings to bench/out/sample-pass.md.
@@ -22,11 +24,12 @@ shapes=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps="$2"; shift 2 ;;
-    ag|big|dwarf|tracepoints) shapes+=("$1"); shift ;;
-    *) echo "usage: bench/sample-pass.sh [--reps N] [ag|big|dwarf|tracepoints]..." >&2; exit 2 ;;
+    ag|big|dwarf|dwarf-big|tracepoints|tracepoints-big) shapes+=("$1"); shift ;;
+    *) echo "usage: bench/sample-pass.sh [--reps N] [ag|big|dwarf|dwarf-big|tracepoints|tracepoints-big]..." >&2
+       exit 2 ;;
   esac
 done
-[ ${#shapes[@]} -eq 0 ] && shapes=(ag big dwarf tracepoints)
+[ ${#shapes[@]} -eq 0 ] && shapes=(ag big dwarf dwarf-big tracepoints tracepoints-big)
 export PERF_CONFIG=/dev/null LC_ALL=C
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -36,11 +39,17 @@ mkdir -p "$work/home" # perf with no build-id cache: no symbol work it would not
 file_of() {
   case "$1" in
     ag) echo "$out/ag.data" ;; big) echo "$out/perf-reader.data" ;;
-    dwarf) echo "$out/dwarf.data" ;; tracepoints) echo "$out/tracepoints.data" ;;
+    *) echo "$out/$1.data" ;;
   esac
 }
 fields_of() {
-  case "$1" in tracepoints) echo "comm,tid,cpu,time,event,trace" ;; *) echo "comm,tid,time,period,ip" ;; esac
+  case "$1" in tracepoints*) echo "comm,tid,cpu,time,event,trace" ;; *) echo "comm,tid,time,period,ip" ;; esac
+}
+home_of() { # the dwarf shapes unwind with their recording's build-id cache; the others need none
+  case "$1" in dwarf*) echo "$out/home" ;; *) echo "$work/home" ;; esac
+}
+perf_opts_of() {
+  case "$1" in dwarf*) echo "--no-inline" ;; *) echo "" ;; esac
 }
 
 # run NAME CMD...: one timed run, appended to $work/NAME as "wall user+sys rss_kb"
@@ -71,8 +80,8 @@ for shape in "${shapes[@]}"; do
         run "$tp" "$root/textpoke" dump "$f"
         run "$pf" env HOME="$work/home" perf report -D -i "$f"
       else
-        run "$tp" "$root/textpoke" samples $opt -F "$fields" "$f"
-        run "$pf" env HOME="$work/home" perf script $opt -F "$fields" -i "$f"
+        run "$tp" env HOME="$(home_of "$shape")" "$root/textpoke" samples $opt -F "$fields" "$f"
+        run "$pf" env HOME="$(home_of "$shape")" perf script $(perf_opts_of "$shape") $opt -F "$fields" -i "$f"
       fi
     done
   done
@@ -81,7 +90,7 @@ for shape in "${shapes[@]}"; do
     IFS=: read -r what tp pf opt <<<"$pair"
     tw=$(median "$work/$tp" 1); tc=$(median "$work/$tp" 2); tr=$(median "$work/$tp" 3)
     pw=$(median "$work/$pf" 1); pc=$(median "$work/$pf" 2); pr=$(median "$work/$pf" 3)
-    peer=$([ "$what" = dump ] && echo "perf report -D" || echo "perf script")
+    peer=$([ "$what" = dump ] && echo "perf report -D" || echo "perf script$(perf_opts_of "$shape" | sed 's/^./ &/')")
     label="$shape ($mb MB): textpoke $what${opt:+ $opt} vs $peer${opt:+ $opt}"
     rows+=("$(awk -v l="$label" -v tw="$tw" -v tc="$tc" -v tr="$tr" -v pw="$pw" -v pc="$pc" -v pr="$pr" 'BEGIN {
       printf "| %s | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | **%.1f** | %.1f |", l, tw, tc, tr / 1024, pw, pc, pr / 1024, pw / tw, pc / tc }')")

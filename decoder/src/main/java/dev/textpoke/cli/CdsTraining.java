@@ -22,12 +22,13 @@ public final class CdsTraining {
         Path root = Path.of(args.length > 0 ? args[0] : ".");
         String cpu = root.resolve("traces/recorded/cpu-clock.data").toString();
         String chain = root.resolve("traces/recorded/callchain-fp.data").toString();
+        String dwarf = root.resolve("traces/recorded/callchain-dwarf.data").toString();
         String tracepoints = root.resolve("traces/recorded/tracepoints.data").toString();
         String pokes = root.resolve("traces/pokes/pokes.data").toString();
         List<String[]> runs = List.of(
                 new String[] {"info", cpu}, new String[] {"info", "--json", cpu},
                 new String[] {"dump", cpu}, new String[] {"dump", "--json", chain}, new String[] {"dump", "--counts", cpu},
-                new String[] {"samples", chain}, new String[] {"samples", "--json", chain},
+                new String[] {"samples", chain}, new String[] {"samples", "--json", chain}, new String[] {"samples", dwarf},
                 new String[] {"samples", tracepoints}, new String[] {"samples", "-F", "time,tid,ip,period", cpu},
                 new String[] {"pokes", pokes}, new String[] {"pokes", "--json", pokes},
                 new String[] {"text", pokes, "--at", "0.000008500", "do_sys_open"});

@@ -28,8 +28,13 @@ public final class FreshRecordings {
 
     /** Compiles the workload into {@code dir}. */
     public static FreshRecordings in(Path dir) throws IOException, InterruptedException {
+        return in(dir, "-fno-omit-frame-pointer");
+    }
+
+    /** Compiles the workload into {@code dir} with {@code -fno-omit-frame-pointer} or {@code -fomit-frame-pointer}. */
+    public static FreshRecordings in(Path dir, String framePointers) throws IOException, InterruptedException {
         Path w = dir.resolve("workload");
-        Process gcc = new ProcessBuilder("gcc", "-O2", "-fno-omit-frame-pointer", "-g", "-o", w.toString(),
+        Process gcc = new ProcessBuilder("gcc", "-O2", framePointers, "-g", "-o", w.toString(),
                 TestTraces.root().resolve("traces/record/workload.c").toString()).inheritIO().start();
         gcc.waitFor(120, TimeUnit.SECONDS);
         assertEquals(0, gcc.exitValue(), "gcc (a test dependency: scripts/ensure-deps test)");

@@ -51,6 +51,18 @@ public final class SampleFields {
      * (--call-graph dwarf), where perf's unwinder starts; -1 otherwise.
      */
     long userRegsIp = -1;
+    /**
+     * The user register dump and stack of a sample perf would unwind (only when {@link
+     * #userRegsIp} is set): the values in mask bit order, and where the stack's {@code dyn_size}
+     * valid bytes are. The stack is in the record's buffer, valid until the next record.
+     */
+    long userRegsAbi;
+    long userRegsMask;
+    long[] userRegs = new long[64];
+    int userRegsCount;
+    ByteBuffer userStack;
+    int userStackOffset;
+    long userStackSize;
 
     /**
      * @param ipRegister the bit of the instruction pointer in {@code sample_regs_user} (x86-64 8,
@@ -68,13 +80,23 @@ public final class SampleFields {
         return time;
     }
 
-    public void from(Sample s, int ipRegister) {
+    /** @param order the byte order of the record (and of the sampled stack) */
+    public void from(Sample s, int ipRegister, java.nio.ByteOrder order) {
         from(s);
         raw = s.has(SampleFormat.RAW) && s.raw() != null ? s.raw().toArray() : null;
         userRegsIp = -1;
         if (ipRegister >= 0 && s.has(SampleFormat.REGS_USER) && s.has(SampleFormat.STACK_USER)
                 && s.userRegs() != null && s.userStack() != null && s.userStack().dynSize() > 0) {
             userRegsIp = s.userRegs().get(ipRegister);
+            userRegsAbi = s.userRegs().abi();
+            userRegsMask = s.userRegs().mask();
+            userRegsCount = Math.min(userRegs.length, s.userRegs().values().size());
+            for (int i = 0; i < userRegsCount; i++) {
+                userRegs[i] = s.userRegs().values().get(i);
+            }
+            userStack = ByteBuffer.wrap(s.userStack().data().toArray()).order(order);
+            userStackOffset = 0;
+            userStackSize = Math.min(s.userStack().dynSize(), s.userStack().data().length());
         }
     }
 
@@ -142,6 +164,8 @@ public final class SampleFields {
             end = (int) Math.min(Integer.MAX_VALUE, (rawAt + rawSize + 7) & ~7L);
         }
         long regsIp = -1;
+        int regsAt = -1;
+        long regsAbi = 0;
         if ((t & SampleFormat.REGS_USER) != 0) {
             // {u64 abi; u64 regs[popcount(sample_regs_user)]} (none when abi is 0)
             if (size < end + 8) {
@@ -150,6 +174,8 @@ public final class SampleFields {
             long abi = b.getLong(start + end);
             end += 8;
             long mask = e.attr().sampleRegsUser();
+            regsAbi = abi;
+            regsAt = end;
             if (abi != 0) {
                 if (ipRegister >= 0 && (mask >>> ipRegister & 1) != 0) {
                     int at = end + 8 * Long.bitCount(mask & ((1L << ipRegister) - 1));
@@ -162,6 +188,8 @@ public final class SampleFields {
             }
         }
         long dynSize = 0;
+        int stackAt = -1;
+        long stackLength = 0;
         if ((t & SampleFormat.STACK_USER) != 0) {
             // {u64 size; u8 data[size]; u64 dyn_size (when size is not 0)}
             if (size < end + 8) {
@@ -171,6 +199,8 @@ public final class SampleFields {
             if (stack < 0 || stack > size) {
                 return false;
             }
+            stackAt = end + 8;
+            stackLength = stack;
             end += 8 + (int) stack;
             if (stack != 0) {
                 if (size < end + 8) {
@@ -216,11 +246,64 @@ public final class SampleFields {
         branches = null;
         // where perf's unwinder starts: only with a user stack to unwind (evsel.c, user_stack.size)
         userRegsIp = (t & SampleFormat.STACK_USER) != 0 && dynSize > 0 ? regsIp : -1;
+        if (userRegsIp != -1) {
+            userRegsAbi = regsAbi;
+            userRegsMask = e.attr().sampleRegsUser();
+            userRegsCount = Math.min(userRegs.length, Long.bitCount(userRegsMask));
+            for (int i = 0; i < userRegsCount; i++) {
+                userRegs[i] = b.getLong(start + regsAt + 8 * i);
+            }
+            userStack = b;
+            userStackOffset = start + stackAt;
+            userStackSize = Long.compareUnsigned(dynSize, stackLength) > 0 ? 0 : dynSize; // never past the dump
+        }
         if (rawAt >= 0) {
             raw = new byte[(int) rawSize];
             b.get(start + rawAt, raw);
         }
         return true;
+    }
+
+    /** The user register dump's ABI ({@code PERF_SAMPLE_REGS_ABI_*}) of a sample with a user stack to unwind. */
+    public long userRegsAbi() {
+        return userRegsAbi;
+    }
+
+    /** The attr's {@code sample_regs_user}: which registers {@link #userRegs} holds, in bit order. */
+    public long userRegsMask() {
+        return userRegsMask;
+    }
+
+    public long[] userRegs() {
+        return userRegs;
+    }
+
+    public int userRegsCount() {
+        return userRegsCount;
+    }
+
+    /** Whether the sample has a user stack perf would unwind (regs with the IP, and stack bytes). */
+    public boolean hasUserStack() {
+        return userRegsIp != -1;
+    }
+
+    /** The buffer holding the sampled user stack (valid until the next record is read). */
+    public ByteBuffer userStack() {
+        return userStack;
+    }
+
+    public int userStackOffset() {
+        return userStackOffset;
+    }
+
+    /** The valid bytes of the sampled stack ({@code dyn_size}). */
+    public long userStackSize() {
+        return userStackSize;
+    }
+
+    /** The process's id. */
+    public int pid() {
+        return pid;
     }
 
     /** The RAW data (a tracepoint's fields), or null. */

@@ -14,8 +14,9 @@ import java.util.Map;
  * {@code perf_sample__fprintf_start}, {@code process_event}, {@code print_sample_brstack};
  * util/evsel_fprintf.c {@code sample__fprintf_sym}, {@code sample__fprintf_callchain}), or as a
  * JSON object. Differences from perf: the time always has nanoseconds (perf needs {@code --ns});
- * a user-space call chain is not unwound from the sampled stack (--call-graph dwarf): its first
- * frame, the sampled user IP, is printed, where perf's unwinder goes on when it finds the binary.
+ * a user stack sampled for {@code --call-graph dwarf} is unwound with the mapped files' call frame
+ * information ({@link Namer#userFrames}) but no inlined frames are added (as perf script
+ * {@code --no-inline}).
  */
 public final class SampleFormatter {
     /** {@code PERF_CONTEXT_MAX}: call chain entries from here up are context markers, not addresses. */
@@ -43,7 +44,22 @@ public final class SampleFormatter {
 
         /** The address as the mapped object sees it (a file offset in user space): what a frame prints. */
         long objectAddress(int pid, long addr, long time, boolean kernel);
+
+        /**
+         * The user frames unwound from the sample's user stack, innermost first, into {@code out},
+         * and their {@link #objectAddress}es into {@code objects}; returns how many (0: not
+         * unwound, the sampled user IP is then the one frame, as perf prints it when it cannot find
+         * the sampled file).
+         */
+        default int userFrames(SampleFields s, long[] out, long[] objects) {
+            return 0;
+        }
     }
+
+    /** perf script's frame limit ({@code PERF_MAX_STACK_DEPTH}, sysctl kernel.perf_event_max_stack's default). */
+    public static final int MAX_USER_FRAMES = 127;
+    private final long[] userFrames = new long[MAX_USER_FRAMES];
+    private final long[] userObjects = new long[MAX_USER_FRAMES];
 
     private final TextBytes sb = new TextBytes();
     private int eventWidth;
@@ -187,7 +203,17 @@ public final class SampleFormatter {
             frame(s, ip, kernel, any, sym, symoff, dso);
         }
         if (s.userRegsIp != -1) {
-            frame(s, s.userRegsIp, false, any, sym, symoff, dso);
+            int n = namer.userFrames(s, userFrames, userObjects);
+            if (n == 0) {
+                frame(s, s.userRegsIp, false, any, sym, symoff, dso);
+            }
+            for (int i = 0; i < n; i++) {
+                if (any) {
+                    frame(s, userFrames[i], false, true, sym, symoff, dso);
+                } else {
+                    sb.ascii('\t').hex(userObjects[i], 16).ascii('\n'); // as frame() prints it
+                }
+            }
         }
     }
 
@@ -306,7 +332,13 @@ public final class SampleFormatter {
             out.add(jsonFrame(s, ip, kernel, sym, symoff, dso));
         }
         if (s.userRegsIp != -1) {
-            out.add(jsonFrame(s, s.userRegsIp, false, sym, symoff, dso));
+            int n = namer.userFrames(s, userFrames, userObjects);
+            if (n == 0) {
+                out.add(jsonFrame(s, s.userRegsIp, false, sym, symoff, dso));
+            }
+            for (int i = 0; i < n; i++) {
+                out.add(jsonFrame(s, userFrames[i], false, sym, symoff, dso));
+            }
         }
         return out;
     }

@@ -7,7 +7,7 @@ import java.io.IOException;
 /** What depends on the recording machine's architecture (the ARCH feature). */
 public final class PerfArch {
     /** {@code PERF_REG_X86_IP} (arch/x86/include/uapi/asm/perf_regs.h). */
-    private static final int X86_IP = 8;
+    static final int X86_IP = 8;
     /** {@code PERF_REG_ARM64_PC} (arch/arm64/include/uapi/asm/perf_regs.h). */
     private static final int ARM64_PC = 32;
 

@@ -84,6 +84,12 @@ public final class SamplesCommand implements Callable<Integer> {
             + " (as perf script --hide-call-graph).")
     boolean hideCallGraph;
 
+    @Option(names = "--no-unwind", description = "Do not unwind user stacks sampled with --call-graph dwarf: print"
+            + " the sampled user IP as their one frame.")
+    boolean noUnwind;
+
+    private SampleUnwinding unwinding;
+
     @Option(names = "--json", description = "One JSON object per sample: offset, then the fields (docs/json.md).")
     boolean json;
 
@@ -122,6 +128,7 @@ public final class SamplesCommand implements Callable<Integer> {
             buildIds(data, spaces);
             ObjectFiles files = new ObjectFiles(symbols.files());
             Locator locator = new Locator(spaces, files, kernelSymbols);
+            unwinding = noUnwind ? null : SampleUnwinding.of(data, spaces, files);
             functions = (addr, offset) -> {
                 SymbolIndex.Found f = kernelSymbols.get().find(addr);
                 return f == null ? null : offset ? f.name() + "+0x" + Long.toHexString(f.offset(addr)) : f.name();
@@ -135,6 +142,11 @@ public final class SamplesCommand implements Callable<Integer> {
                 @Override
                 public long objectAddress(int pid, long addr, long time, boolean k) {
                     return locator.objectAddress(pid, addr, time, k);
+                }
+
+                @Override
+                public int userFrames(SampleFields s, long[] out, long[] objects) {
+                    return unwinding == null ? 0 : unwinding.frames(s, out, objects);
                 }
             });
             SampleFieldSets sets = new SampleFieldSets(data, asked, file);
@@ -153,7 +165,7 @@ public final class SamplesCommand implements Callable<Integer> {
                         Sample parsed = null;
                         if (e == null || !one.fromView(v, e)) {
                             parsed = (Sample) parser.parse(v);
-                            one.from(parsed, ipRegister);
+                            one.from(parsed, ipRegister, v.buffer().order());
                         }
                         if (e != null && !seen.get(e.index())) {
                             seen.set(e.index());

@@ -145,6 +145,16 @@ public final class ObjectFile {
         return n;
     }
 
+    private CallFrames callFrames;
+
+    /** Its call frame information, read on first use (none when the file is not on this machine). */
+    CallFrames callFrames(dev.textpoke.code.unwind.UnwindAbi abi) {
+        if (callFrames == null) {
+            callFrames = file == null ? CallFrames.NONE : CallFrames.of(file, symbolFile, abi);
+        }
+        return callFrames;
+    }
+
     /** Closes the file if it was opened for reading bytes. */
     public void close() throws IOException {
         if (channel != null) {

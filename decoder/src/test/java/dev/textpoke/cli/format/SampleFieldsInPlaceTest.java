@@ -54,7 +54,7 @@ class SampleFieldsInPlaceTest {
                 }
                 samples++;
                 Event e = parser.eventOf(v);
-                parsed.from((Sample) parser.parse(v), ipRegister);
+                parsed.from((Sample) parser.parse(v), ipRegister, v.buffer().order());
                 if (e == null || !fast.fromView(v, e)) {
                     continue;
                 }
