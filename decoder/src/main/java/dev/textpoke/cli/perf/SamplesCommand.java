@@ -99,6 +99,23 @@ public final class SamplesCommand implements Callable<Integer> {
     private final Map<Long, String> tracepointNames = new HashMap<>();
     private TracingData tracing;
     private final TraceText traceText = new TraceText();
+    /** The lines printed on a thread of their own while they name no address; null once they do (or for JSON). */
+    private SampleLinePipeline lines;
+    /** The formatter's settings as they change in the pass, for the pipeline's lines. */
+    private int eventWidth;
+    private boolean callchain;
+    /** The pipeline's formatter names nothing: its lines have no address. */
+    private static final SampleFormatter.Namer NAMES_NOTHING = new SampleFormatter.Namer() {
+        @Override
+        public dev.textpoke.code.space.Location locate(int pid, long addr, long time, boolean kernel) {
+            throw new IllegalStateException("a pipelined sample line names an address");
+        }
+
+        @Override
+        public long objectAddress(int pid, long addr, long time, boolean kernel) {
+            throw new IllegalStateException("a pipelined sample line names an address");
+        }
+    };
     /** The kernel's symbols, read ahead when the tracepoints' text names kernel functions. */
     private KernelSymbolsLoad kernel;
     /** Whether some sample may print its tracepoint's text. */
@@ -117,7 +134,7 @@ public final class SamplesCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = Progress.onTerminal(err, "samples");
         Map<Long, Long> lastRead = new HashMap<>();
-        SampleFields one = new SampleFields();
+        SampleFields own = new SampleFields();
         try (PerfData data = PerfData.open(file); RecordSource records = data.ordered()) {
             InputWarnings.notes(data, err);
             KernelSymbolsLoad kernelSymbols = new KernelSymbolsLoad(() -> symbols.kernel(data));
@@ -152,9 +169,13 @@ public final class SamplesCommand implements Callable<Integer> {
             SampleFieldSets sets = new SampleFieldSets(data, asked, file);
             RecordParser parser = new RecordParser(data.events());
             int ipRegister = PerfArch.ipRegister(data);
-            one.ipRegister(ipRegister);
+            own.ipRegister(ipRegister);
             BitSet seen = new BitSet();
-            data.events().events().forEach(e -> formatter.eventWidth(name(e).length()));
+            data.events().events().forEach(e -> eventWidth(formatter, name(e).length()));
+            if (!json && Runtime.getRuntime().availableProcessors() > 1) {
+                lines = new SampleLinePipeline(new SampleFormatter(hideCallGraph, NAMES_NOTHING), sink(out), functions,
+                        ipRegister);
+            }
             long n = 0;
             try {
                 while (records.next()) {
@@ -163,14 +184,16 @@ public final class SamplesCommand implements Callable<Integer> {
                     if (type == SAMPLE) {
                         Event e = parser.eventOf(v);
                         Sample parsed = null;
+                        SampleFields one = lines != null ? lines.next() : own;
                         if (e == null || !one.fromView(v, e)) {
                             parsed = (Sample) parser.parse(v);
                             one.from(parsed, ipRegister, v.buffer().order());
                         }
                         if (e != null && !seen.get(e.index())) {
                             seen.set(e.index());
-                            formatter.eventWidth(name(e).length());
-                            formatter.useCallchain(sets.useCallchain());
+                            eventWidth(formatter, name(e).length());
+                            callchain = sets.useCallchain();
+                            formatter.useCallchain(callchain);
                         }
                         deliver(out, formatter, one, parsed, e, v.offset(), spaces, lastRead, data, sets);
                     } else if (SIDEBAND.get(type)) {
@@ -191,7 +214,13 @@ public final class SamplesCommand implements Callable<Integer> {
                         progress.update(v.offset(), data.fileSize(), "bytes");
                     }
                 }
+                if (lines != null) {
+                    lines.finish();
+                }
             } finally {
+                if (lines != null) {
+                    lines.close(); // what was read before a failure is printed before it is reported
+                }
                 progress.done();
                 out.flush();
                 files.close();
@@ -259,9 +288,25 @@ public final class SamplesCommand implements Callable<Integer> {
             AddressSpaces spaces, Map<Long, Long> lastRead, PerfData data, SampleFieldSets sets) {
         String comm = spaces.comm(s.tid, s.time());
         EnumSet<SampleField> fields = fieldsOf(sets, e);
-        TraceText trace = fields.contains(SampleField.TRACE) ? trace(e, s.raw()) : null;
+        EventFormat format = fields.contains(SampleField.TRACE) ? traceFormat(e, s.raw()) : null;
         boolean pageFault = e != null && pageFault(e);
-        if (parsed == null || !parsed.has(SampleFormat.READ) || parsed.read() == null) {
+        boolean reads = parsed != null && parsed.has(SampleFormat.READ) && parsed.read() != null;
+        if (lines != null) {
+            if (!reads && SampleLinePipeline.pure(fields)) {
+                lines.add(fields, comm, name(e), s.period, tracing, format, pageFault, eventWidth, callchain);
+                return;
+            }
+            // This line names addresses: this thread prints it, and every line after it.
+            lines.finish();
+            lines = null;
+        }
+        TraceText trace = null;
+        if (format != null) {
+            traceText.reset();
+            tracing.text(traceText, format, s.raw(), functions);
+            trace = traceText;
+        }
+        if (!reads) {
             print(out, f, s, fields, offset, comm, name(e), s.period, trace, pageFault);
             return;
         }
@@ -278,8 +323,8 @@ public final class SamplesCommand implements Callable<Integer> {
         }
     }
 
-    /** The tracepoint's text of the sample, in a buffer reused by the next sample; null without one. */
-    private TraceText trace(Event e, byte[] raw) {
+    /** The format of the sample's tracepoint when it has one and its raw data, else null. */
+    private EventFormat traceFormat(Event e, byte[] raw) {
         if (tracing == null || e == null || raw == null) {
             return null;
         }
@@ -288,13 +333,13 @@ public final class SamplesCommand implements Callable<Integer> {
             p.format = tracing.event(e.attr().config());
             p.formatLooked = true;
         }
-        EventFormat format = p.format;
-        if (format == null) {
-            return null;
-        }
-        traceText.reset();
-        tracing.text(traceText, format, raw, functions);
-        return traceText;
+        return p.format;
+    }
+
+    /** perf right-aligns event names to the longest one's width: the formatter's, and the pipeline's. */
+    private void eventWidth(SampleFormatter formatter, int width) {
+        eventWidth = Math.max(eventWidth, width);
+        formatter.eventWidth(width);
     }
 
     private boolean pageFault(Event e) {
