@@ -25,6 +25,8 @@ class TracepointFieldsTest {
 
     static FreshRecordings fresh;
     static Path many;
+    /** Tracepoints and cpu-clock samples: lines without addresses and lines with them, in one pass. */
+    static Path mixed;
 
     @BeforeAll
     static void record() throws Exception {
@@ -32,6 +34,8 @@ class TracepointFieldsTest {
         many = fresh.record("tracepoints.data", List.of("-e", "sched:*", "-e", "irq:*", "-e", "timer:*", "-e",
                 "raw_syscalls:*", "-e", "syscalls:sys_enter_openat", "-e", "syscalls:sys_exit_openat", "-e", "signal:*",
                 "-e", "task:*", "-e", "workqueue:*", "-e", "kmem:*"), 40);
+        mixed = fresh.record("mixed.data", List.of("-e", "sched:*", "-e", "timer:*", "-e", "raw_syscalls:*",
+                "-e", "cpu-clock/period=200000/"), 40);
     }
 
     @ParameterizedTest
@@ -40,20 +44,30 @@ class TracepointFieldsTest {
         Path file = which.equals("fresh") ? many : TestTraces.trace(which);
         for (List<String> options : List.of(List.<String>of(), List.of("-F", "comm,tid,cpu,time,event,trace"),
                 List.of("-F", "tid,event,trace"))) {
-            List<String> perfArgs = new ArrayList<>(options);
-            perfArgs.addAll(List.of("-i", file.toString()));
-            List<String> perf = fresh.script(perfArgs.toArray(String[]::new));
-            List<String> args = new ArrayList<>(List.of("samples", "--buildid-dir", fresh.buildIdDir().toString()));
-            args.addAll(options);
-            args.add(file.toString());
-            CliRun run = CliRun.of(args.toArray(String[]::new));
-            assertEquals(ExitStatus.OK, run.status(), run.err());
-            List<String> ours = run.out().lines().toList();
-            for (int i = 0; i < Math.min(perf.size(), ours.size()); i++) {
-                assertEquals(perf.get(i), ours.get(i), file.getFileName() + " " + options + " line " + (i + 1));
-            }
-            assertEquals(perf.size(), ours.size(), "lines");
+            assertSamplesAsPerfScript(file, options);
         }
+    }
+
+    /** perf script's default fields: the tracepoints' text, and ip, sym and dso for cpu-clock samples. */
+    @org.junit.jupiter.api.Test
+    void tracepointsAmongOtherSamplesPrintAsPerfDoes() throws Exception {
+        assertSamplesAsPerfScript(mixed, List.of());
+    }
+
+    private static void assertSamplesAsPerfScript(Path file, List<String> options) throws Exception {
+        List<String> perfArgs = new ArrayList<>(options);
+        perfArgs.addAll(List.of("-i", file.toString()));
+        List<String> perf = fresh.script(perfArgs.toArray(String[]::new));
+        List<String> args = new ArrayList<>(List.of("samples", "--buildid-dir", fresh.buildIdDir().toString()));
+        args.addAll(options);
+        args.add(file.toString());
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(ExitStatus.OK, run.status(), run.err());
+        List<String> ours = run.out().lines().toList();
+        for (int i = 0; i < Math.min(perf.size(), ours.size()); i++) {
+            assertEquals(perf.get(i), ours.get(i), file.getFileName() + " " + options + " line " + (i + 1));
+        }
+        assertEquals(perf.size(), ours.size(), "lines");
     }
 
     /** The fresh recording exercises what the test claims: many events, none printed as unparsed. */
@@ -64,5 +78,16 @@ class TracepointFieldsTest {
         assertTrue(events >= 20, events + " events");
         assertTrue(out.contains("prev_state=") && out.contains("gfp_flags=") && out.contains("call_site="), "formats");
         assertTrue(!out.contains("[FAILED TO PARSE]"), "every format parsed");
+    }
+
+    /** The mixed recording has what its comparison with perf needs: tracepoint lines before and after cpu-clock lines. */
+    @org.junit.jupiter.api.Test
+    void theMixedRecordingHasTracepointsBeforeAndAfterSamplesWithAddresses() throws Exception {
+        List<String> events = CliRun.of("samples", "-F", "event", mixed.toString()).out().lines().map(String::strip)
+                .toList();
+        int firstClock = events.indexOf("cpu-clock/period=200000/:");
+        assertTrue(firstClock > 0, "a tracepoint before the first cpu-clock sample: " + firstClock);
+        assertTrue(events.subList(firstClock, events.size()).stream().anyMatch(e -> e.startsWith("sched:")
+                || e.startsWith("raw_syscalls:") || e.startsWith("timer:")), "tracepoints after it");
     }
 }

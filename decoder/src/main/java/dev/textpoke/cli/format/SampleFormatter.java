@@ -2,6 +2,7 @@ package dev.textpoke.cli.format;
 
 import dev.textpoke.code.space.Location;
 import dev.textpoke.perf.record.BranchEntry;
+import dev.textpoke.perf.tracing.TraceText;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -89,7 +90,7 @@ public final class SampleFormatter {
 
     /** Writes the perf-script-like text of one delivered sample, with its line end(s), as UTF-8. */
     public void text(Sink out, SampleFields s, EnumSet<SampleField> fields, String comm, String event,
-            long period, String trace, boolean pageFault) {
+            long period, TraceText trace, boolean pageFault) {
         build(s, fields, comm, event, period, trace, pageFault);
         out.write(sb.array(), 0, sb.length());
     }
@@ -100,7 +101,7 @@ public final class SampleFormatter {
     }
 
     private void build(SampleFields s, EnumSet<SampleField> fields, String comm, String event, long period,
-            String trace, boolean pageFault) {
+            TraceText trace, boolean pageFault) {
         sb.reset();
         boolean chain = chainShown(s, fields);
         if (fields.contains(SampleField.COMM)) {
@@ -144,7 +145,7 @@ public final class SampleFormatter {
             sb.right(event, eventWidth).ascii(':').ascii(' ');
         }
         if (fields.contains(SampleField.TRACE) && trace != null) {
-            sb.once(trace);
+            sb.bytes(trace.array(), 0, trace.length());
         }
         boolean sym = fields.contains(SampleField.SYM);
         boolean symoff = sym && fields.contains(SampleField.SYMOFF);

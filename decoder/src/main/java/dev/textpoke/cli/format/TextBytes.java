@@ -12,6 +12,15 @@ import java.util.Map;
  */
 public final class TextBytes {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** "00" to "99": numbers are written two digits per division (a time has fourteen). */
+    private static final byte[] PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            PAIRS[2 * i] = (byte) ('0' + i / 10);
+            PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
     /** Distinct strings encoded so far; bounded, since a perf.data has few comms and symbols but may have many. */
     private static final int MAX_CACHED = 1 << 16;
 
@@ -79,22 +88,11 @@ public final class TextBytes {
     private String last2;
     private byte[] last2Bytes;
 
-    /** {@code s} as UTF-8, not remembered: for text that is new on every line (tracepoint fields). */
-    public TextBytes once(String s) {
-        int len = s.length();
-        room(len * 3);
-        for (int i = 0; i < len; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                b[n++] = (byte) c;
-            } else {
-                byte[] e = s.substring(i).getBytes(StandardCharsets.UTF_8);
-                room(e.length);
-                System.arraycopy(e, 0, b, n, e.length);
-                n += e.length;
-                return this;
-            }
-        }
+    /** Bytes that are UTF-8 already (a tracepoint's text). */
+    public TextBytes bytes(byte[] src, int off, int len) {
+        room(len);
+        System.arraycopy(src, off, b, n, len);
+        n += len;
         return this;
     }
 
@@ -109,22 +107,35 @@ public final class TextBytes {
         if (v == Long.MIN_VALUE) {
             return right(Long.toString(v), width);
         }
-        int len = 0;
-        long x = Math.abs(v);
-        do {
-            digits[len++] = (byte) ('0' + x % 10);
-            x /= 10;
-        } while (x != 0);
+        int len = digitsOf(Math.abs(v));
         int total = len + (v < 0 ? 1 : 0);
         spaces(width - total);
         room(total);
         if (v < 0) {
             b[n++] = '-';
         }
-        while (len > 0) {
-            b[n++] = digits[--len];
-        }
+        System.arraycopy(digits, digits.length - len, b, n, len);
+        n += len;
         return this;
+    }
+
+    /** The decimal digits of {@code x >= 0} at the end of {@link #digits}; returns how many. */
+    private int digitsOf(long x) {
+        int at = digits.length;
+        while (x >= 100) {
+            long q = x / 100;
+            int r = (int) (x - q * 100);
+            digits[--at] = PAIRS[2 * r + 1];
+            digits[--at] = PAIRS[2 * r];
+            x = q;
+        }
+        if (x >= 10) {
+            digits[--at] = PAIRS[2 * (int) x + 1];
+            digits[--at] = PAIRS[2 * (int) x];
+        } else {
+            digits[--at] = (byte) ('0' + x);
+        }
+        return digits.length - at;
     }
 
     /** An unsigned decimal right-aligned in {@code width}. */
@@ -145,6 +156,16 @@ public final class TextBytes {
 
     /** The digits of {@code v}, zero-padded to {@code width}. */
     public TextBytes zeroPadded(long v, int width) {
+        if (v >= 0) {
+            int len = digitsOf(v);
+            room(Math.max(width, len));
+            for (int i = len; i < width; i++) {
+                b[n++] = '0';
+            }
+            System.arraycopy(digits, digits.length - len, b, n, len);
+            n += len;
+            return this;
+        }
         int len = 0;
         long x = v;
         do {

@@ -25,10 +25,10 @@ import dev.textpoke.perf.record.RecordSource;
 import dev.textpoke.perf.record.RecordType;
 import dev.textpoke.perf.record.RecordView;
 import dev.textpoke.perf.sample.SampleLayout;
-import dev.textpoke.code.space.KernelSymbols;
 import dev.textpoke.code.space.SymbolIndex;
 import dev.textpoke.perf.tracing.EventFormat;
 import dev.textpoke.perf.tracing.PrintFormat;
+import dev.textpoke.perf.tracing.TraceText;
 import dev.textpoke.perf.tracing.TracingData;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -98,6 +98,28 @@ public final class SamplesCommand implements Callable<Integer> {
 
     private final Map<Long, String> tracepointNames = new HashMap<>();
     private TracingData tracing;
+    private final TraceText traceText = new TraceText();
+    /** The lines printed on a thread of their own while they name no address; null once they do (or for JSON). */
+    private SampleLinePipeline lines;
+    /** The formatter's settings as they change in the pass, for the pipeline's lines. */
+    private int eventWidth;
+    private boolean callchain;
+    /** The pipeline's formatter names nothing: its lines have no address. */
+    private static final SampleFormatter.Namer NAMES_NOTHING = new SampleFormatter.Namer() {
+        @Override
+        public dev.textpoke.code.space.Location locate(int pid, long addr, long time, boolean kernel) {
+            throw new IllegalStateException("a pipelined sample line names an address");
+        }
+
+        @Override
+        public long objectAddress(int pid, long addr, long time, boolean kernel) {
+            throw new IllegalStateException("a pipelined sample line names an address");
+        }
+    };
+    /** The kernel's symbols, read ahead when the tracepoints' text names kernel functions. */
+    private KernelSymbolsLoad kernel;
+    /** Whether some sample may print its tracepoint's text. */
+    private boolean traceShown;
     private PrintFormat.FunctionNames functions = PrintFormat.FunctionNames.NONE;
 
     @Override
@@ -112,24 +134,16 @@ public final class SamplesCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = Progress.onTerminal(err, "samples");
         Map<Long, Long> lastRead = new HashMap<>();
-        SampleFields one = new SampleFields();
+        SampleFields own = new SampleFields();
         try (PerfData data = PerfData.open(file); RecordSource records = data.ordered()) {
             InputWarnings.notes(data, err);
+            KernelSymbolsLoad kernelSymbols = new KernelSymbolsLoad(() -> symbols.kernel(data));
+            kernel = kernelSymbols;
+            traceShown = json || asked == null || asked.contains(SampleField.TRACE);
             readTracingFeature(data);
             AddressSpaces spaces = new AddressSpaces();
             buildIds(data, spaces);
             ObjectFiles files = new ObjectFiles(symbols.files());
-            KernelSymbols[] kernel = {null};
-            java.util.function.Supplier<KernelSymbols> kernelSymbols = () -> {
-                if (kernel[0] == null) {
-                    try {
-                        kernel[0] = symbols.kernel(data);
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }
-                return kernel[0];
-            };
             Locator locator = new Locator(spaces, files, kernelSymbols);
             unwinding = noUnwind ? null : SampleUnwinding.of(data, spaces, files);
             functions = (addr, offset) -> {
@@ -155,9 +169,13 @@ public final class SamplesCommand implements Callable<Integer> {
             SampleFieldSets sets = new SampleFieldSets(data, asked, file);
             RecordParser parser = new RecordParser(data.events());
             int ipRegister = PerfArch.ipRegister(data);
-            one.ipRegister(ipRegister);
+            own.ipRegister(ipRegister);
             BitSet seen = new BitSet();
-            data.events().events().forEach(e -> formatter.eventWidth(name(e).length()));
+            data.events().events().forEach(e -> eventWidth(formatter, name(e).length()));
+            if (!json && Runtime.getRuntime().availableProcessors() > 1) {
+                lines = new SampleLinePipeline(new SampleFormatter(hideCallGraph, NAMES_NOTHING), sink(out), functions,
+                        ipRegister);
+            }
             long n = 0;
             try {
                 while (records.next()) {
@@ -166,14 +184,16 @@ public final class SamplesCommand implements Callable<Integer> {
                     if (type == SAMPLE) {
                         Event e = parser.eventOf(v);
                         Sample parsed = null;
+                        SampleFields one = lines != null ? lines.next() : own;
                         if (e == null || !one.fromView(v, e)) {
                             parsed = (Sample) parser.parse(v);
                             one.from(parsed, ipRegister, v.buffer().order());
                         }
                         if (e != null && !seen.get(e.index())) {
                             seen.set(e.index());
-                            formatter.eventWidth(name(e).length());
-                            formatter.useCallchain(sets.useCallchain());
+                            eventWidth(formatter, name(e).length());
+                            callchain = sets.useCallchain();
+                            formatter.useCallchain(callchain);
                         }
                         deliver(out, formatter, one, parsed, e, v.offset(), spaces, lastRead, data, sets);
                     } else if (SIDEBAND.get(type)) {
@@ -183,8 +203,9 @@ public final class SamplesCommand implements Callable<Integer> {
                     } else if (type == TRACING_DATA && v.payloadSize() > 0 && v.payloadSize() < MAX_TRACING_DATA
                             && data.fileSize() >= 0) {
                         // A pipe's tracing data follows its record (read from the file, not stdin).
+                        // Not read ahead: the features that choose the kernel's symbols may come later.
                         tracing(TracingData.parse(data.read(v.payloadOffset(), (int) v.payloadSize()).toArray(),
-                                data.source(), v.payloadOffset()));
+                                data.source(), v.payloadOffset()), false);
                     } else if (type == HEADER_BUILD_ID) {
                         PerfRecord.HeaderBuildId b = (PerfRecord.HeaderBuildId) parser.parse(v);
                         spaces.buildId(b.filename().text(), buildIdOf(b));
@@ -193,7 +214,13 @@ public final class SamplesCommand implements Callable<Integer> {
                         progress.update(v.offset(), data.fileSize(), "bytes");
                     }
                 }
+                if (lines != null) {
+                    lines.finish();
+                }
             } finally {
+                if (lines != null) {
+                    lines.close(); // what was read before a failure is printed before it is reported
+                }
                 progress.done();
                 out.flush();
                 files.close();
@@ -218,7 +245,7 @@ public final class SamplesCommand implements Callable<Integer> {
             if (raw.isPresent()) {
                 try {
                     tracing(TracingData.parse(raw.get().toArray(), data.source(),
-                            data.features().dataOffset(FeatureId.TRACING_DATA.id())));
+                            data.features().dataOffset(FeatureId.TRACING_DATA.id())), true);
                 } catch (PerfFormatException e) {
                     // perf reads such a file without tracepoint names and fields; so does this
                 }
@@ -226,9 +253,13 @@ public final class SamplesCommand implements Callable<Integer> {
         }
     }
 
-    private void tracing(TracingData t) {
+    /** @param readAhead whether the kernel's symbols may be read ahead (the file's features are all known) */
+    private void tracing(TracingData t, boolean readAhead) {
         tracing = t;
-        t.events().forEach((id, f) -> tracepointNames.put(id, f.qualifiedName()));
+        if (readAhead && traceShown && t.namesFunctions()) {
+            kernel.readAhead(); // the first %pS would wait for them
+        }
+        tracepointNames.putAll(t.names());
         java.util.Arrays.fill(perEvent, null); // names and formats found before the tracing data
     }
 
@@ -257,9 +288,25 @@ public final class SamplesCommand implements Callable<Integer> {
             AddressSpaces spaces, Map<Long, Long> lastRead, PerfData data, SampleFieldSets sets) {
         String comm = spaces.comm(s.tid, s.time());
         EnumSet<SampleField> fields = fieldsOf(sets, e);
-        String trace = fields.contains(SampleField.TRACE) ? trace(e, s.raw()) : null;
+        EventFormat format = fields.contains(SampleField.TRACE) ? traceFormat(e, s.raw()) : null;
         boolean pageFault = e != null && pageFault(e);
-        if (parsed == null || !parsed.has(SampleFormat.READ) || parsed.read() == null) {
+        boolean reads = parsed != null && parsed.has(SampleFormat.READ) && parsed.read() != null;
+        if (lines != null) {
+            if (!reads && SampleLinePipeline.pure(fields)) {
+                lines.add(fields, comm, name(e), s.period, tracing, format, pageFault, eventWidth, callchain);
+                return;
+            }
+            // This line names addresses: this thread prints it, and every line after it.
+            lines.finish();
+            lines = null;
+        }
+        TraceText trace = null;
+        if (format != null) {
+            traceText.reset();
+            tracing.text(traceText, format, s.raw(), functions);
+            trace = traceText;
+        }
+        if (!reads) {
             print(out, f, s, fields, offset, comm, name(e), s.period, trace, pageFault);
             return;
         }
@@ -276,7 +323,8 @@ public final class SamplesCommand implements Callable<Integer> {
         }
     }
 
-    private String trace(Event e, byte[] raw) {
+    /** The format of the sample's tracepoint when it has one and its raw data, else null. */
+    private EventFormat traceFormat(Event e, byte[] raw) {
         if (tracing == null || e == null || raw == null) {
             return null;
         }
@@ -285,8 +333,13 @@ public final class SamplesCommand implements Callable<Integer> {
             p.format = tracing.event(e.attr().config());
             p.formatLooked = true;
         }
-        EventFormat format = p.format;
-        return format == null ? null : tracing.text(format, raw, functions);
+        return p.format;
+    }
+
+    /** perf right-aligns event names to the longest one's width: the formatter's, and the pipeline's. */
+    private void eventWidth(SampleFormatter formatter, int width) {
+        eventWidth = Math.max(eventWidth, width);
+        formatter.eventWidth(width);
     }
 
     private boolean pageFault(Event e) {
@@ -298,9 +351,9 @@ public final class SamplesCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, SampleFormatter f, SampleFields s, EnumSet<SampleField> fields, long offset,
-            String comm, String event, long period, String trace, boolean pageFault) {
+            String comm, String event, long period, TraceText trace, boolean pageFault) {
         if (json) {
-            out.println(f.json(s, fields, offset, comm, event, period, trace));
+            out.println(f.json(s, fields, offset, comm, event, period, trace == null ? null : trace.toString()));
         } else {
             f.text(sink(out), s, fields, comm, event, period, trace, pageFault);
         }

@@ -9,6 +9,7 @@ import dev.textpoke.io.Bytes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,19 +39,27 @@ final class SymbolOptions {
         return buildIdDir == null ? c : c.withBuildIdDir(buildIdDir);
     }
 
-    /** The kernel's symbols, from the first source that is there; none when nothing is. */
-    KernelSymbols kernel(PerfData data) throws IOException {
+    /**
+     * The kernel's symbols, from the first source that is there; none when nothing is. The source is
+     * chosen now (reading the perf.data's features); the returned reader reads only its file, and
+     * may run on another thread.
+     */
+    Callable<KernelSymbols> kernel(PerfData data) throws IOException {
         if (kallsyms != null) {
-            return KernelSymbols.kallsyms(kallsyms);
+            Path file = kallsyms;
+            return () -> KernelSymbols.kallsyms(file);
         }
         if (kcore != null) {
-            return KernelSymbols.kallsyms(kcore.resolve("kallsyms"));
+            Path file = kcore.resolve("kallsyms");
+            return () -> KernelSymbols.kallsyms(file);
         }
         if (vmlinux != null) {
-            return KernelSymbols.vmlinux(vmlinux);
+            Path file = vmlinux;
+            return () -> KernelSymbols.vmlinux(file);
         }
         if (data.kcoreDir().isPresent() && java.nio.file.Files.isRegularFile(data.kcoreDir().get().resolve("kallsyms"))) {
-            return KernelSymbols.kallsyms(data.kcoreDir().get().resolve("kallsyms"));
+            Path file = data.kcoreDir().get().resolve("kallsyms");
+            return () -> KernelSymbols.kallsyms(file);
         }
         String release;
         try {
@@ -59,7 +68,7 @@ final class SymbolOptions {
             release = null;
         }
         Optional<Path> cached = KernelSymbols.cachedKallsyms(files().buildIdDir(), kernelBuildId(data), release);
-        return cached.isPresent() ? KernelSymbols.kallsyms(cached.get()) : KernelSymbols.NONE;
+        return cached.isPresent() ? () -> KernelSymbols.kallsyms(cached.get()) : () -> KernelSymbols.NONE;
     }
 
     /** The recorded kernel's build id (BUILD_ID feature, {@code [kernel.kallsyms]}), or null. */

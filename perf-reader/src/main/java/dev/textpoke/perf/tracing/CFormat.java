@@ -77,29 +77,31 @@ final class CFormat {
         return new Spec(left, zero, plus, space, alt, width, precision, c.charAt(c.length() - 1));
     }
 
-    static void number(StringBuilder out, Spec spec, long starWidth, int ls, long raw) {
+    static void number(TraceText out, Spec spec, long starWidth, int ls, long raw) {
         Spec s = starWidth == Long.MIN_VALUE ? spec : spec.with(starWidth);
         if (s.width() == 0 && s.precision() < 0 && !s.plus() && !s.space() && !s.alt()) {
-            // the common %d, %u, %x, %lu: no padding to work out
+            // the common %d, %u, %x, %lu: no padding to work out, the digits straight out
             switch (s.conv()) {
                 case 'd', 'i' -> {
-                    out.append(ls == -2 ? (byte) raw : ls == -1 ? (short) raw : ls == 0 ? (int) raw : raw);
+                    out.decimal(ls == -2 ? (byte) raw : ls == -1 ? (short) raw : ls == 0 ? (int) raw : raw);
                     return;
                 }
                 case 'u' -> {
-                    out.append(ls >= 1 ? Long.toUnsignedString(raw) : Long.toString(ls == -2 ? raw & 0xff
-                            : ls == -1 ? raw & 0xffff : raw & 0xffffffffL));
+                    if (ls >= 1) {
+                        out.unsigned(raw);
+                    } else {
+                        out.decimal(ls == -2 ? raw & 0xff : ls == -1 ? raw & 0xffff : raw & 0xffffffffL);
+                    }
                     return;
                 }
                 case 'x' -> {
-                    out.append(Long.toHexString(ls >= 1 ? raw : ls == -2 ? raw & 0xff : ls == -1 ? raw & 0xffff
-                            : raw & 0xffffffffL));
+                    out.hex(ls >= 1 ? raw : ls == -2 ? raw & 0xff : ls == -1 ? raw & 0xffff : raw & 0xffffffffL);
                     return;
                 }
                 default -> { }
             }
         }
-        out.append(number(s, ls, raw));
+        out.text(number(s, ls, raw));
     }
 
     private static String number(Spec s, int ls, long raw) {

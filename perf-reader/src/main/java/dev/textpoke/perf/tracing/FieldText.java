@@ -34,11 +34,13 @@ final class FieldText {
                 }
             }
             if (f.isString() && printable(raw, offset, len)) {
-                int end = offset;
+                // a damaged __data_loc may point past the record: nothing of it is there to print
+                int from = Math.min(offset, raw.length);
+                int end = from;
                 while (end < raw.length && raw[end] != 0) {
                     end++;
                 }
-                sb.append(new String(raw, offset, Math.max(0, end - offset), StandardCharsets.ISO_8859_1));
+                sb.append(new String(raw, from, Math.max(0, end - from), StandardCharsets.ISO_8859_1));
             } else {
                 sb.append("ARRAY[");
                 for (int i = 0; i < len && offset + i < raw.length; i++) {

@@ -1,6 +1,5 @@
 package dev.textpoke.perf.tracing;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,23 +19,28 @@ import java.util.Map;
 public final class PrintFormat {
     /** A piece of the format: literal text, or one conversion with its argument(s). */
     private record Segment(String text, String conversion, int lengthMod, Kind kind, PrintArg arg, PrintArg width,
-            CFormat.Spec spec) {
+            CFormat.Spec spec, char pointerKind, byte[] utf8) {
         Segment(String text, String conversion, int lengthMod, Kind kind, PrintArg arg, PrintArg width) {
-            this(text, conversion, lengthMod, kind, arg, width, conversion == null ? null : CFormat.spec(conversion));
+            this(text, conversion, lengthMod, kind, arg, width, conversion == null ? null : CFormat.spec(conversion),
+                    conversion == null ? 0 : conversion.charAt(conversion.length() - 1),
+                    text == null ? null : text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 
     private enum Kind { TEXT, DIGIT, POINTER, STRING }
 
-    private final List<Segment> segments;
+    private final Segment[] segments;
     /** The fields of the event this format belongs to, by name, made at the first event printed. */
     private Map<String, FormatField> fields;
     private EventFormat fieldsOf;
     /** Fields found by the name objects of the parsed arguments: no string comparison after the first event. */
     private final Map<String, FormatField> resolved = new java.util.IdentityHashMap<>();
 
+    /** Evaluates the arguments over one event's data; reused from one event to the next. */
+    private final Eval eval = new Eval(resolved);
+
     private PrintFormat(List<Segment> segments) {
-        this.segments = segments;
+        this.segments = segments.toArray(Segment[]::new);
     }
 
     private Map<String, FormatField> fields(EventFormat event) {
@@ -159,7 +163,9 @@ public final class PrintFormat {
 
     /** The value of a constant expression (flag and symbol values in the format). */
     static long constant(PrintArg a) {
-        return new Eval(Map.of(), new java.util.IdentityHashMap<>(), null, ByteOrder.LITTLE_ENDIAN, 8, Map.of()).num(a);
+        Eval e = new Eval(new java.util.IdentityHashMap<>());
+        e.reset(Map.of(), null, ByteOrder.LITTLE_ENDIAN, 8, Map.of());
+        return e.num(a);
     }
 
     /**
@@ -170,54 +176,76 @@ public final class PrintFormat {
      */
     public String format(EventFormat event, byte[] data, ByteOrder order, int longSize, Map<Long, String> printk,
             FunctionNames functions) {
-        Eval e = new Eval(fields(event), resolved, data, order, longSize, printk);
-        StringBuilder sb = new StringBuilder(128);
+        TraceText out = new TraceText();
+        format(out, event, data, order, longSize, printk, functions);
+        return out.toString();
+    }
+
+    /**
+     * As {@link #format(EventFormat, byte[], ByteOrder, int, Map, FunctionNames)}, written at the end
+     * of {@code out}; what was written before an exception stays there. A format prints one event at
+     * a time (it reuses its evaluator), so one thread uses it at a time.
+     */
+    public void format(TraceText out, EventFormat event, byte[] data, ByteOrder order, int longSize,
+            Map<Long, String> printk, FunctionNames functions) {
+        Eval e = eval;
+        e.reset(fields(event), data, order, longSize, printk);
         for (Segment s : segments) {
             switch (s.kind()) {
-                case TEXT -> sb.append(s.text());
+                case TEXT -> out.bytes(s.utf8());
                 case DIGIT -> {
                     long w = s.width() == null ? Long.MIN_VALUE : e.num(s.width());
-                    CFormat.number(sb, s.spec(), w, s.lengthMod(), e.num(s.arg()));
+                    CFormat.number(out, s.spec(), w, s.lengthMod(), e.num(s.arg()));
                 }
-                case POINTER -> {
-                    if (s.arg() instanceof PrintArg.Text t) {
-                        sb.append(t.value());
-                    } else {
-                        long v = e.num(s.arg());
-                        char kind = s.conversion().charAt(s.conversion().length() - 1);
-                        if ("FSfs".indexOf(kind) >= 0) {
-                            // print_function: the kernel function and, for S and F, the offset
-                            String f = functions.name(v, kind == 'S' || kind == 'F');
-                            sb.append(f != null ? f : "0x" + Long.toHexString(v));
-                        } else {
-                            sb.append(v != 0 ? "0x" + Long.toHexString(v) : "(nil)");
-                        }
-                    }
-                }
-                case STRING -> {
-                    long w = s.width() == null ? Long.MIN_VALUE : e.num(s.width());
-                    e.string(sb, s.conversion(), w, s.arg());
-                }
+                case POINTER -> pointer(out, e, s, functions);
+                case STRING -> e.string(out, s.spec(), s.width() == null ? Long.MIN_VALUE : e.num(s.width()), s.arg());
             }
         }
-        return sb.toString();
+    }
+
+    /** {@code %p}, and {@code %pS} and friends through print_function. */
+    private static void pointer(TraceText out, Eval e, Segment s, FunctionNames functions) {
+        if (s.arg() instanceof PrintArg.Text t) {
+            out.text(t.value());
+            return;
+        }
+        long v = e.num(s.arg());
+        char kind = s.pointerKind();
+        if (kind == 'F' || kind == 'S' || kind == 'f' || kind == 's') {
+            // print_function: the kernel function and, for S and F, the offset
+            String f = functions.name(v, kind == 'S' || kind == 'F');
+            if (f != null) {
+                out.text(f);
+                return;
+            }
+        } else if (v == 0) {
+            out.text("(nil)");
+            return;
+        }
+        out.ascii('0');
+        out.ascii('x');
+        out.hex(v);
     }
 
     /** Evaluates arguments over one event's data. */
     private static final class Eval {
-        private final Map<String, FormatField> fields;
         private final Map<String, FormatField> resolved;
-        private final byte[] data;
-        private final ByteBuffer b;
-        private final int longSize;
-        private final Map<Long, String> printk;
+        private Map<String, FormatField> fields;
+        private byte[] data;
+        private boolean big;
+        private int longSize;
+        private Map<Long, String> printk;
 
-        Eval(Map<String, FormatField> fields, Map<String, FormatField> resolved, byte[] data, ByteOrder order,
-                int longSize, Map<Long, String> printk) {
-            this.fields = fields;
+        Eval(Map<String, FormatField> resolved) {
             this.resolved = resolved;
+        }
+
+        /** The event to evaluate over from now on. */
+        void reset(Map<String, FormatField> fields, byte[] data, ByteOrder order, int longSize,
+                Map<Long, String> printk) {
+            this.fields = fields;
             this.data = data;
-            this.b = data == null ? null : ByteBuffer.wrap(data).order(order);
+            this.big = order == ByteOrder.BIG_ENDIAN;
             this.longSize = longSize;
             this.printk = printk;
         }
@@ -238,16 +266,26 @@ public final class PrintFormat {
 
         /** {@code tep_read_number}: an unsigned value of 1, 2, 4 or 8 bytes. */
         long read(int offset, int size) {
-            if (b == null || offset < 0 || offset + size > data.length) {
+            if (data == null || offset < 0 || offset + size > data.length) {
                 return 0;
             }
+            byte[] d = data;
+            int o = offset;
             return switch (size) {
-                case 1 -> data[offset] & 0xffL;
-                case 2 -> b.getShort(offset) & 0xffffL;
-                case 4 -> b.getInt(offset) & 0xffffffffL;
-                case 8 -> b.getLong(offset);
+                case 1 -> d[o] & 0xffL;
+                case 2 -> big ? (d[o] & 0xffL) << 8 | d[o + 1] & 0xffL : d[o] & 0xffL | (d[o + 1] & 0xffL) << 8;
+                case 4 -> big ? u32be(d, o) : u32le(d, o);
+                case 8 -> big ? u32be(d, o) << 32 | u32be(d, o + 4) : u32le(d, o) | u32le(d, o + 4) << 32;
                 default -> 0;
             };
+        }
+
+        private static long u32le(byte[] d, int o) {
+            return d[o] & 0xffL | (d[o + 1] & 0xffL) << 8 | (d[o + 2] & 0xffL) << 16 | (d[o + 3] & 0xffL) << 24;
+        }
+
+        private static long u32be(byte[] d, int o) {
+            return (d[o] & 0xffL) << 24 | (d[o + 1] & 0xffL) << 16 | (d[o + 2] & 0xffL) << 8 | d[o + 3] & 0xffL;
         }
 
         /** Offset of a {@code __data_loc}/{@code __rel_loc} field's data. */
@@ -355,9 +393,37 @@ public final class PrintFormat {
         }
 
         /** {@code print_str_arg}: the text of an argument printed with {@code %s} (or a width/precision form). */
-        void string(StringBuilder sb, String conversion, long width, PrintArg a) {
-            String s = text(a);
-            sb.append(CFormat.string(CFormat.spec(conversion), width, s));
+        void string(TraceText out, CFormat.Spec spec, long width, PrintArg a) {
+            if (width == Long.MIN_VALUE && spec.width() == 0 && spec.precision() < 0) {
+                write(out, a); // nothing to pad or cut
+            } else {
+                out.text(CFormat.string(spec, width, text(a)));
+            }
+        }
+
+        /** What {@link #text} gives, written without making a String of the event's own bytes. */
+        private void write(TraceText out, PrintArg a) {
+            if (a instanceof PrintArg.Field f) {
+                FormatField ff = f.field() != null ? f.field() : field(f.name());
+                if (!ff.array() && ff.size() == longSize) {
+                    long addr = read(ff.offset(), ff.size());
+                    String p = printk.get(addr);
+                    if (p != null) {
+                        out.text(p);
+                    } else {
+                        out.hex(addr);
+                    }
+                    return;
+                }
+                int len = ff.size() != 0 ? ff.size() : data.length - ff.offset();
+                cString(out, ff.offset(), len);
+            } else if (a instanceof PrintArg.StringOf s) {
+                FormatField f = field(s.field());
+                int off = dataOffset(f);
+                cString(out, off, data.length - off);
+            } else {
+                out.text(text(a));
+            }
         }
 
         private String text(PrintArg a) {
@@ -479,7 +545,6 @@ public final class PrintFormat {
         /** {@code print_bitmask_to_seq}: hex, most significant byte first, a comma every 32 bits. */
         private String bitmask(int off, int size) {
             StringBuilder sb = new StringBuilder();
-            boolean big = b.order() == ByteOrder.BIG_ENDIAN;
             for (int len = 0; len < size; len++) {
                 int index = big ? size - (len + 1) : len;
                 String hex = off + index < data.length ? String.format("%02x", data[off + index] & 0xff) : "00";
@@ -489,6 +554,17 @@ public final class PrintFormat {
                 }
             }
             return sb.toString();
+        }
+
+        /** As {@link #cString(int, int)}, written; it fails where that fails. */
+        private void cString(TraceText out, int off, int len) {
+            int end = off;
+            while (end < Math.min(data.length, off + len) && data[end] != 0) {
+                end++;
+            }
+            int count = Math.max(0, end - off);
+            java.util.Objects.checkFromIndexSize(off, count, data.length);
+            out.latin1(data, off, count);
         }
 
         private String cString(int off, int len) {

@@ -30,6 +30,10 @@ import java.util.regex.Pattern;
  * Numbers are in the recording machine's byte order (the big-endian byte). A format that cannot
  * be parsed keeps its fields and prints as libtraceevent prints such events ({@code [FAILED TO
  * PARSE]} and {@code name=value} per field).
+ *
+ * <p>Only the name and id of each format are read at once; its fields and {@code print fmt} are
+ * parsed when the format is first asked for: a recording of a few events of a subsystem carries
+ * the formats of all of them, and parsing those was most of a small tracepoint file's start.
  */
 public final class TracingData {
     private static final byte[] MAGIC = {0x17, 0x08, 'D', 't', 'r', 'a', 'c', 'i', 'n', 'g'};
@@ -38,16 +42,24 @@ public final class TracingData {
     private static final Pattern FIELD = Pattern.compile(
             "^\\s*field:(.+?);\\s*offset:(\\d+);\\s*size:(\\d+);(?:\\s*signed:(\\d+);)?", Pattern.MULTILINE);
     private static final Pattern PRINT = Pattern.compile("^print fmt: (.*)$", Pattern.MULTILINE);
+    /** A {@code %p} conversion that names a kernel function (PrintFormat's, flags and width allowed). */
+    private static final Pattern FUNCTION = Pattern.compile("%[-#.0-9zZ*hlL]*p[FSfs]");
 
     private final ByteOrder order;
     private final int longSize;
-    private final Map<Long, EventFormat> events;
+    /** The formats not parsed yet, by id, in the order of the tracing data. */
+    private final Map<Long, Unparsed> unparsed;
+    /** The formats parsed so far. */
+    private final Map<Long, EventFormat> parsed = new HashMap<>();
     private final Map<Long, String> printk;
 
-    private TracingData(ByteOrder order, int longSize, Map<Long, EventFormat> events, Map<Long, String> printk) {
+    /** A format's text, with what is read of it at once. */
+    private record Unparsed(String system, String name, long id, String text) {}
+
+    private TracingData(ByteOrder order, int longSize, Map<Long, Unparsed> unparsed, Map<Long, String> printk) {
         this.order = order;
         this.longSize = longSize;
-        this.events = events;
+        this.unparsed = unparsed;
         this.printk = printk;
     }
 
@@ -60,14 +72,46 @@ public final class TracingData {
         return longSize;
     }
 
-    /** Every event format, by tracepoint id (attr.config of a tracepoint event). */
-    public Map<Long, EventFormat> events() {
-        return events;
+    /** Every event format, by tracepoint id (attr.config of a tracepoint event), all parsed. */
+    public synchronized Map<Long, EventFormat> events() {
+        Map<Long, EventFormat> all = new LinkedHashMap<>();
+        unparsed.keySet().forEach(id -> all.put(id, event(id)));
+        return all;
     }
 
-    /** The format of tracepoint {@code id}, or null. */
-    public EventFormat event(long id) {
-        return events.get(id);
+    /** The format of tracepoint {@code id}, parsed at the first call, or null. */
+    public synchronized EventFormat event(long id) {
+        EventFormat e = parsed.get(id);
+        if (e == null) {
+            Unparsed u = unparsed.get(id);
+            if (u == null) {
+                return null;
+            }
+            e = parse(u);
+            parsed.put(id, e);
+        }
+        return e;
+    }
+
+    /** Every event's {@code system:name} (EventFormat's qualifiedName) by id, without parsing a format. */
+    public Map<Long, String> names() {
+        Map<Long, String> names = new LinkedHashMap<>();
+        unparsed.forEach((id, u) -> names.put(id, u.system() + ":" + u.name()));
+        return names;
+    }
+
+    /**
+     * Whether some event's {@code print fmt} names kernel functions ({@code %pS} and friends), so that
+     * printing its events needs the kernel's symbols; without parsing a format.
+     */
+    public boolean namesFunctions() {
+        for (Unparsed u : unparsed.values()) {
+            Matcher p = PRINT.matcher(u.text());
+            if (p.find() && FUNCTION.matcher(p.group(1)).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The printk strings by address: a pointer field printed with %s shows its string. */
@@ -82,14 +126,24 @@ public final class TracingData {
      * @param functions names kernel addresses for {@code %pS}, as perf gives libtraceevent its kernel symbols
      */
     public String text(EventFormat e, byte[] raw, PrintFormat.FunctionNames functions) {
+        TraceText out = new TraceText();
+        text(out, e, raw, functions);
+        return out.toString();
+    }
+
+    /** As {@link #text(EventFormat, byte[], PrintFormat.FunctionNames)}, written at the end of {@code out}. */
+    public void text(TraceText out, EventFormat e, byte[] raw, PrintFormat.FunctionNames functions) {
+        int start = out.length();
         if (e.print() != null) {
             try {
-                return e.print().format(e, raw, order, longSize, printk, functions);
+                e.print().format(out, e, raw, order, longSize, printk, functions);
+                return;
             } catch (RuntimeException ex) {
                 // a field the format names but the event lacks: as libtraceevent, the fields
+                out.truncate(start);
             }
         }
-        return "[FAILED TO PARSE]" + FieldText.fields(e, raw, order, longSize);
+        out.text("[FAILED TO PARSE]" + FieldText.fields(e, raw, order, longSize));
     }
 
     /**
@@ -113,7 +167,7 @@ public final class TracingData {
             b.getInt(); // page size
             named(b, "header_page", source, base);
             named(b, "header_event", source, base);
-            Map<Long, EventFormat> events = new LinkedHashMap<>();
+            Map<Long, Unparsed> events = new LinkedHashMap<>();
             long ftrace = Integer.toUnsignedLong(b.getInt());
             for (long i = 0; i < ftrace; i++) {
                 add(events, "ftrace", text64(b, source, base));
@@ -157,12 +211,19 @@ public final class TracingData {
         return t.endsWith("\\n") ? t.substring(0, t.length() - 2) : t;
     }
 
-    private static void add(Map<Long, EventFormat> events, String system, String text) {
+    private static void add(Map<Long, Unparsed> events, String system, String text) {
         Matcher n = NAME.matcher(text);
         Matcher id = ID.matcher(text);
         if (!n.find() || !id.find()) {
             return;
         }
+        long eventId = Long.parseLong(id.group(1));
+        events.put(eventId, new Unparsed(system, n.group(1), eventId, text));
+    }
+
+    /** The fields and {@code print fmt} of a format. */
+    private static EventFormat parse(Unparsed u) {
+        String text = u.text();
         List<FormatField> common = new ArrayList<>();
         List<FormatField> own = new ArrayList<>();
         Matcher f = FIELD.matcher(text);
@@ -182,8 +243,7 @@ public final class TracingData {
         } catch (RuntimeException e) {
             print = null;
         }
-        long eventId = Long.parseLong(id.group(1));
-        events.put(eventId, new EventFormat(system, n.group(1), eventId, common, own, printText, print));
+        return new EventFormat(u.system(), u.name(), u.id(), common, own, printText, print);
     }
 
     /** {@code TYPE NAME} or {@code TYPE NAME[N]}, as libtraceevent splits a field declaration. */
