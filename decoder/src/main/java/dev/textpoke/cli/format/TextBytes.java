@@ -11,23 +11,13 @@ import java.util.Map;
  * every character three times, and that was most of {@code samples}' time.
  */
 public final class TextBytes {
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    /** "00" to "99": numbers are written two digits per division (a time has fourteen). */
-    private static final byte[] PAIRS = new byte[200];
-
-    static {
-        for (int i = 0; i < 100; i++) {
-            PAIRS[2 * i] = (byte) ('0' + i / 10);
-            PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
-        }
-    }
     /** Distinct strings encoded so far; bounded, since a perf.data has few comms and symbols but may have many. */
     private static final int MAX_CACHED = 1 << 16;
 
     private byte[] b = new byte[1024];
     private int n;
     private final Map<String, byte[]> encoded = new HashMap<>();
-    private final byte[] digits = new byte[20];
+    private final byte[] digits = new byte[dev.textpoke.io.AsciiDigits.MAX_DECIMAL];
 
     public void reset() {
         n = 0;
@@ -121,21 +111,7 @@ public final class TextBytes {
 
     /** The decimal digits of {@code x >= 0} at the end of {@link #digits}; returns how many. */
     private int digitsOf(long x) {
-        int at = digits.length;
-        while (x >= 100) {
-            long q = x / 100;
-            int r = (int) (x - q * 100);
-            digits[--at] = PAIRS[2 * r + 1];
-            digits[--at] = PAIRS[2 * r];
-            x = q;
-        }
-        if (x >= 10) {
-            digits[--at] = PAIRS[2 * (int) x + 1];
-            digits[--at] = PAIRS[2 * (int) x];
-        } else {
-            digits[--at] = (byte) ('0' + x);
-        }
-        return digits.length - at;
+        return dev.textpoke.io.AsciiDigits.decimal(x, digits);
     }
 
     /** An unsigned decimal right-aligned in {@code width}. */
@@ -145,12 +121,10 @@ public final class TextBytes {
 
     /** {@code v} in lower-case hex right-aligned in {@code width} (C's {@code %16lx}). */
     public TextBytes hex(long v, int width) {
-        int count = Math.max(1, (64 - Long.numberOfLeadingZeros(v) + 3) / 4);
+        int count = dev.textpoke.io.AsciiDigits.hexLength(v);
         spaces(width - count);
         room(count);
-        for (int shift = (count - 1) * 4; shift >= 0; shift -= 4) {
-            b[n++] = HEX[(int) (v >>> shift) & 0xf];
-        }
+        n = dev.textpoke.io.AsciiDigits.hex(v, count, b, n);
         return this;
     }
 

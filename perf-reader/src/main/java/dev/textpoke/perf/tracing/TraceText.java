@@ -1,5 +1,6 @@
 package dev.textpoke.perf.tracing;
 
+import dev.textpoke.io.AsciiDigits;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -12,11 +13,9 @@ import java.util.Arrays;
  * would be encoded.
  */
 public final class TraceText {
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-
     private byte[] b = new byte[256];
     private int n;
-    private final byte[] digits = new byte[20];
+    private final byte[] digits = new byte[AsciiDigits.MAX_DECIMAL];
 
     /** Empties the text (its bytes are reused). */
     public void reset() {
@@ -109,25 +108,17 @@ public final class TraceText {
     }
 
     private void digits(long v) {
-        int len = 0;
-        long x = v;
-        do {
-            digits[len++] = (byte) ('0' + x % 10);
-            x /= 10;
-        } while (x != 0);
+        int len = AsciiDigits.decimal(v, digits);
         room(len);
-        while (len > 0) {
-            b[n++] = digits[--len];
-        }
+        System.arraycopy(digits, digits.length - len, b, n, len);
+        n += len;
     }
 
     /** Lower-case hex digits, without a prefix (C's {@code %lx}). */
     void hex(long v) {
-        int count = Math.max(1, (64 - Long.numberOfLeadingZeros(v) + 3) / 4);
+        int count = AsciiDigits.hexLength(v);
         room(count);
-        for (int shift = (count - 1) * 4; shift >= 0; shift -= 4) {
-            b[n++] = HEX[(int) (v >>> shift) & 0xf];
-        }
+        n = AsciiDigits.hex(v, count, b, n);
     }
 
     /** The text, decoded. */
