@@ -75,4 +75,25 @@ public final class FreshRecordings {
         assertEquals(0, r.status(), "perf script: " + r.err());
         return r.out();
     }
+
+    /**
+     * {@code textpoke samples --buildid-dir CACHE OPTIONS FILE} prints what {@code perf script --ns
+     * OPTIONS -i FILE} prints, line for line, with the same build-id cache; returns perf's lines.
+     */
+    public List<String> assertSamplesAsPerfScript(Path file, List<String> options) throws IOException, InterruptedException {
+        List<String> perfArgs = new ArrayList<>(options);
+        perfArgs.addAll(List.of("-i", file.toString()));
+        List<String> perf = script(perfArgs.toArray(String[]::new));
+        List<String> args = new ArrayList<>(List.of("samples", "--buildid-dir", buildIdDir().toString()));
+        args.addAll(options);
+        args.add(file.toString());
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(ExitStatus.OK, run.status(), run.err());
+        List<String> ours = run.out().lines().toList();
+        for (int i = 0; i < Math.min(perf.size(), ours.size()); i++) {
+            assertEquals(perf.get(i), ours.get(i), file.getFileName() + " " + options + " line " + (i + 1));
+        }
+        assertEquals(perf.size(), ours.size(), "lines");
+        return perf;
+    }
 }

@@ -55,19 +55,7 @@ class TracepointFieldsTest {
     }
 
     private static void assertSamplesAsPerfScript(Path file, List<String> options) throws Exception {
-        List<String> perfArgs = new ArrayList<>(options);
-        perfArgs.addAll(List.of("-i", file.toString()));
-        List<String> perf = fresh.script(perfArgs.toArray(String[]::new));
-        List<String> args = new ArrayList<>(List.of("samples", "--buildid-dir", fresh.buildIdDir().toString()));
-        args.addAll(options);
-        args.add(file.toString());
-        CliRun run = CliRun.of(args.toArray(String[]::new));
-        assertEquals(ExitStatus.OK, run.status(), run.err());
-        List<String> ours = run.out().lines().toList();
-        for (int i = 0; i < Math.min(perf.size(), ours.size()); i++) {
-            assertEquals(perf.get(i), ours.get(i), file.getFileName() + " " + options + " line " + (i + 1));
-        }
-        assertEquals(perf.size(), ours.size(), "lines");
+        fresh.assertSamplesAsPerfScript(file, options);
     }
 
     /** The fresh recording exercises what the test claims: many events, none printed as unparsed. */
