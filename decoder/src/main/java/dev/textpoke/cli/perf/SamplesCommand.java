@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
  * {@code textpoke samples FILE}: the samples of a perf.data as {@code perf script} prints them, in
  * the order perf delivers them (FINISHED_ROUND ordering, directory inputs merged by time), or as
  * JSON Lines. Without {@code -F}, each kind of event gets perf's default fields; frames are named
- * with the symbols of the kernel and of the mapped files as perf names them. As in perf, a sample
+ * with the symbols of the kernel and of the mapped files as perf names them, and user stacks
+ * sampled with {@code --call-graph dwarf} are unwound ({@link SampleUnwinding}). As in perf, a sample
  * that READs a group (or one counter) is delivered once per counter that moved, with that
  * counter's event and its increase as the period; the command name is the thread's at that time.
  */
@@ -60,7 +61,9 @@ import picocli.CommandLine.Spec;
                 + " and branch stack.",
             "Time has nanoseconds. Kernel symbols come from --kallsyms, --kcore, --vmlinux, the kcore_dir beside"
                 + " the file, perf's build-id cache or /proc/kallsyms of the recorded kernel; user-space symbols"
-                + " from the mapped files (by build id in perf's cache and /usr/lib/debug, or at their path)."})
+                + " from the mapped files (by build id in perf's cache and /usr/lib/debug, or at their path).",
+            "User stacks sampled with --call-graph dwarf are unwound with the mapped files' call frame information"
+                + " (.eh_frame, .debug_frame), as perf script --no-inline unwinds them."})
 public final class SamplesCommand implements Callable<Integer> {
     private static final int SAMPLE = RecordType.SAMPLE.id();
     private static final int TRACING_DATA = RecordType.HEADER_TRACING_DATA.id();
