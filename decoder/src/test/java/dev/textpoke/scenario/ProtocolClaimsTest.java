@@ -60,6 +60,30 @@ class ProtocolClaimsTest {
         assertTrue(ambiguous > 0, "and leaves others ambiguous: " + ambiguous + " of " + windows);
     }
 
+    /**
+     * Where a loop passes a site many times inside one window, each visit may read either word,
+     * and readings that consumed the same waypoints with other instructions merge again and
+     * again: what a merged reading stood for must stay ambiguous in the one kept. Before, a reading
+     * that had absorbed the true one lost that when it was itself absorbed, and int3-hits (cpu 0)
+     * and mixed-6cpu decoded 28 instructions each wrong and unmarked. The oracle is the ground
+     * truth: no unambiguous instruction differs from what ran.
+     */
+    @Test
+    void readingsMergedInsideANosyncWindowKeepWhatTheyStoodFor() throws Exception {
+        for (String f : List.of("int3-hits.json", "mixed-6cpu.json", "rapid-flips.json")) {
+            ProtocolResult r = run(f, "arm64-nosync");
+            DecoderResult d = r.decode("textpoke", true);
+            long ambiguous = 0;
+            for (CpuScore c : d.cpus()) {
+                assertEquals(0, c.wrong(), f + " cpu " + c.cpu() + " " + c.runs());
+                assertEquals(0, c.missed(), f + " cpu " + c.cpu() + " " + c.runs());
+                assertEquals(0, c.desyncs(), f + " cpu " + c.cpu());
+                ambiguous += c.ambiguous();
+            }
+            assertTrue(ambiguous > 0, f + ": the windows leave readings the trace cannot tell apart");
+        }
+    }
+
     @Test
     void stopMachineAndBrkLeaveNoWindowAndDecodeWithoutError() throws Exception {
         for (String protocol : List.of("arm64-stop-machine", "arm64-brk")) {

@@ -705,8 +705,22 @@ public final class WaypointDecoder {
                 && a.get(a.size() - 1 - suffix).equals(b.get(b.size() - 1 - suffix))) {
             suffix++;
         }
-        if (prefix < a.size() - suffix || prefix < b.size() - suffix) {
-            keep.ambiguous.add(new long[] {base + prefix, base + a.size() - suffix});
+        // other stands also for the readings it absorbed, which its ambiguous spans record. Before
+        // the two parted, their instructions are the same ones at the same places: other's spans
+        // there are keep's too. After, those readings may differ from keep anywhere (the same
+        // elements, other instructions): keep's whole span since the parting is ambiguous.
+        boolean otherUncertain = other.guessing;
+        for (long[] r : other.ambiguous) {
+            if (r[0] < base) {
+                addAmbiguous(keep.ambiguous, r[0], Math.min(r[1], base));
+            }
+            otherUncertain |= r[1] > base;
+        }
+        keep.guessing |= other.guessing;
+        if (otherUncertain) {
+            addAmbiguous(keep.ambiguous, base, base + a.size());
+        } else if (prefix < a.size() - suffix || prefix < b.size() - suffix) {
+            addAmbiguous(keep.ambiguous, base + prefix, base + a.size() - suffix);
         }
         keep.undecided = true;
         for (Entry e : ours) {
@@ -714,6 +728,25 @@ public final class WaypointDecoder {
                 keep.contested.add(d);
             }
         }
+    }
+
+    /**
+     * Adds {@code [from, to)} to a candidate's ambiguous spans, joined with those it overlaps or
+     * touches: spans are copied from candidate to candidate as readings merge, and must not pile up.
+     */
+    private static void addAmbiguous(List<long[]> spans, long from, long to) {
+        if (from >= to) {
+            return;
+        }
+        for (int i = spans.size() - 1; i >= 0; i--) {
+            long[] r = spans.get(i);
+            if (r[0] <= to && from <= r[1]) {
+                from = Math.min(from, r[0]);
+                to = Math.max(to, r[1]);
+                spans.remove(i);
+            }
+        }
+        spans.add(new long[] {from, to});
     }
 
     private static void markAllAmbiguous(Cand c) {
