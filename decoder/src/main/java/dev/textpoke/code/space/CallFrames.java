@@ -34,7 +34,6 @@ final class CallFrames {
     private final long[][] loads;
     private final UnwindAbi abi;
     private final Map<Long, UnwindRow> rows = new HashMap<>();
-    private String problem;
 
     private CallFrames(CallFrameTable ehFrame, Path file, Path debugFile, long[][] loads, UnwindAbi abi) {
         this.ehFrame = ehFrame;
@@ -85,8 +84,7 @@ final class CallFrames {
                 row = row(debugFrame(), vaddr);
             }
         } catch (IOException e) {
-            problem = e.getMessage(); // a damaged description: no rules here, as libdw would have none
-            return null;
+            return null; // a damaged description: no rules here, as libdw would have none
         }
         if (row != null && rows.size() < MAX_CACHED) {
             rows.put(vaddr, row);
@@ -109,7 +107,7 @@ final class CallFrames {
                 try (ElfFile elf = ElfFile.open(p)) {
                     debugFrame = table(elf, ".debug_frame", false);
                 } catch (IOException | RuntimeException e) {
-                    problem = e.getMessage();
+                    // an unreadable file: no .debug_frame, as libdw would find none
                 }
             }
         }
@@ -124,10 +122,5 @@ final class CallFrames {
             }
         }
         return -1;
-    }
-
-    /** What went wrong reading the call frame information, or null. */
-    String problem() {
-        return problem;
     }
 }

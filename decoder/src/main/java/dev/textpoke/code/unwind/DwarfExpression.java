@@ -31,38 +31,35 @@ final class DwarfExpression {
      */
     boolean eval(ByteBuffer bytes, long place, long[] regs, long known, Memory memory, boolean push, long initial,
             long cfa, boolean cfaKnown, long[] out) {
-        int pos = (int) (place >>> 32);
-        int end = pos + (int) place;
+        int end = (int) (place >>> 32) + (int) place;
+        DwarfReader r = new DwarfReader(bytes, "expression", 0, 0, 8);
+        r.pos = (int) (place >>> 32);
         int sp = 0;
         if (push) {
             stack[sp++] = initial;
         }
         int steps = 0;
         try {
-            while (pos < end) {
+            while (r.pos < end) {
                 if (++steps > MAX_STEPS || sp >= MAX_STACK - 1) {
                     return false;
                 }
-                int op = bytes.get(pos++) & 0xff;
+                int op = r.u8();
                 if (op >= 0x30 && op <= 0x4f) { // DW_OP_lit0..31
                     stack[sp++] = op - 0x30;
                     continue;
                 }
                 if (op >= 0x70 && op <= 0x8f) { // DW_OP_breg0..31 offset
                     int reg = op - 0x70;
-                    long[] v = leb(bytes, pos, true);
-                    pos = (int) v[1];
+                    long offset = r.sleb();
                     if (reg >= 64 || (known >>> reg & 1) == 0) {
                         return false;
                     }
-                    stack[sp++] = regs[reg] + v[0];
+                    stack[sp++] = regs[reg] + offset;
                     continue;
                 }
                 switch (op) {
-                    case 0x03 -> { // addr
-                        stack[sp++] = bytes.getLong(pos);
-                        pos += 8;
-                    }
+                    case 0x03 -> stack[sp++] = r.address(); // addr
                     case 0x06 -> { // deref
                         if (sp < 1 || !memory.read(stack[sp - 1], word)) {
                             return false;
@@ -70,39 +67,21 @@ final class DwarfExpression {
                         stack[sp - 1] = word[0];
                     }
                     case 0x94 -> { // deref_size n
-                        int n = bytes.get(pos++) & 0xff;
+                        int n = r.u8();
                         if (sp < 1 || n < 1 || n > 8 || !memory.read(stack[sp - 1], word)) {
                             return false;
                         }
                         stack[sp - 1] = n == 8 ? word[0] : word[0] & ((1L << (8 * n)) - 1);
                     }
-                    case 0x08 -> stack[sp++] = bytes.get(pos++) & 0xff; // const1u
-                    case 0x09 -> stack[sp++] = bytes.get(pos++); // const1s
-                    case 0x0a -> { // const2u
-                        stack[sp++] = bytes.getShort(pos) & 0xffff;
-                        pos += 2;
-                    }
-                    case 0x0b -> { // const2s
-                        stack[sp++] = bytes.getShort(pos);
-                        pos += 2;
-                    }
-                    case 0x0c -> { // const4u
-                        stack[sp++] = bytes.getInt(pos) & 0xffffffffL;
-                        pos += 4;
-                    }
-                    case 0x0d -> { // const4s
-                        stack[sp++] = bytes.getInt(pos);
-                        pos += 4;
-                    }
-                    case 0x0e, 0x0f -> { // const8u, const8s
-                        stack[sp++] = bytes.getLong(pos);
-                        pos += 8;
-                    }
-                    case 0x10, 0x11 -> { // constu, consts
-                        long[] v = leb(bytes, pos, op == 0x11);
-                        pos = (int) v[1];
-                        stack[sp++] = v[0];
-                    }
+                    case 0x08 -> stack[sp++] = r.u8(); // const1u
+                    case 0x09 -> stack[sp++] = (byte) r.u8(); // const1s
+                    case 0x0a -> stack[sp++] = r.u16(); // const2u
+                    case 0x0b -> stack[sp++] = (short) r.u16(); // const2s
+                    case 0x0c -> stack[sp++] = r.u32(); // const4u
+                    case 0x0d -> stack[sp++] = (int) r.u32(); // const4s
+                    case 0x0e, 0x0f -> stack[sp++] = r.u64(); // const8u, const8s
+                    case 0x10 -> stack[sp++] = r.uleb(); // constu
+                    case 0x11 -> stack[sp++] = r.sleb(); // consts
                     case 0x12 -> { // dup
                         if (sp < 1) {
                             return false;
@@ -124,7 +103,7 @@ final class DwarfExpression {
                         sp++;
                     }
                     case 0x15 -> { // pick
-                        int i = bytes.get(pos++) & 0xff;
+                        int i = r.u8();
                         if (i >= sp) {
                             return false;
                         }
@@ -167,12 +146,11 @@ final class DwarfExpression {
                         stack[sp - 1] = ~stack[sp - 1];
                     }
                     case 0x23 -> { // plus_uconst
-                        long[] v = leb(bytes, pos, false);
-                        pos = (int) v[1];
+                        long v = r.uleb();
                         if (sp < 1) {
                             return false;
                         }
-                        stack[sp - 1] += v[0];
+                        stack[sp - 1] += v;
                     }
                     case 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x21, 0x22, 0x24, 0x25, 0x26, 0x27, 0x29, 0x2a, 0x2b, 0x2c,
                         0x2d, 0x2e -> {
@@ -188,27 +166,22 @@ final class DwarfExpression {
                         stack[sp - 1] = v;
                     }
                     case 0x28 -> { // bra
-                        short skip = bytes.getShort(pos);
-                        pos += 2;
+                        short skip = (short) r.u16();
                         if (sp < 1) {
                             return false;
                         }
                         if (stack[--sp] != 0) {
-                            pos += skip;
+                            r.pos += skip;
                         }
                     }
-                    case 0x2f -> { // skip
-                        short skip = bytes.getShort(pos);
-                        pos += 2 + skip;
-                    }
+                    case 0x2f -> r.pos += (short) r.u16(); // skip
                     case 0x92 -> { // bregx reg offset
-                        long[] reg = leb(bytes, pos, false);
-                        long[] off = leb(bytes, (int) reg[1], true);
-                        pos = (int) off[1];
-                        if (reg[0] < 0 || reg[0] >= 64 || (known >>> reg[0] & 1) == 0) {
+                        long reg = r.uleb();
+                        long offset = r.sleb();
+                        if (reg < 0 || reg >= 64 || (known >>> reg & 1) == 0) {
                             return false;
                         }
-                        stack[sp++] = regs[(int) reg[0]] + off[0];
+                        stack[sp++] = regs[(int) reg] + offset;
                     }
                     case 0x96 -> { } // nop
                     case 0x9c -> { // call_frame_cfa
@@ -221,11 +194,11 @@ final class DwarfExpression {
                         return false; // a location description or an operation CFI does not use
                     }
                 }
-                if (pos < 0 || pos > end) {
+                if (r.pos < 0 || r.pos > end) {
                     return false;
                 }
             }
-        } catch (IndexOutOfBoundsException e) {
+        } catch (dev.textpoke.io.InputFormatException e) {
             return false; // an operand past the section's end: the rule cannot be evaluated
         }
         if (sp < 1) {
@@ -257,23 +230,5 @@ final class DwarfExpression {
             case 0x2e -> a != b ? 1L : 0L;
             default -> null;
         };
-    }
-
-    /** A LEB128 number at {@code pos}: {value, position after it}. */
-    private static long[] leb(ByteBuffer bytes, int pos, boolean signed) {
-        long v = 0;
-        int shift = 0;
-        int b;
-        do {
-            b = bytes.get(pos++) & 0xff;
-            if (shift < 64) {
-                v |= (long) (b & 0x7f) << shift;
-            }
-            shift += 7;
-        } while ((b & 0x80) != 0 && shift < 70);
-        if (signed && shift < 64 && (b & 0x40) != 0) {
-            v |= -1L << shift;
-        }
-        return new long[] {v, pos};
     }
 }

@@ -43,16 +43,6 @@ public enum UnwindAbi {
     /** The rules before a CIE's instructions (a fresh builder each time). */
     public abstract UnwindRow.Builder initialRules();
 
-    /** The DWARF column of {@code perfRegister}, or -1. */
-    int columnOfPerf(int perf) {
-        for (int c = 0; c < perfRegister.length; c++) {
-            if (perfRegister[c] == perf) {
-                return c;
-            }
-        }
-        return -1;
-    }
-
     /**
      * Fills {@code out} (one value per DWARF column, {@link #registers} of them) from a perf
      * register dump; false unless every column is in it (perf's unwinder needs them all).

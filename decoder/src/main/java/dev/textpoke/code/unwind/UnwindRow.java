@@ -1,7 +1,6 @@
 package dev.textpoke.code.unwind;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * The unwinding rules at one code address (a row of DWARF 5 section 6.4.1's table): how to find
@@ -111,11 +110,6 @@ public final class UnwindRow {
 
         UnwindRow build(int raRegister, boolean signalFrame, ByteBuffer expressions) {
             return new UnwindRow(this, raRegister, signalFrame, expressions);
-        }
-
-        @Override
-        public String toString() {
-            return "cfa r" + cfaRegister + "+" + cfaOffset + " " + Arrays.toString(kinds);
         }
     }
 }
