@@ -211,7 +211,7 @@ public final class SampleFormatter {
                 if (any) {
                     frame(s, userFrames[i], false, true, sym, symoff, dso);
                 } else {
-                    sb.ascii('\t').hex(userObjects[i], 16).ascii('\n'); // as frame() prints it
+                    frameAddress(userObjects[i]); // the mapping was found while unwinding
                 }
             }
         }
@@ -219,16 +219,21 @@ public final class SampleFormatter {
 
     private void frame(SampleFields s, long ip, boolean kernel, boolean any, boolean sym, boolean symoff,
             boolean dso) {
-        sb.ascii('\t');
         // User-space frames print the address as the mapped file sees it (perf's map__map_ip).
-        if (any) {
-            Location l = namer.locate(s.pid, ip, s.time, kernel);
-            sb.hex(l.mapping() != null ? l.objectAddress() : ip, 16);
-            name(l, sym, symoff, dso);
-        } else {
-            sb.hex(namer.objectAddress(s.pid, ip, s.time, kernel), 16);
+        if (!any) {
+            frameAddress(namer.objectAddress(s.pid, ip, s.time, kernel));
+            return;
         }
+        sb.ascii('\t');
+        Location l = namer.locate(s.pid, ip, s.time, kernel);
+        sb.hex(l.mapping() != null ? l.objectAddress() : ip, 16);
+        name(l, sym, symoff, dso);
         sb.ascii('\n');
+    }
+
+    /** A frame line without names: its address as the mapped object sees it. */
+    private void frameAddress(long objectAddress) {
+        sb.ascii('\t').hex(objectAddress, 16).ascii('\n');
     }
 
     /** " sym+0xoff (dso)" as __symbol__fprintf_symname_offs and map__fprintf_dsoname print them. */
