@@ -3,10 +3,17 @@ package dev.textpoke.perf.sort;
 import java.util.Arrays;
 
 /**
- * A min-heap of queued records keyed by (timestamp, arrival sequence), in parallel primitive
- * arrays so that queueing a record allocates nothing. Equal timestamps leave in arrival order,
- * as perf's {@code queue_event} inserts after the equal ones. The keys live in the heap arrays
- * themselves (not behind the slot index), so sifting touches contiguous memory.
+ * Queued records in order of (timestamp, arrival sequence), in parallel primitive arrays so that
+ * queueing a record allocates nothing. Equal timestamps leave in arrival order, as perf's
+ * {@code queue_event} inserts after the equal ones.
+ *
+ * <p>Records arrive in runs: perf record copies each CPU's buffer out in one piece, already in
+ * time order, so a round is a few long sorted runs (one per CPU buffer copied), not a shuffle. A
+ * record not older than the last one queued joins that one's run (a linked list through
+ * {@link #next}); an older one starts a run. A min-heap holds each run's first record, so taking
+ * the smallest costs a sift over the runs, not over every queued record; input without such runs
+ * degrades to one run per record, the plain heap. The heap's keys live in its own arrays (not
+ * behind the slot index), so sifting touches contiguous memory.
  */
 final class TimeQueue {
     private long[] time = new long[1024];
@@ -19,9 +26,15 @@ final class TimeQueue {
     private long[] heapTime = new long[1024];
     private long[] heapSeq = new long[1024];
     private int[] freeSlots = new int[1024];
+    /** The slot after each slot in its run, or -1 at a run's end. */
+    private int[] next = new int[1024];
     private int freeCount;
     private int slots;
     private int count;
+    /** Runs, i.e. entries in the heap. */
+    private int runs;
+    /** The last slot of the run the next record may join, or -1 (none, or that run left the queue). */
+    private int openTail = -1;
 
     int size() {
         return count;
@@ -47,12 +60,20 @@ final class TimeQueue {
         offset[slot] = off;
         decompressed[slot] = decomp;
         size[slot] = sz;
-        if (count == heap.length) {
-            heap = Arrays.copyOf(heap, count * 2);
-            heapTime = Arrays.copyOf(heapTime, count * 2);
-            heapSeq = Arrays.copyOf(heapSeq, count * 2);
+        next[slot] = -1;
+        count++;
+        if (openTail >= 0 && !less(t, s, time[openTail], seq[openTail])) {
+            next[openTail] = slot;
+            openTail = slot;
+            return;
         }
-        up(count++, slot, t, s);
+        if (runs == heap.length) {
+            heap = Arrays.copyOf(heap, runs * 2);
+            heapTime = Arrays.copyOf(heapTime, runs * 2);
+            heapSeq = Arrays.copyOf(heapSeq, runs * 2);
+        }
+        up(runs++, slot, t, s);
+        openTail = slot;
     }
 
     private void grow() {
@@ -64,6 +85,7 @@ final class TimeQueue {
         decompressed = Arrays.copyOf(decompressed, n);
         size = Arrays.copyOf(size, n);
         freeSlots = Arrays.copyOf(freeSlots, n);
+        next = Arrays.copyOf(next, n);
     }
 
     /** The slot with the smallest key; the queue must not be empty. */
@@ -75,8 +97,16 @@ final class TimeQueue {
     int poll() {
         int top = heap[0];
         --count;
-        if (count > 0) {
-            down(heap[count], heapTime[count], heapSeq[count]);
+        int following = next[top];
+        if (following >= 0) {
+            down(following, time[following], seq[following]); // the run's next record heads it now
+        } else {
+            if (top == openTail) {
+                openTail = -1;
+            }
+            if (--runs > 0) {
+                down(heap[runs], heapTime[runs], heapSeq[runs]);
+            }
         }
         return top;
     }
@@ -132,10 +162,10 @@ final class TimeQueue {
     /** Sifts the entry (slot, t, s) down from the root. */
     private void down(int slot, long t, long s) {
         int i = 0;
-        int half = count >>> 1;
+        int half = runs >>> 1;
         while (i < half) {
             int c = 2 * i + 1;
-            if (c + 1 < count && less(heapTime[c + 1], heapSeq[c + 1], heapTime[c], heapSeq[c])) {
+            if (c + 1 < runs && less(heapTime[c + 1], heapSeq[c + 1], heapTime[c], heapSeq[c])) {
                 c++;
             }
             if (!less(heapTime[c], heapSeq[c], t, s)) {
