@@ -8,6 +8,7 @@ import dev.textpoke.isa.Instruction;
 import dev.textpoke.isa.InstructionClassifier;
 import dev.textpoke.pt.PtDecodeException;
 import dev.textpoke.pt.PtError;
+import dev.textpoke.pt.flow.AmbiguousSpans;
 import dev.textpoke.pt.flow.Block;
 import dev.textpoke.pt.flow.BlockEnd;
 import dev.textpoke.pt.flow.BranchKind;
@@ -155,7 +156,7 @@ public final class WaypointDecoder {
         boolean undecided;
         /** Chosen by the estimate among more readings than were followed: ambiguous until the next A-Sync. */
         boolean guessing;
-        final List<long[]> ambiguous = new ArrayList<>();
+        final AmbiguousSpans ambiguous = new AmbiguousSpans();
         final Set<Dec> contested = Collections.newSetFromMap(new IdentityHashMap<>());
 
         Cand(int order) {
@@ -179,9 +180,7 @@ public final class WaypointDecoder {
             c.count = count;
             c.undecided = undecided;
             c.guessing = guessing;
-            for (long[] a : ambiguous) {
-                c.ambiguous.add(a.clone());
-            }
+            c.ambiguous.add(ambiguous);
             c.contested.addAll(contested);
             return c;
         }
@@ -696,31 +695,12 @@ public final class WaypointDecoder {
         List<Instruction> a = instructions(ours);
         List<Instruction> b = instructions(since(other.log, ancestor));
         long base = keep.count - a.size();
-        int prefix = 0;
-        while (prefix < a.size() && prefix < b.size() && a.get(prefix).equals(b.get(prefix))) {
-            prefix++;
-        }
-        int suffix = 0;
-        while (suffix < a.size() - prefix && suffix < b.size() - prefix
-                && a.get(a.size() - 1 - suffix).equals(b.get(b.size() - 1 - suffix))) {
-            suffix++;
-        }
-        // other stands also for the readings it absorbed, which its ambiguous spans record. Before
-        // the two parted, their instructions are the same ones at the same places: other's spans
-        // there are keep's too. After, those readings may differ from keep anywhere (the same
-        // elements, other instructions): keep's whole span since the parting is ambiguous.
-        boolean otherUncertain = other.guessing;
-        for (long[] r : other.ambiguous) {
-            if (r[0] < base) {
-                addAmbiguous(keep.ambiguous, r[0], Math.min(r[1], base));
-            }
-            otherUncertain |= r[1] > base;
-        }
-        keep.guessing |= other.guessing;
-        if (otherUncertain) {
-            addAmbiguous(keep.ambiguous, base, base + a.size());
-        } else if (prefix < a.size() - suffix || prefix < b.size() - suffix) {
-            addAmbiguous(keep.ambiguous, base + prefix, base + a.size() - suffix);
+        keep.ambiguous.absorb(other.ambiguous, base, a, b, AmbiguousSpans.CarryOver.SINCE_PARTING);
+        if (other.guessing) {
+            // other was chosen by the estimate among readings that were not followed: any of them
+            // may differ from keep anywhere since the parting
+            keep.ambiguous.add(base, base + a.size());
+            keep.guessing = true;
         }
         keep.undecided = true;
         for (Entry e : ours) {
@@ -730,29 +710,10 @@ public final class WaypointDecoder {
         }
     }
 
-    /**
-     * Adds {@code [from, to)} to a candidate's ambiguous spans, joined with those it overlaps or
-     * touches: spans are copied from candidate to candidate as readings merge, and must not pile up.
-     */
-    private static void addAmbiguous(List<long[]> spans, long from, long to) {
-        if (from >= to) {
-            return;
-        }
-        for (int i = spans.size() - 1; i >= 0; i--) {
-            long[] r = spans.get(i);
-            if (r[0] <= to && from <= r[1]) {
-                from = Math.min(from, r[0]);
-                to = Math.max(to, r[1]);
-                spans.remove(i);
-            }
-        }
-        spans.add(new long[] {from, to});
-    }
-
     private static void markAllAmbiguous(Cand c) {
         c.undecided = true;
         List<Entry> all = since(c.log, null);
-        c.ambiguous.add(new long[] {c.count - instructions(all).size(), Long.MAX_VALUE});
+        c.ambiguous.add(c.count - instructions(all).size(), Long.MAX_VALUE);
         for (Entry e : all) {
             if (e instanceof Dec d) {
                 c.contested.add(d);
@@ -786,7 +747,7 @@ public final class WaypointDecoder {
         List<Entry> entries = since(c.log, null);
         long at = c.count - instructions(entries).size();
         if (c.guessing) {
-            c.ambiguous.add(new long[] {at, Long.MAX_VALUE});
+            c.ambiguous.add(at, Long.MAX_VALUE);
             c.undecided = true;
         }
         long first = at;
@@ -794,8 +755,8 @@ public final class WaypointDecoder {
             if (e instanceof Run r) {
                 int i = r.from();
                 while (i < r.to()) {
-                    boolean inside = ambiguousAt(c.ambiguous, at);
-                    long stop = boundaryAfter(c.ambiguous, at);
+                    boolean inside = c.ambiguous.contains(at);
+                    long stop = c.ambiguous.boundaryAfter(at);
                     int j = (int) Math.min(r.to(), i + Math.max(1, stop - at));
                     out.instructions(r.block(), i, j, r.time(), inside);
                     at += j - i;
@@ -819,28 +780,6 @@ public final class WaypointDecoder {
         c.contested.clear();
         c.undecided = false;
         c.penalty = 0;
-    }
-
-    private static boolean ambiguousAt(List<long[]> amb, long index) {
-        for (long[] a : amb) {
-            if (index >= a[0] && index < a[1]) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static long boundaryAfter(List<long[]> amb, long at) {
-        long b = Long.MAX_VALUE;
-        for (long[] a : amb) {
-            if (a[0] > at) {
-                b = Math.min(b, a[0]);
-            }
-            if (a[1] > at) {
-                b = Math.min(b, a[1]);
-            }
-        }
-        return b;
     }
 
     /** The trace's name, for messages. */

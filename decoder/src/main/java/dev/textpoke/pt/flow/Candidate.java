@@ -40,13 +40,8 @@ final class Candidate implements FlowSink {
     int penalty;
     boolean failed;
     boolean ended;
-    /**
-     * Instructions {@code [from, to)} (counted from the start of the speculation) that another
-     * candidate decoded differently with the same packets.
-     */
-    record Ambiguity(long from, long to) {}
-
-    private final List<Ambiguity> ambiguous = new ArrayList<>();
+    /** Instructions (counted from the start of the speculation) another candidate decoded differently with the same packets. */
+    private final AmbiguousSpans ambiguous = new AmbiguousSpans();
     /** Whether another reading was absorbed (or could not be compared): the speculation stayed undecided. */
     private boolean undecided;
     /** Decisions another candidate matched with the other version. */
@@ -63,7 +58,7 @@ final class Candidate implements FlowSink {
         c.frozen = frozen;
         c.instructions = instructions;
         c.penalty = penalty;
-        c.ambiguous.addAll(ambiguous);
+        c.ambiguous.add(ambiguous);
         c.undecided = undecided;
         c.contested.addAll(contested);
         return c;
@@ -148,51 +143,8 @@ final class Candidate implements FlowSink {
         }
         long base = ancestor == null ? 0 : ancestor.end();
         List<Entry> ours = entriesSince(ancestor);
-        List<Instruction> a = instructionsOf(ours);
-        List<Instruction> b = instructionsOf(other.entriesSince(ancestor));
-        // Everything between their common beginning and their common end: which instruction of one
-        // corresponds to which of the other in there is itself undecidable (one reading may take
-        // a TNT bit early that the other takes late), so no finer split would be honest.
-        int prefix = 0;
-        while (prefix < a.size() && prefix < b.size() && a.get(prefix).equals(b.get(prefix))) {
-            prefix++;
-        }
-        int suffix = 0;
-        while (suffix < a.size() - prefix && suffix < b.size() - prefix
-                && a.get(a.size() - 1 - suffix).equals(b.get(b.size() - 1 - suffix))) {
-            suffix++;
-        }
-        // What the other had itself found ambiguous (against readings it absorbed earlier) is
-        // ambiguous here too, each stretch mapped on its own: through the common beginning (the
-        // same indices) or the common end (the same distance from the end); one that reaches into
-        // the part where the two differ widens that part instead.
-        long from = base + prefix;
-        long to = base + a.size() - suffix;
-        long ourEnd = base + a.size();
-        long theirEnd = base + b.size();
-        long theirFrom = base + prefix;
-        long theirTo = base + b.size() - suffix;
-        boolean differs = prefix < a.size() - suffix || prefix < b.size() - suffix;
-        List<Ambiguity> mapped = new ArrayList<>();
-        for (Ambiguity x : other.ambiguous) {
-            long xf = Math.min(x.from(), theirEnd);
-            long xt = Math.min(x.to(), theirEnd);
-            if (xt <= theirFrom) {
-                mapped.add(new Ambiguity(xf, xt));
-            } else if (xf >= theirTo) {
-                mapped.add(new Ambiguity(ourEnd - (theirEnd - xf), ourEnd - (theirEnd - xt)));
-            } else {
-                from = Math.min(from, xf);
-                if (xt > theirTo) {
-                    to = Math.max(to, ourEnd - (theirEnd - xt));
-                }
-                differs = true;
-            }
-        }
-        if (differs) {
-            mapped.add(new Ambiguity(from, Math.max(from, to)));
-        }
-        addAmbiguities(mapped);
+        ambiguous.absorb(other.ambiguous, base, instructionsOf(ours), instructionsOf(other.entriesSince(ancestor)),
+                AmbiguousSpans.CarryOver.MAPPED);
         undecided = true;
         for (Entry e : ours) {
             if (e instanceof Decision d) {
@@ -201,48 +153,16 @@ final class Candidate implements FlowSink {
         }
     }
 
-    /**
-     * Adds stretches to {@link #ambiguous}, kept sorted and coalesced: readings absorbed in a chain
-     * pass theirs on, and the list must not grow with every merge.
-     */
-    private void addAmbiguities(List<Ambiguity> more) {
-        if (more.isEmpty()) {
-            return;
-        }
-        List<Ambiguity> all = new ArrayList<>(ambiguous);
-        all.addAll(more);
-        all.sort(java.util.Comparator.comparingLong(Ambiguity::from));
-        ambiguous.clear();
-        Ambiguity cur = null;
-        for (Ambiguity x : all) {
-            if (x.to() <= x.from()) {
-                continue;
-            }
-            if (cur != null && x.from() <= cur.to()) {
-                cur = new Ambiguity(cur.from(), Math.max(cur.to(), x.to()));
-            } else {
-                if (cur != null) {
-                    ambiguous.add(cur);
-                }
-                cur = x;
-            }
-        }
-        if (cur != null) {
-            ambiguous.add(cur);
-        }
-    }
-
     /** Everything from the start of the speculation to {@code sink}, with ambiguity and placements. */
     void replay(FlowSink sink) {
         freeze();
-        List<Ambiguity> amb = new ArrayList<>(ambiguous);
         long at = 0;
         for (Entry e : entriesSince(null)) {
             if (e instanceof Run r) {
                 int i = r.from();
                 while (i < r.to()) {
-                    boolean inside = isAmbiguous(amb, at);
-                    long stop = boundaryAfter(amb, at);
+                    boolean inside = ambiguous.contains(at);
+                    long stop = ambiguous.boundaryAfter(at);
                     int j = (int) Math.min(r.to(), i + (stop - at));
                     sink.instructions(r.block(), i, j, r.time(), inside);
                     at += j - i;
@@ -262,33 +182,10 @@ final class Candidate implements FlowSink {
         }
     }
 
-    private static boolean isAmbiguous(List<Ambiguity> amb, long index) {
-        for (Ambiguity a : amb) {
-            if (index >= a.from() && index < a.to()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The first index after {@code at} where ambiguity begins or ends. */
-    private static long boundaryAfter(List<Ambiguity> amb, long at) {
-        long b = Long.MAX_VALUE;
-        for (Ambiguity a : amb) {
-            if (a.from() > at) {
-                b = Math.min(b, a.from());
-            }
-            if (a.to() > at) {
-                b = Math.min(b, a.to());
-            }
-        }
-        return b;
-    }
-
     /** Marks everything it decoded ambiguous (when it could not be compared with the others). */
     void markAllAmbiguous() {
         undecided = true;
-        addAmbiguities(List.of(new Ambiguity(0, Long.MAX_VALUE)));
+        ambiguous.add(0, Long.MAX_VALUE);
         for (Entry e : entriesSince(null)) {
             if (e instanceof Decision d) {
                 contested.add(d);
