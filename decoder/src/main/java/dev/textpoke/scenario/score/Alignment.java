@@ -12,7 +12,8 @@ import java.util.Map;
  * instructions (the fewest instructions skipped on both sides together, within {@link #REACH}) ends
  * the stretch: the decoded instructions skipped are wrong, the executed ones skipped are missed.
  * A stretch the decoder marked ambiguous is taken whole, and what ran there is the executed
- * instructions up to the next agreement. Of the executed instructions after the last decoded one,
+ * instructions up to the next agreement (or, when fewer than an anchor's decoded instructions lie
+ * between it and the next ambiguous stretch, up to the nearest place where all of those agree). Of the executed instructions after the last decoded one,
  * all but the last {@link #TAIL} (which may have run after the trace's last packet) are missed.
  */
 public final class Alignment {
@@ -72,6 +73,14 @@ public final class Alignment {
      * read with another iteration count comes back in step only at its exit), the nearest of equals.
      */
     private int alongside(int t, int j, int length) {
+        // The decoded instructions up to the next ambiguous stretch: when they are fewer than an
+        // anchor, agreeing on all of them is all the evidence there is (what follows is the next
+        // stretch's to place).
+        int gap = 0;
+        while (j + gap < decoded.size() && gap < ANCHOR && !decoded.get(j + gap).ambiguous()) {
+            gap++;
+        }
+        boolean shortGap = gap < ANCHOR && j + gap < decoded.size();
         int best = -1;
         int bestLen = -1;
         for (int delta = 0; delta <= NEAR; delta++) {
@@ -89,7 +98,7 @@ public final class Alignment {
                 }
             }
         }
-        if (bestLen >= ANCHOR || (bestLen >= 0 && j + bestLen >= decoded.size())) {
+        if (bestLen >= ANCHOR || (bestLen >= 0 && j + bestLen >= decoded.size()) || (shortGap && bestLen >= gap)) {
             return best;
         }
         int[] r = resync(t, j, true);
