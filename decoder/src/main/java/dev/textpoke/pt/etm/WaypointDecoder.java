@@ -695,7 +695,7 @@ public final class WaypointDecoder {
         List<Instruction> a = instructions(ours);
         List<Instruction> b = instructions(since(other.log, ancestor));
         long base = keep.count - a.size();
-        keep.ambiguous.absorb(other.ambiguous, base, a, b, AmbiguousSpans.CarryOver.SINCE_PARTING);
+        keep.ambiguous.absorb(other.ambiguous, base, a, b);
         if (other.guessing) {
             // other was chosen by the estimate among readings that were not followed: any of them
             // may differ from keep anywhere since the parting

@@ -20,23 +20,6 @@ public final class AmbiguousSpans {
     /** Instructions {@code [from, to)}. */
     private record Span(long from, long to) {}
 
-    /** How the absorbed reading's own marks carry over to the reading that absorbs it ({@link #absorb}). */
-    public enum CarryOver {
-        /**
-         * Each mark on its own, through the part the two readings decoded alike: the tightest
-         * marking that still covers every instruction an absorbed reading decoded otherwise. The
-         * Intel PT flow decoder's choice: 0 wrong unmarked instructions in every scenario of
-         * docs/scenarios.md.
-         */
-        MAPPED,
-        /**
-         * A mark that reaches past the parting marks all this reading decoded since the parting.
-         * The waypoint decoder's choice: on arm64-nosync's {@code batch-50}, where both leave
-         * instructions wrong and unmarked, this leaves fewer (11,387 against 13,607 with MAPPED).
-         */
-        SINCE_PARTING
-    }
-
     private final List<Span> spans = new ArrayList<>();
 
     /** Marks {@code [from, to)}; nothing when it is empty. */
@@ -87,8 +70,7 @@ public final class AmbiguousSpans {
      * @param ours this reading's instructions since they parted
      * @param theirs the other reading's instructions since they parted
      */
-    public void absorb(AmbiguousSpans other, long base, List<Instruction> ours, List<Instruction> theirs,
-            CarryOver carry) {
+    public void absorb(AmbiguousSpans other, long base, List<Instruction> ours, List<Instruction> theirs) {
         // Everything between their common beginning and their common end: which instruction of one
         // corresponds to which of the other in there is itself undecidable (one reading may take
         // a TNT bit early that the other takes late), so no finer split would be honest.
@@ -100,21 +82,6 @@ public final class AmbiguousSpans {
         while (suffix < ours.size() - prefix && suffix < theirs.size() - prefix
                 && ours.get(ours.size() - 1 - suffix).equals(theirs.get(theirs.size() - 1 - suffix))) {
             suffix++;
-        }
-        if (carry == CarryOver.SINCE_PARTING) {
-            boolean after = false;
-            List<Span> before = new ArrayList<>();
-            for (Span x : other.spans) {
-                before.add(new Span(x.from(), Math.min(x.to(), base)));
-                after |= x.to() > base;
-            }
-            addAll(before);
-            if (after) {
-                add(base, base + ours.size());
-            } else {
-                add(base + prefix, base + ours.size() - suffix);
-            }
-            return;
         }
         // The other's own marks, each mapped on its own: through the common beginning (the same
         // indices) or the common end (the same distance from the end); one that reaches into the

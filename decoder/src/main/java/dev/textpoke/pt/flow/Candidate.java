@@ -143,8 +143,7 @@ final class Candidate implements FlowSink {
         }
         long base = ancestor == null ? 0 : ancestor.end();
         List<Entry> ours = entriesSince(ancestor);
-        ambiguous.absorb(other.ambiguous, base, instructionsOf(ours), instructionsOf(other.entriesSince(ancestor)),
-                AmbiguousSpans.CarryOver.MAPPED);
+        ambiguous.absorb(other.ambiguous, base, instructionsOf(ours), instructionsOf(other.entriesSince(ancestor)));
         undecided = true;
         for (Entry e : ours) {
             if (e instanceof Decision d) {

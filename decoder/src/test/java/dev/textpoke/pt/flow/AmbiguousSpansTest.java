@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.textpoke.isa.BranchClass;
 import dev.textpoke.isa.Instruction;
-import dev.textpoke.pt.flow.AmbiguousSpans.CarryOver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -33,21 +32,17 @@ class AmbiguousSpansTest {
 
     @Test
     void readingsThatDecodedAlikeMarkNothing() {
-        for (CarryOver carry : CarryOver.values()) {
-            AmbiguousSpans keep = new AmbiguousSpans();
-            keep.absorb(new AmbiguousSpans(), 10, reading("ABCD"), reading("ABCD"), carry);
-            assertEquals(List.of(), marked(keep, 0, 30));
-        }
+        AmbiguousSpans keep = new AmbiguousSpans();
+        keep.absorb(new AmbiguousSpans(), 10, reading("ABCD"), reading("ABCD"));
+        assertEquals(List.of(), marked(keep, 0, 30));
     }
 
     @Test
     void whatLiesBetweenTheCommonBeginningAndEndIsMarked() {
-        for (CarryOver carry : CarryOver.values()) {
-            AmbiguousSpans keep = new AmbiguousSpans();
-            // A and D are common; B C against X: our B and C (indices 11, 12) are in doubt
-            keep.absorb(new AmbiguousSpans(), 10, reading("ABCD"), reading("AXD"), carry);
-            assertEquals(List.of(11L, 12L), marked(keep, 0, 30));
-        }
+        AmbiguousSpans keep = new AmbiguousSpans();
+        // A and D are common; B C against X: our B and C (indices 11, 12) are in doubt
+        keep.absorb(new AmbiguousSpans(), 10, reading("ABCD"), reading("AXD"));
+        assertEquals(List.of(11L, 12L), marked(keep, 0, 30));
     }
 
     @Test
@@ -56,14 +51,10 @@ class AmbiguousSpansTest {
         AmbiguousSpans other = new AmbiguousSpans();
         other.add(12, 13);
         other.add(3, 5); // and two before the parting, where both readings are the same
-        AmbiguousSpans mapped = new AmbiguousSpans();
-        mapped.absorb(other, 10, reading("ABCDE"), reading("AXDE"), CarryOver.MAPPED);
+        AmbiguousSpans keep = new AmbiguousSpans();
+        keep.absorb(other, 10, reading("ABCDE"), reading("AXDE"));
         // ours B C differ (11, 12); our D is at 13: the same instruction as the other's D
-        assertEquals(List.of(3L, 4L, 11L, 12L, 13L), marked(mapped, 0, 30));
-
-        AmbiguousSpans whole = new AmbiguousSpans();
-        whole.absorb(other, 10, reading("ABCDE"), reading("AXDE"), CarryOver.SINCE_PARTING);
-        assertEquals(List.of(3L, 4L, 10L, 11L, 12L, 13L, 14L), marked(whole, 0, 30));
+        assertEquals(List.of(3L, 4L, 11L, 12L, 13L), marked(keep, 0, 30));
     }
 
     @Test
@@ -71,7 +62,7 @@ class AmbiguousSpansTest {
         AmbiguousSpans other = new AmbiguousSpans();
         other.add(11, 14); // the other's X D E: from inside the differing part to its end
         AmbiguousSpans keep = new AmbiguousSpans();
-        keep.absorb(other, 10, reading("ABCDE"), reading("AXDE"), CarryOver.MAPPED);
+        keep.absorb(other, 10, reading("ABCDE"), reading("AXDE"));
         assertEquals(List.of(11L, 12L, 13L, 14L), marked(keep, 0, 30));
     }
 
