@@ -16,7 +16,9 @@ import java.util.Map;
  * the CPU's start and the last ending near its end. It searches all placements (the sets of places
  * each run can end at, run after run), so in a loop, where a run fits at every pass, it finds the
  * placement if there is one; the scorer takes, stretch by stretch, the place nearest the stretch's
- * own length.
+ * own length. It is the weaker claim where stretches are long: a run may slide to another pass of
+ * a loop within a stretch's slack, so a placement shows a decode consistent with what ran, not
+ * every instruction at the moment it ran (docs/scenarios.md, "scenario fuzz").
  */
 final class UnmarkedPlacement {
     /** Executed instructions an ambiguous stretch may stand for beyond its own length. */
