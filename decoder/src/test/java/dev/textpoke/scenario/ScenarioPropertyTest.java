@@ -15,7 +15,6 @@ import dev.textpoke.scenario.protocol.Protocol;
 import dev.textpoke.scenario.score.CpuScore;
 import dev.textpoke.scenario.score.Run;
 import dev.textpoke.scenario.score.Truth;
-import dev.textpoke.scenario.spec.Scenario;
 import dev.textpoke.scenario.spec.ScenarioFileException;
 import dev.textpoke.sim.exec.CplFilter;
 import java.util.ArrayList;
@@ -54,13 +53,34 @@ class ScenarioPropertyTest {
     @Test
     void nosyncRandomScenariosDecodeConsistentlyWithWhatRan() throws Exception {
         Protocol p = Protocol.byName("arm64-nosync");
+        long[] instructions = {0};
+        int ran = eachCpu(p, 3000, (what, r, cs, truth, decoded) -> {
+            assertEquals(0, cs.desyncs(), what);
+            String problem = UnmarkedPlacement.problem(truth, decoded);
+            assertNull(problem, what + ": " + problem);
+            instructions[0] += cs.decoded();
+        });
+        assertTrue(ran >= SEEDS * 3 / 4, "only " + ran + " of " + SEEDS + " random scenarios ran");
+        assertTrue(instructions[0] > 100_000, "instructions " + instructions[0]);
+    }
+
+    /** A check of one CPU's decode (textpoke's, replay on) of a random scenario. */
+    private interface CpuCheck {
+        void check(String what, ProtocolResult r, CpuScore cs, List<Truth> truth,
+                List<dev.textpoke.scenario.score.Decoded> decoded) throws Exception;
+    }
+
+    /**
+     * Runs the random scenarios of {@link #SEEDS} seeds from {@code firstSeed} under {@code p} and
+     * checks every CPU; returns how many ran (a random layout that cannot be assembled, a 2-byte
+     * jump out of reach, is not a decode).
+     */
+    private static int eachCpu(Protocol p, long firstSeed, CpuCheck check) throws Exception {
         int ran = 0;
-        long instructions = 0;
-        for (long seed = 3000; seed < 3000 + SEEDS; seed++) {
-            Scenario s = RandomScenario.generate(seed, p);
+        for (long seed = firstSeed; seed < firstSeed + SEEDS; seed++) {
             ProtocolResult r;
             try {
-                r = ScenarioRunner.run(s, p, RunOptions.defaults().keepingDecodes());
+                r = ScenarioRunner.run(RandomScenario.generate(seed, p), p, RunOptions.defaults().keepingDecodes());
             } catch (ScenarioFileException e) {
                 assertEquals(ScenarioFileException.Kind.BAD_WORKLOAD, e.kind(), e.getMessage());
                 continue;
@@ -68,56 +88,36 @@ class ScenarioPropertyTest {
             ran++;
             DecoderResult d = r.decode("textpoke", true);
             for (CpuScore cs : d.cpus()) {
-                String what = "seed " + seed + " arm64-nosync cpu " + cs.cpu();
-                assertEquals(0, cs.desyncs(), what);
-                List<Truth> truth = ScenarioRunner.truth(r.trace().groundTruth(), cs.cpu(), CplFilter.KERNEL);
-                String problem = UnmarkedPlacement.problem(truth, d.instructions().get(cs.cpu()));
-                assertNull(problem, what + ": " + problem);
-                instructions += cs.decoded();
+                check.check("seed " + seed + " " + p.name() + " cpu " + cs.cpu(), r, cs,
+                        ScenarioRunner.truth(r.trace().groundTruth(), cs.cpu(), CplFilter.KERNEL),
+                        d.instructions().get(cs.cpu()));
             }
         }
-        assertTrue(ran >= SEEDS * 3 / 4, "only " + ran + " of " + SEEDS + " random scenarios ran");
-        assertTrue(instructions > 100_000, "instructions " + instructions);
+        return ran;
     }
 
     private static void check(Protocol p, long firstSeed) throws Exception {
-        int ran = 0;
-        long instructions = 0;
-        long stretches = 0;
+        long[] instructions = {0};
+        long[] stretches = {0};
+        int ran;
         try (InstructionClassifier c = InstructionClassifier.open(p.isa())) {
-            for (long seed = firstSeed; seed < firstSeed + SEEDS; seed++) {
-                Scenario s = RandomScenario.generate(seed, p);
-                ProtocolResult r;
-                try {
-                    r = ScenarioRunner.run(s, p, RunOptions.defaults().keepingDecodes());
-                } catch (ScenarioFileException e) {
-                    // a random layout that cannot be assembled (a 2-byte jump out of reach): not a decode
-                    assertEquals(ScenarioFileException.Kind.BAD_WORKLOAD, e.kind(), e.getMessage());
-                    continue;
-                }
-                ran++;
-                DecoderResult d = r.decode("textpoke", true);
-                for (CpuScore cs : d.cpus()) {
-                    String what = "seed " + seed + " " + p.name() + " cpu " + cs.cpu();
-                    assertEquals(0, cs.wrong(), what + ": " + cs.runs());
-                    assertEquals(0, cs.missed(), what + ": " + cs.runs());
-                    assertEquals(0, cs.desyncs(), what);
-                    instructions += cs.decoded();
-                    List<Truth> truth = ScenarioRunner.truth(r.trace().groundTruth(), cs.cpu(), CplFilter.KERNEL);
-                    List<dev.textpoke.scenario.score.Decoded> decoded = d.instructions().get(cs.cpu());
-                    for (Run x : cs.runs()) {
-                        if (x.kind() == Run.Kind.AMBIGUOUS) {
-                            undecidable(c, p.isa(), x, truth, decoded, what);
-                            stretches++;
-                        }
+            ran = eachCpu(p, firstSeed, (what, r, cs, truth, decoded) -> {
+                assertEquals(0, cs.wrong(), what + ": " + cs.runs());
+                assertEquals(0, cs.missed(), what + ": " + cs.runs());
+                assertEquals(0, cs.desyncs(), what);
+                instructions[0] += cs.decoded();
+                for (Run x : cs.runs()) {
+                    if (x.kind() == Run.Kind.AMBIGUOUS) {
+                        undecidable(c, p.isa(), x, truth, decoded, what);
+                        stretches[0]++;
                     }
                 }
-            }
+            });
         }
         assertTrue(ran >= SEEDS * 3 / 4, p.name() + ": only " + ran + " of " + SEEDS + " random scenarios ran");
-        assertTrue(instructions > 100_000, "instructions " + instructions);
-        System.out.println(p.name() + ": " + ran + " random scenarios, " + instructions + " instructions, " + stretches
-                + " ambiguous stretches checked undecidable");
+        assertTrue(instructions[0] > 100_000, "instructions " + instructions[0]);
+        System.out.println(p.name() + ": " + ran + " random scenarios, " + instructions[0] + " instructions, "
+                + stretches[0] + " ambiguous stretches checked undecidable");
     }
 
     /** What ran over the stretch and what was decoded give the trace the same symbols. */
