@@ -97,7 +97,8 @@ class ProtocolClaimsTest {
     @Test
     void fiftyWindowsOpenAtOnceLeaveNothingWrongUnmarked() throws Exception {
         Scenario s = ScenarioParser.read(DIR.resolve("batch-50.json"));
-        ProtocolResult r = ScenarioRunner.run(s, Protocol.byName("arm64-nosync"), RunOptions.defaults().keepingDecodes());
+        ProtocolResult r = ScenarioRunner.run(s, Protocol.byName("arm64-nosync"),
+                RunOptions.defaults().keepingDecodes());
         DecoderResult d = r.decode("textpoke", true);
         long ambiguous = 0;
         for (CpuScore c : d.cpus()) {

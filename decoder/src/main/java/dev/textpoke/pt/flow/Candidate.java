@@ -40,7 +40,10 @@ final class Candidate implements FlowSink {
     int penalty;
     boolean failed;
     boolean ended;
-    /** Instructions (counted from the start of the speculation) another candidate decoded differently with the same packets. */
+    /**
+     * Instructions (counted from the start of the speculation) that another candidate decoded
+     * differently with the same packets.
+     */
     private final AmbiguousSpans ambiguous = new AmbiguousSpans();
     /** Whether another reading was absorbed (or could not be compared): the speculation stayed undecided. */
     private boolean undecided;

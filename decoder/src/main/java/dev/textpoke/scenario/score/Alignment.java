@@ -13,7 +13,8 @@ import java.util.Map;
  * the stretch: the decoded instructions skipped are wrong, the executed ones skipped are missed.
  * A stretch the decoder marked ambiguous is taken whole, and what ran there is the executed
  * instructions up to the next agreement (or, when fewer than an anchor's decoded instructions lie
- * between it and the next ambiguous stretch, up to the nearest place where all of those agree). Of the executed instructions after the last decoded one,
+ * between it and the next ambiguous stretch, up to a place where all of those agree: the longest
+ * agreement, the nearest of equals). Of the executed instructions after the last decoded one,
  * all but the last {@link #TAIL} (which may have run after the trace's last packet) are missed.
  */
 public final class Alignment {
