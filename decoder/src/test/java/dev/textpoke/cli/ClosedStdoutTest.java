@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,32 @@ class ClosedStdoutTest {
         assertEquals("", Files.readString(tmp.resolve("err.txt")), "quietly");
         assertTrue(after < fullNanos / 2, "ended " + after / 1_000_000 + " ms after the pipe closed; the whole"
                 + " dump takes " + fullNanos / 1_000_000 + " ms");
+    }
+
+    /**
+     * {@code decode | head}: decode runs a thread per CPU, each with a Capstone handle. The handles
+     * were closed while those threads still decoded, and the JVM died in native code (status 134,
+     * an hs_err file in the working directory). Three runs: it was a race, and lost every time.
+     */
+    @Test
+    void decodeOnSeveralCpusStopsQuietly() throws Exception {
+        for (int run = 0; run < 3; run++) {
+            Path dir = Files.createDirectories(tmp.resolve("run" + run));
+            ProcessBuilder pb = new ProcessBuilder(CliProcess.command("decode",
+                    TestTraces.trace("pt/coarse-pokes.data").toString()));
+            pb.directory(dir.toFile());
+            pb.redirectError(dir.resolve("err.txt").toFile());
+            Process p = pb.start();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                assertTrue(r.readLine().startsWith("[0"), "the first branch");
+            }
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "still running a minute after its reader went away");
+            assertEquals(ExitStatus.CLOSED_OUTPUT, p.exitValue(), "run " + run);
+            assertEquals("", Files.readString(dir.resolve("err.txt")), "quietly");
+            try (var files = Files.list(dir)) {
+                assertEquals(List.of("err.txt"), files.map(f -> f.getFileName().toString()).toList(), "no crash log");
+            }
+        }
     }
 
     private long timeFullDump(Path big) throws IOException, InterruptedException {

@@ -100,7 +100,24 @@ final class ThreadedLines extends QueueLines {
         return taken.poll();
     }
 
+    /**
+     * Ends the decoding thread and waits until it has: the code caches it decodes with (a Capstone
+     * handle among them) are closed next, and closing them under a running decoder crashed the JVM
+     * in native code when the reader of the output went away ({@code decode | head}).
+     */
     void stop() {
         thread.interrupt();
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            ready.clear(); // nobody takes batches any more: a thread handing one over must not wait
+            try {
+                thread.join(10);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
