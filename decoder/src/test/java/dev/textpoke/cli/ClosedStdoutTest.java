@@ -61,7 +61,8 @@ class ClosedStdoutTest {
             pb.directory(dir.toFile());
             pb.redirectError(dir.resolve("err.txt").toFile());
             Process p = pb.start();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(
+                    new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 assertTrue(r.readLine().startsWith("[0"), "the first branch");
             }
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "still running a minute after its reader went away");
