@@ -1,5 +1,6 @@
 package dev.textpoke.cli.decode;
 
+import dev.textpoke.cli.Uninterruptibly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
@@ -107,17 +108,9 @@ final class ThreadedLines extends QueueLines {
      */
     void stop() {
         thread.interrupt();
-        boolean interrupted = false;
         while (thread.isAlive()) {
             ready.clear(); // nobody takes batches any more: a thread handing one over must not wait
-            try {
-                thread.join(10);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            Uninterruptibly.run(() -> thread.join(10));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.textpoke.cli.perf;
 
+import dev.textpoke.cli.Uninterruptibly;
 import dev.textpoke.code.space.KernelSymbols;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,31 +73,20 @@ final class KernelSymbolsLoad implements Supplier<KernelSymbols> {
     }
 
     private static KernelSymbols await(FutureTask<KernelSymbols> task) {
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof IOException io) {
-                        throw new UncheckedIOException(io);
-                    }
-                    if (cause instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    if (cause instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IllegalStateException(cause);
-                }
+            return Uninterruptibly.get(task::get);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw new UncheckedIOException(io);
             }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+            if (cause instanceof RuntimeException r) {
+                throw r;
             }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.textpoke.cli.perf;
 
+import dev.textpoke.cli.Uninterruptibly;
 import dev.textpoke.cli.format.SampleField;
 import dev.textpoke.cli.format.SampleFields;
 import dev.textpoke.cli.format.SampleFormatter;
@@ -167,18 +168,7 @@ final class SampleLinePipeline {
             put(filling);
         }
         put(END);
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.run(thread::join);
     }
 
     private void handOver() {
@@ -208,18 +198,7 @@ final class SampleLinePipeline {
     }
 
     private void put(Batch b) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                full.put(b);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.run(() -> full.put(b));
     }
 
     /** The pipeline's thread: prints batch after batch until the end; after a failure, only returns them. */
