@@ -12,10 +12,10 @@ import java.util.Map;
  * instructions (the fewest instructions skipped on both sides together, within {@link #REACH}) ends
  * the stretch: the decoded instructions skipped are wrong, the executed ones skipped are missed.
  * A stretch the decoder marked ambiguous is taken whole, and what ran there is the executed
- * instructions up to the next agreement (or, when fewer than an anchor's decoded instructions lie
- * between it and the next ambiguous stretch, up to a place where all of those agree: the longest
- * agreement, the nearest of equals). Of the executed instructions after the last decoded one,
- * all but the last {@link #TAIL} (which may have run after the trace's last packet) are missed.
+ * instructions up to the nearest place at which what ran agrees with every decoded instruction
+ * between it and the next ambiguous stretch ({@link #alongside}). Of the executed instructions
+ * after the last decoded one, all but the last {@link #TAIL} (which may have run after the trace's
+ * last packet) are missed.
  */
 public final class Alignment {
     /** Instructions that must agree for the two sequences to be back in step. */
@@ -35,14 +35,32 @@ public final class Alignment {
     static final int TAIL = 64;
     /** Executed instructions shown to the attribution before a stretch. */
     static final int CONTEXT = 16;
+    /**
+     * How far (TSC ticks) what ran may lie before a decoded instruction's time, and after the next
+     * later time in the decode, and still be timely: a decoder reports the time of the last timing
+     * packet (the ETM decoder exactly; the Intel PT decoder from its clock, a few ticks either way).
+     */
+    static final long EARLY = 64;
+    static final long LATE = 4;
 
     private final List<Truth> truth;
     private final List<Decoded> decoded;
     private final Map<String, List<Integer>> positions = new HashMap<>();
+    /** For each decoded instruction, the next later time the decode reports (Long.MAX_VALUE: none). */
+    private final long[] nextTime;
 
     private Alignment(List<Truth> truth, List<Decoded> decoded) {
         this.truth = truth;
         this.decoded = decoded;
+        this.nextTime = new long[decoded.size()];
+        long next = Long.MAX_VALUE;
+        for (int j = decoded.size() - 1; j >= 0; j--) {
+            long tsc = decoded.get(j).tsc();
+            nextTime[j] = next > tsc ? next : Long.MAX_VALUE; // times that go back (a resync) bound nothing
+            if (j > 0 && decoded.get(j - 1).tsc() < tsc) {
+                next = tsc;
+            }
+        }
         for (int i = 0; i < truth.size(); i++) {
             positions.computeIfAbsent(key(truth.get(i).address(), truth.get(i).hex()), k -> new ArrayList<>()).add(i);
         }
@@ -68,42 +86,75 @@ public final class Alignment {
     }
 
     /**
-     * How many executed instructions an ambiguous stretch of {@code length} decoded ones stands for:
-     * among the offsets near {@code length}, the one after which what ran agrees longest with the
-     * decode after the stretch (periodic code agrees for a few instructions at many offsets: a loop
-     * read with another iteration count comes back in step only at its exit), the nearest of equals.
+     * How many executed instructions an ambiguous stretch of {@code length} decoded ones stands for.
+     * The evidence is the decoded instructions after the stretch up to the next ambiguous one (the
+     * gap; at most {@link #LONG_ANCHOR}): what comes after that is the next stretch's to place, and
+     * its reading may differ from what ran. Tried in order of nearness to {@code length}:
+     * <ol>
+     * <li>any count up to {@code length} + {@link #NEAR} after which what ran agrees with the whole
+     *     gap, at the time the decoder gives the gap's first instruction ({@link #timely}): a
+     *     stretch can stand for far fewer instructions than it has (a loop read with more passes
+     *     than ran), and in a loop through the site a short gap fits every pass, where only the
+     *     time tells them apart (measuring agreement past the gap, into the next stretch's
+     *     reading, once moved placements a pass or two on, and a decode with nothing wrong scored
+     *     wrong);
+     * <li>a count within {@link #NEAR} of {@code length} that agrees with the whole gap, whatever
+     *     the time;
+     * <li>the count within {@link #NEAR} that agrees longest, when that is an anchor or the rest of
+     *     the decode (a loop read with another iteration count comes back in step only at its
+     *     exit);
+     * <li>the nearest agreement further on.
+     * </ol>
      */
     private int alongside(int t, int j, int length) {
-        // The decoded instructions up to the next ambiguous stretch: when they are fewer than an
-        // anchor, agreeing on all of them is all the evidence there is (what follows is the next
-        // stretch's to place).
         int gap = 0;
-        while (j + gap < decoded.size() && gap < ANCHOR && !decoded.get(j + gap).ambiguous()) {
+        while (j + gap < decoded.size() && gap < LONG_ANCHOR && !decoded.get(j + gap).ambiguous()) {
             gap++;
         }
-        boolean shortGap = gap < ANCHOR && j + gap < decoded.size();
+        int agreeing = -1;
         int best = -1;
         int bestLen = -1;
-        for (int delta = 0; delta <= NEAR; delta++) {
+        for (int delta = 0; delta <= length + NEAR; delta++) {
             for (int dt : new int[] {length + delta, length - delta}) {
-                if (dt < 0 || t + dt > truth.size()) {
+                if (dt < 0 || t + dt > truth.size() || (delta > NEAR && dt > length)) {
                     continue;
                 }
-                int len = agreement(t + dt, j, LONG_ANCHOR);
-                if (len > bestLen) {
-                    bestLen = len;
-                    best = dt;
+                int len = agreement(t + dt, j, gap);
+                if (len == gap && timely(t + dt, j)) {
+                    return dt;
+                }
+                if (delta <= NEAR) {
+                    if (len == gap && agreeing < 0) {
+                        agreeing = dt;
+                    }
+                    if (len > bestLen) {
+                        bestLen = len;
+                        best = dt;
+                    }
                 }
                 if (delta == 0) {
                     break;
                 }
             }
         }
-        if (bestLen >= ANCHOR || (bestLen >= 0 && j + bestLen >= decoded.size()) || (shortGap && bestLen >= gap)) {
+        if (agreeing >= 0) {
+            return agreeing;
+        }
+        if (bestLen >= ANCHOR || (bestLen >= 0 && j + bestLen >= decoded.size())) {
             return best;
         }
         int[] r = resync(t, j, true);
         return r != null ? r[0] : Math.max(0, Math.min(truth.size() - t, length));
+    }
+
+    /** Whether executed instruction {@code t} ran within the time the decode gives instruction {@code j}. */
+    private boolean timely(int t, int j) {
+        if (t >= truth.size()) {
+            return true;
+        }
+        long ran = truth.get(t).tsc();
+        long from = decoded.get(j).tsc();
+        return ran >= from - EARLY && (nextTime[j] == Long.MAX_VALUE || ran <= nextTime[j] + LATE);
     }
 
     /** How many instructions the sequences agree for from {@code t} and {@code j} (at most {@code max}). */

@@ -94,4 +94,83 @@ class AlignmentTest {
         assertEquals(5 + 3, s.missed());
         assertEquals(0, s.ambiguous());
     }
+
+    /**
+     * What ran: the loop, with an interrupt handler (three instructions of their own) entered in
+     * pass {@code irqPass} after the loop's sixth instruction, and the site (the loop's eleventh
+     * instruction) holding bytes {@code site[p]} in pass p. Times are the instruction's index.
+     */
+    private static List<Truth> loopWithInterrupt(String[] site, int irqPass) {
+        List<Truth> out = new ArrayList<>();
+        for (int p = 0; p < site.length; p++) {
+            for (int i = 0; i < PERIOD; i++) {
+                out.add(new Truth(0x1000 + 4L * i, i == 10 ? site[p] : "aa", out.size()));
+                if (p == irqPass && i == 5) {
+                    for (int k = 0; k < 3; k++) {
+                        out.add(new Truth(0x5000 + 4L * k, "dd", out.size()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The decode of {@code t} with the time a trace gives: the last timing packet's, every 50 ticks. */
+    private static Decoded stamped(Truth t, boolean ambiguous) {
+        return new Decoded(t.address(), t.hex(), ambiguous, t.tsc() / 50 * 50);
+    }
+
+    private static String[] sites(int passes, String bytes) {
+        String[] out = new String[passes];
+        java.util.Arrays.fill(out, bytes);
+        return out;
+    }
+
+    @Test
+    void aStretchStandingForFarFewerInstructionsThanItHasIsPlacedWhereTheyRan() {
+        // A reading with 100 instructions where 30 ran (a loop read with more passes than ran):
+        // after it, every pass of the loop agrees with the decode until the interrupt, and only
+        // the decode's times tell that the stretch ends 30 instructions on, not 70 or 90. Placed
+        // there, the interrupt the decode shows in pass 40 is where it ran.
+        List<Truth> truth = loopWithInterrupt(sites(60, "aa"), 40);
+        List<Decoded> decoded = new ArrayList<>();
+        for (int i = 0; i < truth.size(); i++) {
+            if (i == 400) {
+                for (int k = 0; k < 100; k++) {
+                    decoded.add(new Decoded(0x1000 + 4L * (k % PERIOD), "aa", true, 400 / 50 * 50));
+                }
+                i += 29;
+            } else {
+                decoded.add(stamped(truth.get(i), false));
+            }
+        }
+        CpuScore s = score(truth, decoded);
+        assertEquals(0, s.wrong(), "wrong " + s.runs());
+        assertEquals(0, s.missed(), "missed " + s.runs());
+        assertEquals(100, s.ambiguous());
+    }
+
+    @Test
+    void aReadingThatLaterPassesHappenToMatchDoesNotMoveTheStretch() {
+        // The site holds "cc" in passes 30 and 31 and "aa" in every other; the decoder reads it
+        // as "aa", ambiguous, in passes 30 to 33. After pass 30's stretch the decode agrees with
+        // what ran for the rest of the pass (the gap) at the pass itself, and for longer a pass
+        // on (whose site held "aa" as the decode reads the next one): agreement measured past the
+        // gap once placed the stretch a pass on, and the interrupt in pass 45 counted wrong.
+        String[] site = sites(60, "aa");
+        site[30] = "cc";
+        site[31] = "cc";
+        List<Truth> truth = loopWithInterrupt(site, 45);
+        List<Decoded> decoded = new ArrayList<>();
+        for (int i = 0; i < truth.size(); i++) {
+            int pass = i / PERIOD; // the interrupt comes after pass 33
+            boolean window = pass >= 30 && pass <= 33 && i % PERIOD == 10;
+            Truth t = truth.get(i);
+            decoded.add(window ? new Decoded(t.address(), "aa", true, t.tsc() / 50 * 50) : stamped(t, false));
+        }
+        CpuScore s = score(truth, decoded);
+        assertEquals(0, s.wrong(), "wrong " + s.runs());
+        assertEquals(0, s.missed(), "missed " + s.runs());
+        assertEquals(4, s.ambiguous());
+    }
 }
