@@ -3,6 +3,7 @@ package dev.textpoke.cli.perf;
 import dev.textpoke.cli.CommandError;
 import dev.textpoke.cli.format.SampleField;
 import dev.textpoke.perf.PerfData;
+import dev.textpoke.perf.attr.AttrFlag;
 import dev.textpoke.perf.attr.SampleFormat;
 import dev.textpoke.perf.event.Event;
 import dev.textpoke.perf.feature.FeatureId;
@@ -59,6 +60,22 @@ final class SampleFieldSets {
     boolean useCallchain() {
         for (Event e : data.events().events()) {
             if (e.attr().has(SampleFormat.CALLCHAIN)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether some sample may print a kernel symbol: symbols are among the fields (asked, or perf's
+     * defaults) and some event samples the kernel (its attr does not exclude it).
+     */
+    boolean mayNameKernelCode() {
+        if (asked != null && !asked.contains(SampleField.SYM)) {
+            return false;
+        }
+        for (Event e : data.events().events()) {
+            if (e.attr().flag(AttrFlag.EXCLUDE_KERNEL) == 0 && !isDummy(e)) {
                 return true;
             }
         }

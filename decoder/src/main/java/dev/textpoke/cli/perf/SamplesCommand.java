@@ -170,6 +170,11 @@ public final class SamplesCommand implements Callable<Integer> {
                 }
             });
             SampleFieldSets sets = new SampleFieldSets(data, asked, file);
+            if (data.format() != PerfData.Format.PIPE && sets.mayNameKernelCode()) {
+                // The first kernel frame would wait for /proc/kallsyms (121,000 lines here: 40 ms of
+                // the kernel's time, as much again to index); read ahead, it overlaps the samples before.
+                kernelSymbols.readAhead();
+            }
             RecordParser parser = new RecordParser(data.events());
             int ipRegister = PerfArch.ipRegister(data);
             own.ipRegister(ipRegister);

@@ -1,8 +1,10 @@
 package dev.textpoke.code.space;
 
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Names addresses as perf does ({@code thread__find_map}, {@code map__find_symbol}): a user-mode
@@ -20,6 +22,10 @@ public final class Locator {
     /** The object of the last mapping located: most frames fall in a few. */
     private Mapping lastMapping;
     private ObjectFile lastObject;
+    /** The objects of the mappings located so far (a call chain alternates between a few). */
+    private final Map<Mapping, ObjectFile> objects = new IdentityHashMap<>();
+    /** A module's file name: {@code .ko}, maybe compressed. */
+    private static final Pattern MODULE_FILE = Pattern.compile(".*\\.ko(\\.xz|\\.zst|\\.gz)?$");
     private final Map<String, String> moduleNames = new HashMap<>();
 
     public Locator(AddressSpaces spaces, ObjectFiles files, KernelSymbols kernel) {
@@ -82,7 +88,7 @@ public final class Locator {
             return new Location(addr, m, null, new SymbolIndex.Found(m.name(), m.start(), m.end(), 0), addr, m.name());
         }
         SymbolIndex.Found s = kernel().find(addr);
-        if (m != null && isModule(m)) {
+        if (m != null && !isKernelText(m)) { // a module: the first test let nothing else through
             return new Location(addr, m, null, s, addr, moduleDso(m.name()));
         }
         if (m != null) {
@@ -104,7 +110,7 @@ public final class Locator {
 
     private static boolean isModule(Mapping m) {
         String n = m.name();
-        return n.startsWith("/") && n.matches(".*\\.ko(\\.xz|\\.zst|\\.gz)?$") || n.startsWith("[") && n.endsWith("]");
+        return n.startsWith("/") && MODULE_FILE.matcher(n).matches() || n.startsWith("[") && n.endsWith("]");
     }
 
     /** {@code [name]}: the module's file name without {@code .ko*}, dashes as underscores (perf's {@code kmod_path}). */
@@ -120,7 +126,7 @@ public final class Locator {
 
     private ObjectFile object(Mapping m) {
         if (m != lastMapping) {
-            lastObject = files.of(m);
+            lastObject = objects.computeIfAbsent(m, files::of);
             lastMapping = m;
         }
         return lastObject;
