@@ -227,9 +227,28 @@ public final class SampleFormatter {
         sb.ascii('\t');
         Location l = namer.locate(s.pid, ip, s.time, kernel);
         sb.hex(l.mapping() != null ? l.objectAddress() : ip, 16);
-        name(l, sym, symoff, dso);
+        int how = (sym ? 1 : 0) | (symoff ? 2 : 0) | (dso ? 4 : 0);
+        int slot = System.identityHashCode(l) & (NAMED - 1);
+        if (namedAt[slot] == l && namedHow[slot] == how) {
+            sb.bytes(namedText[slot], 0, namedText[slot].length);
+        } else {
+            int from = sb.length();
+            name(l, sym, symoff, dso);
+            namedText[slot] = java.util.Arrays.copyOfRange(sb.array(), from, sb.length());
+            namedAt[slot] = l;
+            namedHow[slot] = how;
+        }
         sb.ascii('\n');
     }
+
+    /**
+     * What {@link #name} wrote for the last locations named, by location (direct-mapped): a namer
+     * that hands out the same location for a frame it has located before saves the writing.
+     */
+    private static final int NAMED = 4096;
+    private final Location[] namedAt = new Location[NAMED];
+    private final byte[][] namedText = new byte[NAMED][];
+    private final int[] namedHow = new int[NAMED];
 
     /** A frame line without names: its address as the mapped object sees it. */
     private void frameAddress(long objectAddress) {

@@ -24,6 +24,14 @@ public final class Locator {
     private ObjectFile lastObject;
     /** The objects of the mappings located so far (a call chain alternates between a few). */
     private final Map<Mapping, ObjectFile> objects = new IdentityHashMap<>();
+    /**
+     * The last locations made, by address (direct-mapped): a location depends only on the mapping,
+     * the address and the mode, and a profile's frames repeat the same few thousand addresses.
+     * Reused, it saves the symbol lookup and lets a printer keep what it made of it.
+     */
+    private final Location[] recent = new Location[RECENT];
+    private final boolean[] recentKernel = new boolean[RECENT];
+    private static final int RECENT = 4096;
     /** A module's file name: {@code .ko}, maybe compressed. */
     private static final Pattern MODULE_FILE = Pattern.compile(".*\\.ko(\\.xz|\\.zst|\\.gz)?$");
     private final Map<String, String> moduleNames = new HashMap<>();
@@ -71,15 +79,24 @@ public final class Locator {
      */
     public Location locate(int pid, long addr, long time, boolean kernelMode) {
         Mapping m = spaces.find(kernelMode ? AddressSpaces.KERNEL_PID : pid, addr, time);
-        if (kernelMode) {
-            return kernel(addr, m);
-        }
         if (m == null) {
-            return new Location(addr, null, null, null, addr, Location.UNKNOWN);
+            return kernelMode ? kernel(addr, null) : new Location(addr, null, null, null, addr, Location.UNKNOWN);
         }
-        ObjectFile o = object(m);
-        long at = m.objectAddress(addr);
-        return new Location(addr, m, o, o.symbol(at), at, m.name());
+        int slot = (int) ((addr * 0x9E3779B97F4A7C15L) >>> 52); // 12 bits: RECENT
+        Location l = recent[slot];
+        if (l != null && l.address() == addr && l.mapping() == m && recentKernel[slot] == kernelMode) {
+            return l;
+        }
+        if (kernelMode) {
+            l = kernel(addr, m);
+        } else {
+            ObjectFile o = object(m);
+            long at = m.objectAddress(addr);
+            l = new Location(addr, m, o, o.symbol(at), at, m.name());
+        }
+        recent[slot] = l;
+        recentKernel[slot] = kernelMode;
+        return l;
     }
 
     private Location kernel(long addr, Mapping m) {
