@@ -12,7 +12,9 @@
 # launcher runs it. On ag also ./textpoke dump FILE against perf report -D -i FILE. On the dwarf
 # shapes both unwind the sampled user stacks, with the recording's build-id cache
 # (bench/out/home), perf with --no-inline: textpoke adds no inlined frames, so the two print the
-# same chains; on dwarf also both with --hide-call-graph, which reads without unwinding.
+# same chains; on dwarf also both with --hide-call-graph, which reads without unwinding. On ag, dwarf
+# and dwarf-big also both with their default fields (symbols and object names of every frame; perf
+# with --ns, which prints the times as textpoke does: the two outputs are the same).
 # Prints a Markdown table of medians (wall s, user+sys s, peak RSS MB, ratios of wall and of CPU
 # time: the JVM's compiler threads and a loaded machine move them differently) and writes it with
 # the raw timings to bench/out/sample-pass.md.
@@ -71,6 +73,7 @@ for shape in "${shapes[@]}"; do
   fields="$(fields_of "$shape")"
   pairs=("samples:tp-$shape:perf-$shape:")
   [ "$shape" = dwarf ] && pairs+=("samples:tph-$shape:perfh-$shape:--hide-call-graph")
+  case "$shape" in ag|dwarf|dwarf-big) pairs+=("samples:tpf-$shape:perff-$shape:default") ;; esac
   [ "$shape" = ag ] && pairs+=("dump:tpd-$shape:perfd-$shape:")
   for rep in $(seq "$reps"); do
     echo "$shape: repetition $rep of $reps" >&2
@@ -79,6 +82,9 @@ for shape in "${shapes[@]}"; do
       if [ "$what" = dump ]; then
         run "$tp" "$root/textpoke" dump "$f"
         run "$pf" env HOME="$work/home" perf report -D -i "$f"
+      elif [ "$opt" = default ]; then
+        run "$tp" env HOME="$(home_of "$shape")" "$root/textpoke" samples "$f"
+        run "$pf" env HOME="$(home_of "$shape")" perf script $(perf_opts_of "$shape") --ns -i "$f"
       else
         run "$tp" env HOME="$(home_of "$shape")" "$root/textpoke" samples $opt -F "$fields" "$f"
         run "$pf" env HOME="$(home_of "$shape")" perf script $(perf_opts_of "$shape") $opt -F "$fields" -i "$f"
@@ -91,7 +97,11 @@ for shape in "${shapes[@]}"; do
     tw=$(median "$work/$tp" 1); tc=$(median "$work/$tp" 2); tr=$(median "$work/$tp" 3)
     pw=$(median "$work/$pf" 1); pc=$(median "$work/$pf" 2); pr=$(median "$work/$pf" 3)
     peer=$([ "$what" = dump ] && echo "perf report -D" || echo "perf script$(perf_opts_of "$shape" | sed 's/^./ &/')")
-    label="$shape ($mb MB): textpoke $what${opt:+ $opt} vs $peer${opt:+ $opt}"
+    if [ "$opt" = default ]; then
+      label="$shape ($mb MB): textpoke $what vs $peer --ns, default fields"
+    else
+      label="$shape ($mb MB): textpoke $what${opt:+ $opt} vs $peer${opt:+ $opt}"
+    fi
     rows+=("$(awk -v l="$label" -v tw="$tw" -v tc="$tc" -v tr="$tr" -v pw="$pw" -v pc="$pc" -v pr="$pr" 'BEGIN {
       printf "| %s | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | **%.1f** | %.1f |", l, tw, tc, tr / 1024, pw, pc, pr / 1024, pw / tw, pc / tc }')")
   done
@@ -105,7 +115,7 @@ done
 } | tee "$out/sample-pass.md"
 {
   echo; echo "Raw timings (wall s, user+sys s, peak RSS KB):"
-  for f in "$work"/tp-* "$work"/perf-* "$work"/tph-* "$work"/perfh-* "$work"/tpd-* "$work"/perfd-*; do
+  for f in "$work"/tp-* "$work"/perf-* "$work"/tph-* "$work"/perfh-* "$work"/tpf-* "$work"/perff-* "$work"/tpd-* "$work"/perfd-*; do
     [ -f "$f" ] && echo "$(basename "$f"): $(tr '\n' ';' <"$f")"
   done
 } >>"$out/sample-pass.md"

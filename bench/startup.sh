@@ -5,7 +5,8 @@
 #   bench/startup.sh [RUNS]        (default 21 runs of each, interleaved; medians)
 #
 # Variants: "launcher" is ./textpoke as shipped (-XX:SharedArchiveFile=.build/current/textpoke.jsa
-# -XX:+UseSerialGC -XX:-UsePerfData); "no archive" the same without the archive; "plain java -jar"
+# -XX:+UseSerialGC -XX:-UsePerfData and the launcher's C2 thresholds); "no archive" the same without
+# the archive; "plain java -jar"
 # the JVM's defaults (G1, no archive). perf's own start on the first file is there for scale.
 # Writes the Markdown table to bench/out/startup.md.
 set -euo pipefail
@@ -16,6 +17,8 @@ mkdir -p "$out"
 export PERF_CONFIG=/dev/null LC_ALL=C
 "$root/textpoke" --version >/dev/null # build first
 dir="$(readlink -f "$root/.build/current")"
+# the launcher's JVM options, as it sets them
+jvm="$(grep '^jvm=' "$root/textpoke" | bash -c 'eval "$(cat)"; echo "$jvm"')"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -25,7 +28,7 @@ run() { # variant command...
   local v="$1"; shift
   case "$v" in
     launcher) "$root/textpoke" "$@" ;;
-    noarchive) java -XX:+UseSerialGC -XX:-UsePerfData -jar "$dir/textpoke.jar" "$@" ;;
+    noarchive) java $jvm -jar "$dir/textpoke.jar" "$@" ;;
     plain) java -jar "$dir/textpoke.jar" "$@" ;;
   esac
 }
@@ -34,7 +37,7 @@ for i in $(seq "$runs"); do
   for c in "${cmds[@]}"; do
     for v in "${variants[@]}"; do
       key="$v-${c%% *}"
-      /usr/bin/time -o "$work/t" -f "%e %U %S" bash -c "$(declare -f run); root='$root' dir='$dir' run $v $c" >/dev/null 2>&1
+      /usr/bin/time -o "$work/t" -f "%e %U %S" bash -c "$(declare -f run); root='$root' dir='$dir' jvm='$jvm' run $v $c" >/dev/null 2>&1
       awk '{printf "%s %.3f\n", $1, $2 + $3}' "$work/t" >>"$work/$key"
     done
   done
