@@ -173,6 +173,7 @@ public final class SamplesCommand implements Callable<Integer> {
             if (data.format() != PerfData.Format.PIPE && sets.mayNameKernelCode()) {
                 // The first kernel frame would wait for /proc/kallsyms (121,000 lines here: 40 ms of
                 // the kernel's time, as much again to index); read ahead, it overlaps the samples before.
+                // Not a pipe's: its features, which say where the symbols come from, arrive later.
                 kernelSymbols.readAhead();
             }
             RecordParser parser = new RecordParser(data.events());

@@ -19,9 +19,6 @@ public final class Locator {
     private final ObjectFiles files;
     private final java.util.function.Supplier<KernelSymbols> kernelSource;
     private KernelSymbols kernel;
-    /** The object of the last mapping located: most frames fall in a few. */
-    private Mapping lastMapping;
-    private ObjectFile lastObject;
     /** The objects of the mappings located so far (a call chain alternates between a few). */
     private final Map<Mapping, ObjectFile> objects = new IdentityHashMap<>();
     /**
@@ -142,11 +139,7 @@ public final class Locator {
     }
 
     private ObjectFile object(Mapping m) {
-        if (m != lastMapping) {
-            lastObject = objects.computeIfAbsent(m, files::of);
-            lastMapping = m;
-        }
-        return lastObject;
+        return objects.computeIfAbsent(m, files::of);
     }
 
     /**

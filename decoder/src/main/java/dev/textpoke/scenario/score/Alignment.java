@@ -22,7 +22,11 @@ public final class Alignment {
     static final int ANCHOR = 8;
     /** How far ahead, on either side, an agreement is looked for. */
     static final int REACH = 4096;
-    /** Offsets tried around an ambiguous stretch's own length, and how far their agreement is followed. */
+    /**
+     * How many executed instructions beyond its own length an ambiguous stretch may stand for (and
+     * how far on either side of that length the fallbacks of {@link #alongside} look), and how many
+     * decoded instructions after it are compared at most.
+     */
     static final int NEAR = 48;
     static final int LONG_ANCHOR = 2048;
     /** Places compared per search, and decoded instructions counted wrong at once when nothing agrees. */
