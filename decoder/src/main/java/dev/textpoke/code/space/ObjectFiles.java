@@ -68,7 +68,30 @@ public final class ObjectFiles {
     /** A JIT's symbol map ({@code START SIZE name} per line), which perf names anonymous code after. */
     private static final java.util.regex.Pattern PERF_MAP = java.util.regex.Pattern.compile("/tmp/perf-\\d+\\.map");
 
-    private record Key(String name, Bytes buildId) {}
+    /**
+     * A name and a build id. Not a record: a record's first hashCode links its call site through
+     * java.lang.runtime.ObjectMethods, which spins a dozen method-handle classes, some 10 ms of a
+     * short command's start at its first named frame (-Xlog:class+load).
+     */
+    private static final class Key {
+        final String name;
+        final Bytes buildId;
+
+        Key(String name, Bytes buildId) {
+            this.name = name;
+            this.buildId = buildId;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && name.equals(k.name) && Objects.equals(buildId, k.buildId);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * name.hashCode() + Objects.hashCode(buildId);
+        }
+    }
 
     private final Config config;
     private final Map<Key, ObjectFile> found = new HashMap<>();
@@ -88,7 +111,7 @@ public final class ObjectFiles {
 
     /** The object named {@code name} (a path or a special name) with build id {@code buildId} (or null). */
     public ObjectFile of(String name, Bytes buildId) {
-        return found.computeIfAbsent(new Key(name, buildId), k -> locate(k.name(), k.buildId()));
+        return found.computeIfAbsent(new Key(name, buildId), k -> locate(k.name, k.buildId));
     }
 
     private ObjectFile locate(String name, Bytes buildId) {

@@ -40,9 +40,13 @@ final class RunningVdso {
                     // fill
                 }
             }
-            Path copy = Files.createTempFile("textpoke-vdso", ".so");
+            // Not Files.createTempFile: its random name starts SecureRandom and the security
+            // providers, 90 classes and some 5 ms of a short command's start. A name of this
+            // process's own, created new (never an existing file), is as safe.
+            Path copy = Path.of(System.getProperty("java.io.tmpdir"),
+                    "textpoke-vdso-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".so");
+            Files.write(copy, b.array(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             copy.toFile().deleteOnExit();
-            Files.write(copy, b.array());
             if (buildId == null || ObjectFile.hasBuildId(copy, buildId)) {
                 return copy;
             }
