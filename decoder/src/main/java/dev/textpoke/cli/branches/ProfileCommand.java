@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
  * ranges were read with the code of their own time.
  */
 @Command(name = "profile", mixinStandardHelpOptions = true,
-        description = {"Writes a profile of the branch stacks of a perf.data, from ranges read with the code of the"
-                + " time they ran:",
+        description = {"Writes a profile of the branch stacks of a perf.data (AutoFDO text, or perf's brstackinsn"
+                + " text), from ranges read with the code of the time they ran.",
+            "--format chooses:",
             "  autofdo: the AutoFDO text profile (range, address and branch counts per binary), as simpleperf inject"
                 + " writes it, for create_llvm_prof --profiler=text and create_gcov; ranges that no version of"
                 + " their known code explains are left out;",

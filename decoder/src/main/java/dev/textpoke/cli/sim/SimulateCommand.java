@@ -42,82 +42,90 @@ public final class SimulateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
-            description = "perf.data directory to write (must not exist or be empty)")
+            description = "The perf.data directory to write (must not exist or be empty)")
     Path output;
 
-    @Option(names = "--seed", defaultValue = "1", description = "seeds everything (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "Seeds everything (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--cpus", defaultValue = "2", description = "CPUs (default ${DEFAULT-VALUE})")
+    @Option(names = "--cpus", paramLabel = "N", defaultValue = "2", description = "CPUs (default ${DEFAULT-VALUE})")
     int cpus;
 
-    @Option(names = "--user-cpus", defaultValue = "0",
-            description = "of them, how many start in user space and enter the kernel by syscall (default ${DEFAULT-VALUE})")
+    @Option(names = "--user-cpus", paramLabel = "N", defaultValue = "0",
+            description = "How many of the CPUs start in user space and enter the kernel by syscall"
+                    + " (default ${DEFAULT-VALUE})")
     int userCpus;
 
-    @Option(names = "--functions", defaultValue = "40", description = "kernel functions (default ${DEFAULT-VALUE})")
+    @Option(names = "--functions", paramLabel = "N", defaultValue = "40",
+            description = "Kernel functions (default ${DEFAULT-VALUE})")
     int functions;
 
-    @Option(names = "--jump-labels", defaultValue = "4",
+    @Option(names = "--jump-labels", paramLabel = "N", defaultValue = "4",
             description = "2-byte and as many 5-byte jump-label sites (default ${DEFAULT-VALUE})")
     int jumpLabels;
 
-    @Option(names = "--ftrace", defaultValue = "6", description = "ftrace sites (default ${DEFAULT-VALUE})")
+    @Option(names = "--ftrace", paramLabel = "N", defaultValue = "6",
+            description = "Ftrace sites (default ${DEFAULT-VALUE})")
     int ftrace;
 
-    @Option(names = "--kprobes", defaultValue = "2", description = "kprobes, each armed once (default ${DEFAULT-VALUE})")
+    @Option(names = "--kprobes", paramLabel = "N", defaultValue = "2",
+            description = "Kprobes, each armed once (default ${DEFAULT-VALUE})")
     int kprobes;
 
-    @Option(names = "--flips", defaultValue = "4",
-            description = "flips of each jump-label and ftrace site; 0 patches nothing (default ${DEFAULT-VALUE})")
+    @Option(names = "--flips", paramLabel = "N", defaultValue = "4",
+            description = "Flips of each jump-label and ftrace site; 0 patches nothing (default ${DEFAULT-VALUE})")
     int flips;
 
-    @Option(names = "--sync-ticks", defaultValue = "2000",
+    @Option(names = "--sync-ticks", paramLabel = "TICKS", defaultValue = "2000",
             description = "TSC ticks of each sync of the INT3 protocol (default ${DEFAULT-VALUE})")
     long syncTicks;
 
-    @Option(names = "--duration", defaultValue = "200000",
+    @Option(names = "--duration", paramLabel = "TICKS", defaultValue = "200000",
             description = "TSC ticks to run, at 2.4 GHz (default ${DEFAULT-VALUE})")
     long duration;
 
     @Option(names = "--instructions", paramLabel = "N",
-            description = "instructions per CPU at most (default: no limit but the duration)")
+            description = "Instructions per CPU at most (default: no limit but the duration)")
     Long instructions;
 
-    @Option(names = "--interrupts", defaultValue = "8",
-            description = "timer interrupts per CPU at seeded times (default ${DEFAULT-VALUE})")
+    @Option(names = "--interrupts", paramLabel = "N", defaultValue = "8",
+            description = "Timer interrupts per CPU at seeded times (default ${DEFAULT-VALUE})")
     int interrupts;
 
     @Option(names = "--trace", defaultValue = "k", paramLabel = "k|u|ku",
-            description = "privilege levels traced: k (intel_pt//k), u or ku (default ${DEFAULT-VALUE})")
+            description = "Privilege levels traced: k (intel_pt//k), u or ku (default ${DEFAULT-VALUE})")
     String trace;
 
-    @Option(names = "--mtc-period", defaultValue = "3", description = "MTC period, 0-15 (default ${DEFAULT-VALUE})")
+    @Option(names = "--mtc-period", paramLabel = "N", defaultValue = "3",
+            description = "MTC period, 0-15 (default ${DEFAULT-VALUE})")
     int mtcPeriod;
 
-    @Option(names = "--no-mtc", description = "no MTC packets")
+    @Option(names = "--no-mtc", description = "No MTC packets")
     boolean noMtc;
 
-    @Option(names = "--no-tsc", description = "no TSC packets (a timeless trace)")
+    @Option(names = "--no-tsc", description = "No TSC packets (a timeless trace)")
     boolean noTsc;
 
-    @Option(names = "--cyc", description = "cycle-accurate mode (CYC packets)")
+    @Option(names = "--cyc", description = "Cycle-accurate mode (CYC packets)")
     boolean cyc;
 
-    @Option(names = "--cyc-thresh", defaultValue = "0", description = "CYC threshold, 0-15 (default ${DEFAULT-VALUE})")
+    @Option(names = "--cyc-thresh", paramLabel = "N", defaultValue = "0",
+            description = "CYC threshold, 0-15 (default ${DEFAULT-VALUE})")
     int cycThresh;
 
-    @Option(names = "--noretcomp", description = "no return compression")
+    @Option(names = "--noretcomp", description = "No return compression")
     boolean noRetComp;
 
-    @Option(names = "--psb-period", defaultValue = "3",
-            description = "PSB every 2^(11+N) bytes, 0-15 (default ${DEFAULT-VALUE})")
+    @Option(names = "--psb-period", paramLabel = "N", defaultValue = "3",
+            description = "A PSB every 2^(11+N) bytes, 0-15 (default ${DEFAULT-VALUE})")
     int psbPeriod;
 
-    @Option(names = "--chunk-kb", defaultValue = "64", description = "AUX chunk size in KB (default ${DEFAULT-VALUE})")
+    @Option(names = "--chunk-kb", paramLabel = "KB", defaultValue = "64",
+            description = "AUX chunk size in KB (default ${DEFAULT-VALUE})")
     int chunkKb;
 
-    @Option(names = "--json", description = "one JSON object per CPU and one for the whole run")
+    @Option(names = "--json", description = "One JSON object per CPU and one for the whole run")
     boolean json;
 
     /** The run the options describe. */
