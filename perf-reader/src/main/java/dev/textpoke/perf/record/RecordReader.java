@@ -188,6 +188,12 @@ public final class RecordReader implements RecordSource {
         int size = b.getShort(p + RecordHeader.OFF_SIZE) & 0xffff;
         int type = b.getInt(p + RecordHeader.OFF_TYPE);
         int misc = b.getShort(p + RecordHeader.OFF_MISC) & 0xffff;
+        String text = TextInStream.lineAt(b, p, outer.available());
+        if (text != null) {
+            throw new PerfFormatException(Kind.BAD_RECORD, source, at, "text where a record should start: \""
+                    + text + "\"" + (text.startsWith("[ perf record:")
+                            ? " (perf record's messages written into its output, as by 2>&1?)" : ""));
+        }
         if (size < RecordHeader.BYTES) {
             throw new PerfFormatException(Kind.BAD_SIZE, source, at,
                     "record of type " + Integer.toUnsignedString(type) + " has size " + size

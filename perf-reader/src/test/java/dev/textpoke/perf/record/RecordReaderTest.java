@@ -12,6 +12,7 @@ import dev.textpoke.perf.PerfFormatException.Kind;
 import dev.textpoke.perf.testing.Enc;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,6 +77,29 @@ class RecordReaderTest {
         RecordReader r = reader(Arrays.copyOf(d, 24 + 5), 0, Long.MAX_VALUE);
         assertTrue(r.next());
         assertEquals(Kind.TRUNCATED, assertThrows(PerfFormatException.class, r::next).kind());
+    }
+
+    @Test
+    void textAfterTheRecordsIsNamedAsText() throws Exception {
+        // perf record -o - > f 2>&1: its closing messages follow the last record
+        byte[] tail = ("[ perf record: Woken up 1 times to write data ]\n"
+                + "[ perf record: Captured and wrote 0.030 MB - ]\n").getBytes(StandardCharsets.US_ASCII);
+        RecordReader r = reader(cat(comm(1), tail), 0, Long.MAX_VALUE);
+        assertTrue(r.next());
+        PerfFormatException e = assertThrows(PerfFormatException.class, r::next);
+        assertEquals(Kind.BAD_RECORD, e.kind());
+        assertEquals(24, e.offset());
+        assertEquals("text where a record should start: \"[ perf record: Woken up 1 times to write data ]\" (perf"
+                + " record's messages written into its output, as by 2>&1?)", e.problem());
+    }
+
+    @Test
+    void aHeaderWithOneUnprintableByteIsNotText() throws Exception {
+        byte[] d = cat(comm(1), "abcd\0efg".getBytes(StandardCharsets.US_ASCII));
+        RecordReader r = reader(d, 0, Long.MAX_VALUE);
+        assertTrue(r.next());
+        PerfFormatException e = assertThrows(PerfFormatException.class, r::next);
+        assertFalse(e.problem().startsWith("text"), e.problem());
     }
 
     @Test
