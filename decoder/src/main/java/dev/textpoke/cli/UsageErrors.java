@@ -18,7 +18,9 @@ final class UsageErrors implements IParameterExceptionHandler {
         String name = cl.getCommandSpec().qualifiedName();
         err.println(name + ": " + ex.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-        err.print("Usage: " + cl.getHelp().synopsis(0));
+        String heading = "Usage: ";
+        // the heading's length, so that the synopsis' continuation lines line up under its first
+        err.print(heading + cl.getHelp().synopsis(heading.length()));
         err.println("Try '" + name + " --help' for more information.");
         err.flush();
         return ExitStatus.BAD_INPUT;

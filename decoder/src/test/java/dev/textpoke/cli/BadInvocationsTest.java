@@ -83,7 +83,10 @@ class BadInvocationsTest {
                         "Try 'textpoke --help' for more information."),
                 c(bad, "text " + POKES + " --at soon ffffffff81000000", "textpoke text: not a perf time (ns, or"
                         + " seconds.fraction as perf script prints it): soon", "Usage: textpoke text [-hV]",
-                        "Try 'textpoke text --help' for more information."));
+                        "Try 'textpoke text --help' for more information."),
+                c(bad, "decode -", "textpoke decode: decode reads the input twice (the trace, then the code"
+                        + " modifications in time order): give a file, not standard input",
+                        "Usage: textpoke decode [-hV]", "Try 'textpoke decode --help' for more information."));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -98,7 +101,12 @@ class BadInvocationsTest {
             assertEquals(c.err().get(2), err.get(err.size() - 1));
             assertEquals(true, err.get(1).startsWith(c.err().get(1).substring(0, c.err().get(1).indexOf('['))),
                     run.err());
-            assertEquals(true, err.size() <= 6, "the synopsis, not the whole help: " + run.err());
+            assertEquals(true, err.size() <= 10, "the synopsis, not the whole help: " + run.err());
+            // a synopsis of several lines goes on under its first option, as in --help
+            int column = err.get(1).indexOf('[');
+            for (String line : err.subList(2, err.size() - 1)) {
+                assertEquals(column, line.length() - line.stripLeading().length(), run.err());
+            }
         } else {
             assertEquals(c.err(), err);
         }

@@ -40,6 +40,7 @@ class LauncherTest {
         // mvn: counts its runs, then writes the "jar" slowly; the jar's content is the source's.
         exec(bin.resolve("mvn"), "#!/bin/bash\n"
                 + "echo run >> \"" + tmp.resolve("mvn-runs") + "\"\n"
+                + "cat > /dev/null\n" // as Maven's exec plugin hands its stdin to native-patcher's make
                 + "mkdir -p decoder/target/lib\n"
                 + "rm -f decoder/target/textpoke.jar\n"
                 + "for i in 1 2 3 4 5 6 7 8; do printf '%s' \"$(cat decoder/src/main/Source.java)\" | head -c 1 >> decoder/target/textpoke.jar; sleep 0.2; done\n"
@@ -48,7 +49,8 @@ class LauncherTest {
         exec(bin.resolve("java"), "#!/bin/bash\n"
                 + "for a in \"$@\"; do case \"$a\" in -XX:DumpLoadedClassList=*|-Xshare:dump) exit 0 ;; esac; done\n"
                 + "while [ \"$1\" != -jar ]; do shift; done\n"
-                + "echo \"ran $(cat \"$2\")\"\n");
+                + "echo \"ran $(cat \"$2\")\"\n"
+                + "[ -t 0 ] || echo \"stdin: $(cat)\"\n");
     }
 
     private static void exec(Path p, String text) throws IOException {
@@ -60,7 +62,9 @@ class LauncherTest {
         ProcessBuilder pb = new ProcessBuilder(root.resolve("textpoke").toString(), "info", "x");
         Map<String, String> env = pb.environment();
         env.put("PATH", bin + ":" + env.get("PATH"));
-        return pb.redirectErrorStream(true).start();
+        Process p = pb.redirectErrorStream(true).start();
+        p.getOutputStream().close(); // an empty standard input
+        return p;
     }
 
     private static String finish(Process p) throws Exception {
@@ -83,6 +87,20 @@ class LauncherTest {
         assertTrue(b.contains("waiting") || a.contains("waiting"), "the second one waited: " + a + b);
         assertEquals(List.of("run"), Files.readAllLines(tmp.resolve("mvn-runs")), "one build");
         assertTrue(Files.isSymbolicLink(root.resolve(".build/current")));
+    }
+
+    @Test
+    void theBuildLeavesTheCommandsStandardInputToIt() throws Exception {
+        // ./textpoke samples - < perf.data on first use: the build must not read the stream
+        scratch();
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("textpoke").toString(), "samples", "-");
+        pb.environment().put("PATH", bin + ":" + pb.environment().get("PATH"));
+        Process p = pb.redirectErrorStream(true).start();
+        p.getOutputStream().write("the perf.data stream\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        p.getOutputStream().close();
+        String out = finish(p);
+        assertTrue(out.contains("ran v1"), out);
+        assertTrue(out.contains("stdin: the perf.data stream"), out);
     }
 
     @Test

@@ -378,16 +378,24 @@ public final class PerfData implements Closeable {
 
     /**
      * A reader over input {@code i}: 0 is the file, pipe, or a directory's {@code data}; 1.. are
-     * the {@code data.N} files. A pipe can be read once. A file whose header says its data size
-     * is 0 (perf record did not finish) is read to its end, where perf reads nothing.
+     * the {@code data.N} files. A stream (standard input) can be read once; a pipe-format file on
+     * disk as often as a command needs. A file whose header says its data size is 0 (perf record
+     * did not finish) is read to its end, where perf reads nothing.
      *
-     * @throws IllegalStateException for a second reader over a pipe
+     * @throws IllegalStateException for a second reader over a stream
      */
     public RecordReader records(int i) throws IOException {
         RecordReader r;
         if (format == Format.PIPE) {
             if (pipeTaken) {
-                throw new IllegalStateException("a pipe-mode input can be read only once");
+                if (channel == null) {
+                    throw new IllegalStateException("a pipe-mode stream can be read only once");
+                }
+                // Read again from just after the pipe header. The session's own records (events,
+                // features) were applied by the first reader: applying them again would add every
+                // event twice, so this reader has no listener.
+                return new RecordReader(source, ByteWindow.fileRegion(channel, PIPE_HEADER, fileSize), order,
+                        PIPE_HEADER, Long.MAX_VALUE, RecordReader.windowFor(fileSize - PIPE_HEADER));
             }
             pipeTaken = true;
             r = new RecordReader(source, pipeWindow);

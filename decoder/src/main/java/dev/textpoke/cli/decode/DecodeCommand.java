@@ -125,6 +125,11 @@ public final class DecodeCommand implements Callable<Integer> {
         if (threadCount < 1) {
             throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
         }
+        if (PerfData.STDIN.equals(file)) {
+            // One pass gathers the trace, a second replays the code modifications before decoding.
+            throw new ParameterException(spec.commandLine(), "decode reads the input twice (the trace, then the"
+                    + " code modifications in time order): give a file, not standard input");
+        }
         PrintWriter err = spec.commandLine().getErr();
         try (PerfData data = PerfData.open(file); IntelPtData pt = IntelPtData.read(data)) {
             List<BaseImage> bases = images.load(data);

@@ -59,6 +59,24 @@ public final class PerfTool {
      * report -D} prints a hex dump of every record, which nothing here reads.
      */
     public Result run(Predicate<String> keep, String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(home, "out", ".txt");
+        try {
+            Result r = runToFile(out, args);
+            // perf prints raw bytes of comm and file names; Latin-1 maps every byte to a char.
+            try (Stream<String> lines = Files.lines(out, StandardCharsets.ISO_8859_1)) {
+                return new Result(r.status(), lines.filter(keep).toList(), r.err());
+            }
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /**
+     * Runs {@code perf ARGS} with its standard output written to {@code stdout} byte for byte
+     * (what {@code perf inject -o -} writes is a perf.data stream, not text); the result has no
+     * output lines.
+     */
+    public Result runToFile(Path stdout, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(executable());
         command.addAll(List.of(args));
@@ -66,9 +84,8 @@ public final class PerfTool {
         pb.environment().put("PERF_CONFIG", "/dev/null");
         pb.environment().put("LC_ALL", "C");
         pb.environment().put("HOME", home.toString());
-        Path out = Files.createTempFile(home, "out", ".txt");
         Path err = Files.createTempFile(home, "err", ".txt");
-        pb.redirectOutput(out.toFile());
+        pb.redirectOutput(stdout.toFile());
         pb.redirectError(err.toFile());
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = pb.start();
@@ -76,12 +93,9 @@ public final class PerfTool {
             p.destroyForcibly();
             fail("perf " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
         }
-        // perf prints raw bytes of comm and file names; Latin-1 maps every byte to a char.
-        try (Stream<String> lines = Files.lines(out, StandardCharsets.ISO_8859_1)) {
-            return new Result(p.exitValue(), lines.filter(keep).toList(),
-                    Files.readString(err, StandardCharsets.ISO_8859_1));
+        try {
+            return new Result(p.exitValue(), List.of(), Files.readString(err, StandardCharsets.ISO_8859_1));
         } finally {
-            Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
     }
