@@ -205,7 +205,7 @@ public final class SamplesCommand implements Callable<Integer> {
                             formatter.useCallchain(callchain);
                         }
                         deliver(out, formatter, one, parsed, e, v.offset(), spaces, lastRead, data, sets);
-                    } else if (SIDEBAND.get(type)) {
+                    } else if (type > 0 && SIDEBAND.get(type)) { // a damaged type may be negative
                         PerfRecord r = parser.parse(v);
                         long time = data.events().timeOf(v.buffer(), v.start(), v.type(), v.size());
                         spaces.record(r, time == SampleLayout.NONE ? 0 : time);

@@ -111,7 +111,16 @@ public final class ObjectFiles {
 
     /** The object named {@code name} (a path or a special name) with build id {@code buildId} (or null). */
     public ObjectFile of(String name, Bytes buildId) {
-        return found.computeIfAbsent(new Key(name, buildId), k -> locate(k.name, k.buildId));
+        return found.computeIfAbsent(new Key(name, buildId), k -> {
+            try {
+                return locate(k.name, k.buildId);
+            } catch (java.nio.file.InvalidPathException e) {
+                // A name this JVM cannot make a path of: not UTF-8 (a damaged record), or not
+                // ASCII under the C locale, where the JVM encodes file names as ASCII. Its code
+                // stays unnamed, as a file that is not there.
+                return new ObjectFile(name, null, null);
+            }
+        });
     }
 
     private ObjectFile locate(String name, Bytes buildId) {
