@@ -5,6 +5,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -46,6 +47,13 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         }
         if (t instanceof IOException) {
             err.println("textpoke: " + t.getMessage());
+            return ExitStatus.BAD_INPUT;
+        }
+        if (t instanceof InvalidPathException p) {
+            // The JVM encodes file names in the locale's charset: ASCII under LC_ALL=C.
+            err.println("textpoke: " + p.getInput() + ": this file name cannot be encoded in the locale's"
+                    + " character set (" + System.getProperty("sun.jnu.encoding") + "): run with a UTF-8 locale,"
+                    + " e.g. LC_ALL=C.UTF-8");
             return ExitStatus.BAD_INPUT;
         }
         err.println("textpoke: internal error: " + t);

@@ -89,6 +89,24 @@ class BadInvocationsTest {
                         "Usage: textpoke decode [-hV]", "Try 'textpoke decode --help' for more information."));
     }
 
+    @org.junit.jupiter.api.Test
+    void aFileNameTheLocaleCannotEncodeIsOneLine() throws Exception {
+        // java itself, not the launcher (which gives the JVM a UTF-8 locale): LC_ALL=C makes the
+        // JVM encode file names as ASCII, and a UTF-8 name was an internal error
+        // The name's bytes come from printf: this JVM (the tests') may not be able to encode them either.
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c",
+                CliProcess.shell("info") + " \"$(printf '" + tmp + "/caf\\303\\251.data')\"");
+        pb.environment().put("LC_ALL", "C");
+        Path err = tmp.resolve("locale-err.txt");
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile());
+        assertEquals(ExitStatus.BAD_INPUT, pb.start().waitFor());
+        List<String> lines = Files.readAllLines(err, StandardCharsets.ISO_8859_1);
+        assertEquals(1, lines.size(), lines.toString());
+        assertEquals(true, lines.get(0).startsWith("textpoke: ") && lines.get(0).endsWith(": this file name cannot be"
+                + " encoded in the locale's character set (ANSI_X3.4-1968): run with a UTF-8 locale, e.g. LC_ALL=C.UTF-8"),
+                lines.get(0));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void eachBadInvocationHasItsMessageAndStatus(Case c) {

@@ -50,7 +50,8 @@ class LauncherTest {
                 + "for a in \"$@\"; do case \"$a\" in -XX:DumpLoadedClassList=*|-Xshare:dump) exit 0 ;; esac; done\n"
                 + "while [ \"$1\" != -jar ]; do shift; done\n"
                 + "echo \"ran $(cat \"$2\")\"\n"
-                + "[ -t 0 ] || echo \"stdin: $(cat)\"\n");
+                + "[ -t 0 ] || echo \"stdin: $(cat)\"\n"
+                + "echo \"charmap: $(locale charmap)\"\n");
     }
 
     private static void exec(Path p, String text) throws IOException {
@@ -101,6 +102,19 @@ class LauncherTest {
         String out = finish(p);
         assertTrue(out.contains("ran v1"), out);
         assertTrue(out.contains("stdin: the perf.data stream"), out);
+    }
+
+    @Test
+    void underTheCLocaleTheJvmGetsAUtf8One() throws Exception {
+        // else the JVM encodes file names as ASCII, and cannot open /tmp/café.data
+        scratch();
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("textpoke").toString(), "info", "x");
+        pb.environment().put("PATH", bin + ":" + pb.environment().get("PATH"));
+        pb.environment().put("LC_ALL", "C");
+        Process p = pb.redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = finish(p);
+        assertTrue(out.contains("charmap: UTF-8"), out);
     }
 
     @Test
