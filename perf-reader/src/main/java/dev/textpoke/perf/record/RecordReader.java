@@ -188,7 +188,8 @@ public final class RecordReader implements RecordSource {
         int size = b.getShort(p + RecordHeader.OFF_SIZE) & 0xffff;
         int type = b.getInt(p + RecordHeader.OFF_TYPE);
         int misc = b.getShort(p + RecordHeader.OFF_MISC) & 0xffff;
-        String text = TextInStream.lineAt(b, p, outer.available());
+        // Only a type of 2^16 or more can be text (see TextInStream): no cost on the records that count.
+        String text = (type >>> 16) == 0 ? null : TextInStream.lineAt(b, p, outer.available());
         if (text != null) {
             throw new PerfFormatException(Kind.BAD_RECORD, source, at, "text where a record should start: \""
                     + text + "\"" + (text.startsWith("[ perf record:")
