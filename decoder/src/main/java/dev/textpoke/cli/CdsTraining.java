@@ -27,7 +27,8 @@ public final class CdsTraining {
         String tracepoints = root.resolve("traces/recorded/tracepoints.data").toString();
         String pokes = root.resolve("traces/pokes/pokes.data").toString();
         List<String[]> runs = List.of(
-                new String[] {"--version"}, new String[] {"info", cpu}, new String[] {"info", "--json", cpu},
+                new String[] {"--version"},
+                new String[] {"info", cpu}, new String[] {"info", "--json", cpu},
                 new String[] {"dump", cpu}, new String[] {"dump", "--json", chain}, new String[] {"dump", "--counts", cpu},
                 new String[] {"samples", chain}, new String[] {"samples", "--json", chain}, new String[] {"samples", dwarf},
                 new String[] {"samples", tracepoints}, new String[] {"samples", "-F", "time,tid,ip,period", cpu},
@@ -39,7 +40,9 @@ public final class CdsTraining {
             }
             PrintWriter none = new PrintWriter(Writer.nullWriter());
             picocli.CommandLine cl = Main.commandLineFor(run, none, none);
-            cl.execute(cl.getCommandName().equals("textpoke") ? run : java.util.Arrays.copyOfRange(run, 1, run.length));
+            // as Main runs it: the whole command line gets every argument, a subcommand the rest
+            cl.execute(cl.getCommandName().equals("textpoke") ? run
+                    : java.util.Arrays.copyOfRange(run, 1, run.length));
         }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -89,11 +90,11 @@ class BadInvocationsTest {
                         "Usage: textpoke decode [-hV]", "Try 'textpoke decode --help' for more information."));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aFileNameTheLocaleCannotEncodeIsOneLine() throws Exception {
         // java itself, not the launcher (which gives the JVM a UTF-8 locale): LC_ALL=C makes the
-        // JVM encode file names as ASCII, and a UTF-8 name was an internal error
-        // The name's bytes come from printf: this JVM (the tests') may not be able to encode them either.
+        // JVM encode file names as ASCII, and a UTF-8 name was an internal error. The name's bytes
+        // come from printf: this JVM (the tests') may not be able to encode them either.
         ProcessBuilder pb = new ProcessBuilder("bash", "-c",
                 CliProcess.shell("info") + " \"$(printf '" + tmp + "/caf\\303\\251.data')\"");
         pb.environment().put("LC_ALL", "C");
@@ -102,9 +103,9 @@ class BadInvocationsTest {
         assertEquals(ExitStatus.BAD_INPUT, pb.start().waitFor());
         List<String> lines = Files.readAllLines(err, StandardCharsets.ISO_8859_1);
         assertEquals(1, lines.size(), lines.toString());
-        assertEquals(true, lines.get(0).startsWith("textpoke: ") && lines.get(0).endsWith(": this file name cannot be"
-                + " encoded in the locale's character set (ANSI_X3.4-1968): run with a UTF-8 locale, e.g. LC_ALL=C.UTF-8"),
-                lines.get(0));
+        assertEquals(true, lines.get(0).startsWith("textpoke: ") && lines.get(0).endsWith(": this file name cannot"
+                + " be encoded in the locale's character set (ANSI_X3.4-1968): run with a UTF-8 locale, e.g."
+                + " LC_ALL=C.UTF-8"), lines.get(0));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -45,7 +45,8 @@ class LauncherTest {
                 + "rm -f decoder/target/textpoke.jar\n"
                 + "for i in 1 2 3 4 5 6 7 8; do printf '%s' \"$(cat decoder/src/main/Source.java)\" | head -c 1 >> decoder/target/textpoke.jar; sleep 0.2; done\n"
                 + "cat decoder/src/main/Source.java > decoder/target/textpoke.jar\n");
-        // java: the training run and the archive's dump do nothing; a run prints the jar it was given and its content.
+        // java: the training run and the archive's dump do nothing; a run prints the jar it was given
+        // and its content, what it read on stdin, and its locale's character set.
         exec(bin.resolve("java"), "#!/bin/bash\n"
                 + "for a in \"$@\"; do case \"$a\" in -XX:DumpLoadedClassList=*|-Xshare:dump) exit 0 ;; esac; done\n"
                 + "while [ \"$1\" != -jar ]; do shift; done\n"
