@@ -97,14 +97,15 @@ public final class Locator {
     }
 
     private Location kernel(long addr, Mapping m) {
-        if (m != null && !isKernelText(m) && !isModule(m)) {
-            // A KSYMBOL map (BPF program, trampoline): perf makes it its own dso and symbol.
-            return new Location(addr, m, null, new SymbolIndex.Found(m.name(), m.start(), m.end(), 0), addr, m.name());
+        if (m != null && !isKernelText(m)) {
+            if (!isModule(m)) {
+                // A KSYMBOL map (BPF program, trampoline): perf makes it its own dso and symbol.
+                return new Location(addr, m, null, new SymbolIndex.Found(m.name(), m.start(), m.end(), 0), addr,
+                        m.name());
+            }
+            return new Location(addr, m, null, kernel().find(addr), addr, moduleDso(m.name()));
         }
         SymbolIndex.Found s = kernel().find(addr);
-        if (m != null && !isKernelText(m)) { // a module: the first test let nothing else through
-            return new Location(addr, m, null, s, addr, moduleDso(m.name()));
-        }
         if (m != null) {
             return new Location(addr, m, null, s != null && s.group() == 0 ? s : null, addr, KernelSymbols.KERNEL_DSO);
         }
