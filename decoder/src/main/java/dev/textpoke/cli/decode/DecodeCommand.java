@@ -29,6 +29,7 @@ import dev.textpoke.pt.decode.QueueDecoder;
 import dev.textpoke.pt.decode.TraceSetup;
 import dev.textpoke.pt.decode.UnitPlanner;
 import dev.textpoke.pt.decode.UnitPool;
+import dev.textpoke.pt.perf.CbrScale;
 import dev.textpoke.pt.flow.BlockCache;
 import dev.textpoke.pt.perf.AuxQueue;
 import dev.textpoke.pt.perf.IntelPtData;
@@ -77,13 +78,24 @@ public final class DecodeCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "JSON lines: with --insns one object per instruction (type insn: cpu,"
             + " time, ip, sym, symoff, bytes, insn, ambiguous), else per branch (type branch: cpu, time, kind,"
-            + " from, to, from_sym, to_sym); issues (type issue) and placements (type placement) too.")
+            + " from, to, from_sym, to_sym); issues (type issue) and placements (type placement) too, and with"
+            + " --ptwrite and --power their events (types ptwrite, cbr, mwait, pwre, exstop, pwrx).")
     boolean json;
 
-    @Option(names = "--summary", description = "Only counts: instructions, branches by kind, errors by kind,"
+    @Option(names = "--summary", description = "Only counts: instructions, branches by kind, PTWRITE and power"
+            + " events by kind, errors by kind,"
             + " ambiguous instructions, gaps, modifications replayed, and how many the packets placed before"
             + " the timestamps reached them.")
     boolean summary;
+
+    @Option(names = "--ptwrite", description = "Also the PTWRITE payloads (type ptwrite), as perf script's"
+            + " --itrace=w shows them.")
+    boolean ptwrite;
+
+    @Option(names = "--power", description = "Also the power events: core:bus ratio changes (cbr), MWAIT hints"
+            + " (mwait), C-state entries and exits (pwre, pwrx), execution stops (exstop), as perf script's"
+            + " --itrace=p shows them.")
+    boolean power;
 
     @Option(names = "--cpu", paramLabel = "LIST", description = "Only these CPUs, as perf's --cpu: 0,2-3.")
     String cpus;
@@ -183,7 +195,8 @@ public final class DecodeCommand implements Callable<Integer> {
     private void printLines(List<AuxQueue> queues, List<List<DecodeUnit>> units, CodeTimeline timeline,
             ProcessCode processes, TraceSetup setup, long[] range, Set<String> symbolFilter, int threadCount)
             throws IOException {
-        DecodeFormat.Options options = new DecodeFormat.Options(insns, json, range[0], range[1], symbolFilter);
+        DecodeFormat.Options options = new DecodeFormat.Options(insns, json, range[0], range[1], symbolFilter,
+                ptwrite, power, CbrScale.of(setup.tsc(), setup.maxNonTurboRatio()));
         List<QueueLines> sources = new ArrayList<>();
         List<QueueDecoder> decoders = new ArrayList<>();
         List<AutoCloseable> open = new ArrayList<>();

@@ -8,6 +8,8 @@ import dev.textpoke.pt.flow.BranchKind;
 import dev.textpoke.pt.flow.DecodeIssue;
 import dev.textpoke.pt.flow.FlowSink;
 import dev.textpoke.pt.flow.Placement;
+import dev.textpoke.pt.flow.TraceEvent;
+import dev.textpoke.pt.perf.CbrScale;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -34,10 +36,25 @@ public final class DecodeFormat implements FlowSink {
         Optional<SymbolOffset> at(long addr, long time);
     }
 
-    /** What to print and what to leave out. */
-    public record Options(boolean instructions, boolean json, long from, long to, Set<String> symbols) {
+    /**
+     * What to print and what to leave out.
+     *
+     * @param ptwrite PTWRITE payloads (perf's {@code --itrace=w})
+     * @param power   power events: CBR, MWAIT, PWRE, EXSTOP, PWRX (perf's {@code --itrace=p})
+     * @param cbr     what a core:bus ratio means in this recording (for the frequency perf prints)
+     */
+    public record Options(boolean instructions, boolean json, long from, long to, Set<String> symbols,
+            boolean ptwrite, boolean power, CbrScale cbr) {
+        public Options(boolean instructions, boolean json, long from, long to, Set<String> symbols) {
+            this(instructions, json, from, to, symbols, false, false, CbrScale.UNKNOWN);
+        }
+
         public boolean keeps(long time) {
             return time >= from && time <= to;
+        }
+
+        boolean shows(TraceEvent.Kind kind) {
+            return kind.power() ? power : ptwrite;
         }
     }
 
@@ -127,6 +144,100 @@ public final class DecodeFormat implements FlowSink {
             }
         }
         finish(time);
+    }
+
+    /**
+     * A PTWRITE or power event, with perf's words for its values ({@code perf script}'s
+     * {@code perf_sample__fprintf_synth_*}), then where the flow stood.
+     */
+    @Override
+    public void event(TraceEvent e) {
+        long time = printable(e.time());
+        if (!options.shows(e.kind()) || !options.keeps(time)) {
+            return;
+        }
+        SymbolOffset sym = e.ip() == 0 ? null : symbol(e.ip(), e.time());
+        if (!options.symbols().isEmpty() && (sym == null || !options.symbols().contains(sym.name()))) {
+            return;
+        }
+        start(e.time());
+        if (options.json()) {
+            line.append(",\"type\":").jsonString(e.kind().perfName()).append(",\"ip\":");
+            if (e.ip() == 0) {
+                line.append("null");
+            } else {
+                line.append("\"0x").hex(e.ip(), 1).append('"');
+            }
+            // as an instruction's: the symbol's name and the offset into it
+            if (sym == null) {
+                line.append(",\"sym\":null,\"symoff\":null");
+            } else {
+                line.append(",\"sym\":").jsonString(sym.name()).append(",\"symoff\":").dec(sym.offset(), 1);
+            }
+            switch (e.kind()) {
+                case PTWRITE -> line.append(",\"ip_bound\":").append(Boolean.toString(e.ipBound()))
+                        .append(",\"payload\":\"0x").hex(e.payload(), 1).append('"');
+                case CBR -> {
+                    line.append(",\"ratio\":").dec(e.a(), 1).append(",\"mhz\":").dec(options.cbr().mhz(e.a()), 1)
+                            .append(",\"percent\":");
+                    int percent = options.cbr().percent(e.a());
+                    line.append(percent < 0 ? "null" : Integer.toString(percent));
+                }
+                case MWAIT -> line.append(",\"hints\":").dec(e.a() & 0xffffffffL, 1).append(",\"extensions\":")
+                        .dec(e.b() & 0xffffffffL, 1);
+                case PWRE -> line.append(",\"hw\":").append(Boolean.toString(e.a() != 0)).append(",\"cstate\":")
+                        .dec(e.b(), 1).append(",\"sub_cstate\":").dec(e.c(), 1);
+                case EXSTOP -> line.append(",\"ip_bound\":").append(Boolean.toString(e.ipBound()));
+                case PWRX -> line.append(",\"deepest_cstate\":").dec(e.a(), 1).append(",\"last_cstate\":")
+                        .dec(e.b(), 1).append(",\"wake_reason\":").dec(e.c(), 1);
+            }
+            line.append('}');
+        } else {
+            int col = line.length();
+            line.append(e.kind().perfName()).padTo(col, 8).append(perfText(e)).append("  ").hex(e.ip(), 16)
+                    .append(' ').append(e.ip() == 0 ? "[unknown]" : name(sym));
+        }
+        finish(e.time());
+    }
+
+    /** The values as perf script prints them. */
+    private String perfText(TraceEvent e) {
+        return switch (e.kind()) {
+            case PTWRITE -> "IP: " + (e.ipBound() ? 1 : 0) + " payload: " + cHex(e.payload()) + asText(e.payload());
+            case CBR -> {
+                int percent = options.cbr().percent(e.a());
+                yield String.format("cbr: %2d freq: %4d MHz", e.a(), options.cbr().mhz(e.a()))
+                        + (percent < 0 ? "" : String.format(" (%3d%%)", percent));
+            }
+            case MWAIT -> "hints: " + cHex(e.a() & 0xffffffffL) + " extensions: " + cHex(e.b() & 0xffffffffL);
+            case PWRE -> "hw: " + e.a() + " cstate: " + e.b() + " sub-cstate: " + e.c();
+            case EXSTOP -> "IP: " + (e.ipBound() ? 1 : 0);
+            case PWRX -> "deepest cstate: " + e.a() + " last cstate: " + e.b() + " wake reason: " + cHex(e.c());
+        };
+    }
+
+    /**
+     * A payload that holds a short string, after a space, as perf shows it: its bytes from the
+     * lowest, printable ASCII up to the first zero byte and only zero bytes after it; else nothing.
+     */
+    private static String asText(long payload) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            int b = (int) (payload >>> (8 * i)) & 0xff;
+            if (b == 0) {
+                return sb.length() > 0 && payload >>> (8 * i) == 0 ? " " + sb : "";
+            }
+            if (b < 0x20 || b > 0x7e) {
+                return "";
+            }
+            sb.append((char) b);
+        }
+        return " " + sb;
+    }
+
+    /** C's {@code %#x}: "0" for zero, else "0x" and the digits. */
+    private static String cHex(long v) {
+        return v == 0 ? "0" : "0x" + Long.toHexString(v);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.textpoke.cli.format;
 import dev.textpoke.pt.PtError;
 import dev.textpoke.pt.decode.DecodeCounts;
 import dev.textpoke.pt.flow.BranchKind;
+import dev.textpoke.pt.flow.TraceEvent;
 import java.util.Map;
 
 /** {@code decode --summary}: the counts as aligned text, or one JSON object. */
@@ -20,12 +21,19 @@ public final class DecodeSummaryText {
                     branches.put(k.perfName(), c.branches(k));
                 }
             }
+            JsonLine events = new JsonLine();
+            for (TraceEvent.Kind k : TraceEvent.Kind.values()) {
+                if (c.events(k) > 0) {
+                    events.put(k.perfName(), c.events(k));
+                }
+            }
             JsonLine issues = new JsonLine();
             for (Map.Entry<PtError, Long> e : c.issues().entrySet()) {
                 issues.put(e.getKey().name(), e.getValue());
             }
             return new JsonLine().put("type", "summary").put("instructions", c.instructions())
-                    .put("branches", branches).put("errors", c.errors()).put("issues", issues)
+                    .put("branches", branches).put("trace_events", events).put("errors", c.errors())
+                    .put("issues", issues)
                     .put("ambiguous_instructions", c.ambiguous()).put("gaps", c.gaps())
                     .put("pokes_applied", modifications)
                     .put("switches_considered", c.placements())
@@ -42,6 +50,17 @@ public final class DecodeSummaryText {
             }
         }
         row(sb, "branches", c.branches() + (kinds.length() == 0 ? "" : " (" + kinds + ")"));
+        StringBuilder events = new StringBuilder();
+        long eventCount = 0;
+        for (TraceEvent.Kind k : TraceEvent.Kind.values()) {
+            if (c.events(k) > 0) {
+                events.append(events.length() == 0 ? "" : ", ").append(k.perfName()).append(' ').append(c.events(k));
+                eventCount += c.events(k);
+            }
+        }
+        if (eventCount > 0) { // a trace without any (no CBR either) keeps the summary it had
+            row(sb, "events", eventCount + " (" + events + ")");
+        }
         StringBuilder errs = new StringBuilder();
         for (Map.Entry<PtError, Long> e : c.issues().entrySet()) {
             if (e.getKey() == PtError.NOMAP || e.getKey() == PtError.LOST) {

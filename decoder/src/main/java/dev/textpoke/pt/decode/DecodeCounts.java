@@ -3,6 +3,7 @@ package dev.textpoke.pt.decode;
 import dev.textpoke.pt.PtError;
 import dev.textpoke.pt.flow.Block;
 import dev.textpoke.pt.flow.BranchKind;
+import dev.textpoke.pt.flow.TraceEvent;
 import dev.textpoke.pt.flow.DecodeIssue;
 import dev.textpoke.pt.flow.FlowSink;
 import dev.textpoke.pt.flow.Placement;
@@ -18,6 +19,7 @@ public final class DecodeCounts implements FlowSink {
     private long instructions;
     private long ambiguous;
     private final long[] branches = new long[BranchKind.values().length];
+    private final long[] events = new long[TraceEvent.Kind.values().length];
     private final Map<PtError, Long> issues = new EnumMap<>(PtError.class);
     private final Map<PtError, DecodeIssue> firstIssue = new EnumMap<>(PtError.class);
     private long placements;
@@ -36,6 +38,11 @@ public final class DecodeCounts implements FlowSink {
     @Override
     public void branch(BranchKind kind, long from, long to, long time) {
         branches[kind.ordinal()]++;
+    }
+
+    @Override
+    public void event(TraceEvent event) {
+        events[event.kind().ordinal()]++;
     }
 
     @Override
@@ -72,6 +79,9 @@ public final class DecodeCounts implements FlowSink {
         for (int i = 0; i < branches.length; i++) {
             branches[i] += o.branches[i];
         }
+        for (int i = 0; i < events.length; i++) {
+            events[i] += o.events[i];
+        }
         o.issues.forEach((k, v) -> issues.merge(k, v, Long::sum));
         o.firstIssue.forEach((k, v) -> firstIssue.merge(k, v, DecodeCounts::earlier));
         placements += o.placements;
@@ -98,6 +108,11 @@ public final class DecodeCounts implements FlowSink {
             n += b;
         }
         return n;
+    }
+
+    /** PTWRITE payloads or power events of a kind. */
+    public long events(TraceEvent.Kind kind) {
+        return events[kind.ordinal()];
     }
 
     /** Issues by kind, in {@link PtError} order. */

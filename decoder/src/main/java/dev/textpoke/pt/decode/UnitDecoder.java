@@ -9,6 +9,7 @@ import dev.textpoke.pt.flow.DecodeIssue;
 import dev.textpoke.pt.flow.FlowDecoder;
 import dev.textpoke.pt.flow.FlowSink;
 import dev.textpoke.pt.flow.Placement;
+import dev.textpoke.pt.flow.TraceEvent;
 import dev.textpoke.pt.time.PacketClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -133,6 +134,11 @@ public final class UnitDecoder implements AutoCloseable {
         @Override
         public void branch(BranchKind kind, long from, long to, long time) {
             sink.branch(kind, from, to, time);
+        }
+
+        @Override
+        public void event(TraceEvent e) {
+            sink.event(e);
         }
 
         @Override

@@ -38,6 +38,10 @@ public final class EventDecoder {
     private boolean needSync = true;
     private boolean lastWasCyc;
     private Binding pending = Binding.NONE;
+    /** What the pending FUP-bound event carries: PTWRITE's payload, MWAIT's hints and extensions. */
+    private long pendingPayload;
+    /** The PWRE that follows a pending MWAIT ({@link #power()}'s packing). */
+    private int pendingPower;
     private boolean abortPending;
     private int execMode = 1;        // CS.L: 64-bit until MODE.Exec says otherwise
     private int txBits;
@@ -51,9 +55,11 @@ public final class EventDecoder {
     private long tntBits;
     private int tntCount;
     private long payload;
+    private int power;
     private Binding binding = Binding.NONE;
     private boolean txAbort;
     private boolean psbHasIp;
+    private boolean psbCbrChanged;
     private PtError errorKind;
 
     // The clock as it was just before the last PSB (where a unit of work can start).
@@ -148,6 +154,8 @@ public final class EventDecoder {
                     ipEvent(EventType.FUP);
                     if (pending != Binding.NONE) {
                         binding = pending;
+                        payload = pendingPayload;
+                        power = pendingPower;
                         pending = Binding.NONE;
                         type = EventType.FUP_EVENT;
                     } else {
@@ -196,6 +204,7 @@ public final class EventDecoder {
                     payload = packets.payload();
                     if (packets.ptwIp()) {
                         pending = Binding.PTWRITE;
+                        pendingPayload = payload;
                     } else {
                         return set(EventType.PTW, packets.offset());
                     }
@@ -207,16 +216,23 @@ public final class EventDecoder {
                         return set(EventType.EXSTOP, packets.offset());
                     }
                 }
-                case MWAIT -> pending = Binding.MWAIT;
+                case MWAIT -> {
+                    pending = Binding.MWAIT;
+                    pendingPayload = (packets.mwaitHints() & 0xffffffffL) | (long) packets.mwaitExtensions() << 32;
+                }
                 case PWRE -> {
+                    int pwre = (packets.pwreHw() ? 1 << 16 : 0) | packets.pwreState() << 8 | packets.pwreSubState();
                     if (pending == Binding.MWAIT) {
                         pending = Binding.PWRE;
+                        pendingPower = pwre;
                     } else {
-                        return set(EventType.POWER, packets.offset());
+                        power = pwre;
+                        return set(EventType.PWRE, packets.offset());
                     }
                 }
                 case PWRX -> {
-                    return set(EventType.POWER, packets.offset());
+                    power = packets.pwrxDeepestState() << 16 | packets.pwrxLastState() << 8 | packets.pwrxWakeReason();
+                    return set(EventType.PWRX, packets.offset());
                 }
                 case BEP -> {
                     if (packets.ipBit()) {
@@ -248,6 +264,7 @@ public final class EventDecoder {
         psbClock = clock.state();
         lastIp.reset();
         psbHasIp = false;
+        psbCbrChanged = false;
         pending = Binding.NONE;
         abortPending = false;
         while (true) {
@@ -270,7 +287,11 @@ public final class EventDecoder {
                 case TMA -> clock.tma(packets.tmaCtc(), packets.tmaFc());
                 case MTC -> clock.mtc((int) packets.payload(), afterCyc);
                 case CYC -> clock.cyc(packets.payload());
-                case CBR -> clock.cbr((int) packets.payload());
+                case CBR -> {
+                    int before = clock.cbr();
+                    clock.cbr((int) packets.payload());
+                    psbCbrChanged |= clock.cbr() != before;
+                }
                 case MODE_EXEC -> execMode = packets.modeBits();
                 case MODE_TSX -> txBits = packets.modeBits();
                 case PIP -> cr3 = packets.pipCr3();
@@ -384,9 +405,27 @@ public final class EventDecoder {
         return tntCount;
     }
 
-    /** MODE_EXEC: the mode bits; PIP: CR3; VMCS: the pointer; PTW: the payload; CBR: the ratio. */
+    /**
+     * MODE_EXEC: the mode bits; PIP: CR3; VMCS: the pointer; PTW: the payload; CBR: the ratio;
+     * FUP_EVENT bound to PTWRITE: its payload, to MWAIT or PWRE: the MWAIT's hints (low 32 bits) and
+     * extensions (high 32 bits).
+     */
     public long payload() {
         return payload;
+    }
+
+    /**
+     * PWRE, and FUP_EVENT bound to PWRE: HW in bit 16, the C-state in bits 8-15, the sub-C-state in
+     * bits 0-7; PWRX: the deepest C-state in bits 16-23, the last in bits 8-15, the wake reason in
+     * bits 0-7.
+     */
+    public int power() {
+        return power;
+    }
+
+    /** PSB: whether its CBR changed the core:bus ratio (then {@link #clock()} has the new one). */
+    public boolean psbCbrChanged() {
+        return psbCbrChanged;
     }
 
     /** FUP_EVENT: what the FUP binds to. */
@@ -438,6 +477,8 @@ public final class EventDecoder {
         boolean needSync;
         boolean lastWasCyc;
         Binding pending;
+        long pendingPayload;
+        int pendingPower;
         boolean abortPending;
         int execMode;
         int txBits;
@@ -456,6 +497,8 @@ public final class EventDecoder {
         s.needSync = needSync;
         s.lastWasCyc = lastWasCyc;
         s.pending = pending;
+        s.pendingPayload = pendingPayload;
+        s.pendingPower = pendingPower;
         s.abortPending = abortPending;
         s.execMode = execMode;
         s.txBits = txBits;
@@ -474,6 +517,8 @@ public final class EventDecoder {
         needSync = s.needSync;
         lastWasCyc = s.lastWasCyc;
         pending = s.pending;
+        pendingPayload = s.pendingPayload;
+        pendingPower = s.pendingPower;
         abortPending = s.abortPending;
         execMode = s.execMode;
         txBits = s.txBits;

@@ -41,8 +41,10 @@ public enum EventType {
     PTW,
     /** Execution stopped (EXSTOP without an IP). */
     EXSTOP,
-    /** Power entry (PWRE without a pending MWAIT FUP) or exit (PWRX). */
-    POWER,
+    /** Power entry without an MWAIT (PWRE with HW set: the hardware chose the C-state). */
+    PWRE,
+    /** Power exit (PWRX): back in C0. */
+    PWRX,
     /** The core:bus ratio changed. */
     CBR,
     /** The packet layer met bytes it could not decode; the decoder resynchronises at the next PSB. */

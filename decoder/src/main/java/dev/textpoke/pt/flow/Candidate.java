@@ -15,11 +15,13 @@ import java.util.Set;
  * output they had in common ({@link Node}s), so a split costs nothing in proportion to the past.
  */
 final class Candidate implements FlowSink {
-    sealed interface Entry permits Run, Branch, Issue, Decision {}
+    sealed interface Entry permits Run, Branch, Event, Issue, Decision {}
 
     record Run(Block block, int from, int to, long time) implements Entry {}
 
     record Branch(BranchKind kind, long from, long to, long time) implements Entry {}
+
+    record Event(TraceEvent event) implements Entry {}
 
     record Issue(DecodeIssue issue) implements Entry {}
 
@@ -92,6 +94,11 @@ final class Candidate implements FlowSink {
     @Override
     public void branch(BranchKind kind, long from, long to, long time) {
         tail.add(new Branch(kind, from, to, time));
+    }
+
+    @Override
+    public void event(TraceEvent event) {
+        tail.add(new Event(event));
     }
 
     @Override
@@ -172,6 +179,8 @@ final class Candidate implements FlowSink {
                 }
             } else if (e instanceof Branch b) {
                 sink.branch(b.kind(), b.from(), b.to(), b.time());
+            } else if (e instanceof Event ev) {
+                sink.event(ev.event());
             } else if (e instanceof Issue is) {
                 sink.issue(is.issue());
             } else if (e instanceof Decision d) {

@@ -120,6 +120,9 @@ public final class FlowDecoder {
         long fupIp;
         boolean fupAbort;
         EventDecoder.Binding fupBinding;
+        /** What the FUP-bound event carries ({@link EventDecoder#payload}, {@link EventDecoder#power}). */
+        long fupPayload;
+        int fupPower;
         /** Perf time the code is read at: at least {@link #lo}, more once a switch was placed before it. */
         long tau = Long.MIN_VALUE;
         /** Lower bound (perf time) of the instructions the current event reports. */
@@ -148,6 +151,8 @@ public final class FlowDecoder {
             fupIp = o.fupIp;
             fupAbort = o.fupAbort;
             fupBinding = o.fupBinding;
+            fupPayload = o.fupPayload;
+            fupPower = o.fupPower;
             tau = o.tau;
             lo = o.lo;
             prevEventTime = o.prevEventTime;
@@ -168,7 +173,8 @@ public final class FlowDecoder {
             return mode == o.mode && ip == o.ip && tntBits == o.tntBits && tntLeft == o.tntLeft
                     && target == o.target && targetSuppressed == o.targetSuppressed
                     && disableAfterBranch == o.disableAfterBranch && fupIp == o.fupIp && fupAbort == o.fupAbort
-                    && fupBinding == o.fupBinding && afterOverflow == o.afterOverflow && declineOnce == o.declineOnce
+                    && fupBinding == o.fupBinding && fupPayload == o.fupPayload && fupPower == o.fupPower
+                    && afterOverflow == o.afterOverflow && declineOnce == o.declineOnce
                     && stopPending == o.stopPending && events.nextOffset() == o.events.nextOffset()
                     && stack.sameAs(o.stack);
         }
@@ -282,6 +288,46 @@ public final class FlowDecoder {
             }
             case STOP -> {
                 s.mode = s.mode == Mode.IDLE || s.mode == Mode.AWAIT_TIP ? Mode.DISABLED : s.mode;
+            }
+            case PTW -> traceEvent(TraceEvent.Kind.PTWRITE, events.payload(), 0, 0, 0);
+            case CBR -> traceEvent(TraceEvent.Kind.CBR, 0, (int) events.payload(), 0, 0);
+            case EXSTOP -> traceEvent(TraceEvent.Kind.EXSTOP, 0, 0, 0, 0);
+            case PWRE -> {
+                int p = events.power();
+                traceEvent(TraceEvent.Kind.PWRE, 0, p >>> 16 & 1, p >>> 8 & 0xff, p & 0xff);
+            }
+            case PWRX -> {
+                int p = events.power();
+                traceEvent(TraceEvent.Kind.PWRX, 0, p >>> 16 & 0xff, p >>> 8 & 0xff, p & 0xff);
+            }
+            default -> { }
+        }
+    }
+
+    /**
+     * An event without a FUP: it happened after the instructions the packets before it implied, so
+     * it is placed where the walk stands (perf's rule); without an IP in hand, at 0.
+     */
+    private void traceEvent(TraceEvent.Kind kind, long payload, int a, int b, int c) {
+        long ip = s.mode == Mode.IDLE ? s.ip : 0;
+        sink.event(new TraceEvent(kind, perfTime(events.time()), ip, false, payload, a, b, c));
+    }
+
+    /** Where a FUP-bound event's IP is reached: the event, with what its packets carried. */
+    private void boundEvent() {
+        long time = s.now;
+        switch (s.fupBinding) {
+            case PTWRITE ->
+                    sink.event(new TraceEvent(TraceEvent.Kind.PTWRITE, time, s.fupIp, true, s.fupPayload, 0, 0, 0));
+            case EXSTOP -> sink.event(new TraceEvent(TraceEvent.Kind.EXSTOP, time, s.fupIp, true, 0, 0, 0, 0));
+            case MWAIT, PWRE -> {
+                sink.event(new TraceEvent(TraceEvent.Kind.MWAIT, time, s.fupIp, true, 0, (int) s.fupPayload,
+                        (int) (s.fupPayload >>> 32), 0));
+                if (s.fupBinding == EventDecoder.Binding.PWRE) {
+                    int p = s.fupPower;
+                    sink.event(new TraceEvent(TraceEvent.Kind.PWRE, time, s.fupIp, true, 0, p >>> 16 & 1,
+                            p >>> 8 & 0xff, p & 0xff));
+                }
             }
             default -> { }
         }
@@ -418,6 +464,8 @@ public final class FlowDecoder {
         if (s.mode == Mode.IDLE) {
             s.fupIp = ip;
             s.fupBinding = events.binding();
+            s.fupPayload = events.payload();
+            s.fupPower = events.power();
             s.mode = Mode.WALK_FUP_EVENT;
         } else if (s.mode == Mode.NO_IP) {
             s.afterOverflow = false;
@@ -427,6 +475,9 @@ public final class FlowDecoder {
     }
 
     private void onPsb() {
+        if (events.psbCbrChanged()) {
+            traceEvent(TraceEvent.Kind.CBR, 0, events.clock().cbr(), 0, 0);
+        }
         s.stack.clear();
         if (s.mode == Mode.AWAIT_TIP) {
             missingTip();
@@ -704,6 +755,10 @@ public final class FlowDecoder {
     private void reached() {
         switch (s.mode) {
             case WALK_FUP -> s.mode = Mode.AWAIT_TIP;
+            case WALK_FUP_EVENT -> {
+                boundEvent();
+                s.mode = Mode.IDLE;
+            }
             default -> s.mode = Mode.IDLE;
         }
     }

@@ -12,6 +12,10 @@ public interface FlowSink {
     /** A taken branch (or trace start/end): {@code to} is 0 when not known. */
     void branch(BranchKind kind, long from, long to, long time);
 
+    /** A PTWRITE payload or a power event, in order with the flow around it. */
+    default void event(TraceEvent event) {
+    }
+
     /** Something went wrong, or data is missing; decoding goes on. */
     void issue(DecodeIssue issue);
 

@@ -23,6 +23,12 @@ public final class TeeSink implements FlowSink {
     }
 
     @Override
+    public void event(TraceEvent event) {
+        a.event(event);
+        b.event(event);
+    }
+
+    @Override
     public void issue(DecodeIssue issue) {
         a.issue(issue);
         b.issue(issue);

@@ -24,7 +24,7 @@ import java.util.Set;
 record TestKernel(KcoreDir kcore, Map<String, Long> symbols, Map<Long, String> insnBytes) {
     static final long BASE = 0xffffffff81000000L;
     /** The functions kallsyms lists (labels inside functions stay out, as the kernel's do). */
-    private static final Set<String> FUNCTIONS = Set.of("_text", "_stext", "loop3", "leaf", "patched");
+    private static final Set<String> FUNCTIONS = Set.of("_text", "_stext", "loop3", "leaf", "patched", "powered", "ptw_later");
 
     static TestKernel build(Path tmp) throws IOException, InterruptedException {
         Path src = tmp.resolve("ptkernel.S");

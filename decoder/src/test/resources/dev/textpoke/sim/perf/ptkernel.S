@@ -45,5 +45,39 @@ patched_slow:
 	ret
 	.size	patched, .-patched
 
+/*
+ * PTWRITE and MWAIT, for the events that bind to a FUP: a PTWRITE traced with FUPonPTW gives a PTW
+ * packet and a FUP at the PTWRITE; an MWAIT that enters a C-state gives MWAIT, PWRE and a FUP at
+ * the MWAIT (SDM Vol. 3C, "PTWRITE" and "Power Event Tracing").
+ */
+	.globl	powered
+	.type	powered, @function
+powered:
+	.globl	powered_ptw
+powered_ptw:
+	ptwrite	%rax
+	nop
+	.globl	powered_mwait
+powered_mwait:
+	mwait
+	.globl	powered_after
+powered_after:
+	nop
+	ret
+	.size	powered, .-powered
+
+/* A PTWRITE two instructions into a block: a PTW without a FUP names no IP. */
+	.globl	ptw_later
+	.type	ptw_later, @function
+ptw_later:
+	nop
+	nop
+	.globl	ptw_later_insn
+ptw_later_insn:
+	ptwrite	%rax
+	nop
+	ret
+	.size	ptw_later, .-ptw_later
+
 	.globl	_etext
 _etext:
