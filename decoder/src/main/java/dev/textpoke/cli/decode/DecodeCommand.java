@@ -79,11 +79,12 @@ public final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON lines: with --insns one object per instruction (type insn: cpu,"
             + " time, ip, sym, symoff, bytes, insn, ambiguous), else per branch (type branch: cpu, time, kind,"
             + " from, to, from_sym, to_sym); issues (type issue) and placements (type placement) too, and with"
-            + " --ptwrite and --power their events (types ptwrite, cbr, mwait, pwre, exstop, pwrx).")
+            + " --ptwrite, --power and --transactions their events (types ptwrite, cbr, mwait, pwre, exstop, pwrx,"
+            + " transaction).")
     boolean json;
 
-    @Option(names = "--summary", description = "Only counts: instructions, branches by kind, PTWRITE and power"
-            + " events by kind, errors by kind,"
+    @Option(names = "--summary", description = "Only counts: instructions, branches by kind, PTWRITE, power and"
+            + " transaction events by kind, errors by kind,"
             + " ambiguous instructions, gaps, modifications replayed, and how many the packets placed before"
             + " the timestamps reached them.")
     boolean summary;
@@ -96,6 +97,10 @@ public final class DecodeCommand implements Callable<Integer> {
             + " (mwait), C-state entries and exits (pwre, pwrx), execution stops (exstop), as perf script's"
             + " --itrace=p shows them.")
     boolean power;
+
+    @Option(names = "--transactions", description = "Also where TSX transactions begin, commit and abort (type"
+            + " transaction), as perf script's --itrace=x shows them.")
+    boolean transactions;
 
     @Option(names = "--cpu", paramLabel = "LIST", description = "Only these CPUs, as perf's --cpu: 0,2-3.")
     String cpus;
@@ -196,7 +201,7 @@ public final class DecodeCommand implements Callable<Integer> {
             ProcessCode processes, TraceSetup setup, long[] range, Set<String> symbolFilter, int threadCount)
             throws IOException {
         DecodeFormat.Options options = new DecodeFormat.Options(insns, json, range[0], range[1], symbolFilter,
-                ptwrite, power, CbrScale.of(setup.tsc(), setup.maxNonTurboRatio()));
+                ptwrite, power, transactions, CbrScale.of(setup.tsc(), setup.maxNonTurboRatio()));
         List<QueueLines> sources = new ArrayList<>();
         List<QueueDecoder> decoders = new ArrayList<>();
         List<AutoCloseable> open = new ArrayList<>();

@@ -41,12 +41,13 @@ public final class DecodeFormat implements FlowSink {
      *
      * @param ptwrite PTWRITE payloads (perf's {@code --itrace=w})
      * @param power   power events: CBR, MWAIT, PWRE, EXSTOP, PWRX (perf's {@code --itrace=p})
+     * @param transactions TSX transactions begun, committed and aborted (perf's {@code --itrace=x})
      * @param cbr     what a core:bus ratio means in this recording (for the frequency perf prints)
      */
     public record Options(boolean instructions, boolean json, long from, long to, Set<String> symbols,
-            boolean ptwrite, boolean power, CbrScale cbr) {
+            boolean ptwrite, boolean power, boolean transactions, CbrScale cbr) {
         public Options(boolean instructions, boolean json, long from, long to, Set<String> symbols) {
-            this(instructions, json, from, to, symbols, false, false, CbrScale.UNKNOWN);
+            this(instructions, json, from, to, symbols, false, false, false, CbrScale.UNKNOWN);
         }
 
         public boolean keeps(long time) {
@@ -54,7 +55,11 @@ public final class DecodeFormat implements FlowSink {
         }
 
         boolean shows(TraceEvent.Kind kind) {
-            return kind.power() ? power : ptwrite;
+            return switch (kind) {
+                case PTWRITE -> ptwrite;
+                case TRANSACTION -> transactions;
+                default -> power;
+            };
         }
     }
 
@@ -190,6 +195,7 @@ public final class DecodeFormat implements FlowSink {
                 case EXSTOP -> line.append(",\"ip_bound\":").append(Boolean.toString(e.ipBound()));
                 case PWRX -> line.append(",\"deepest_cstate\":").dec(e.a(), 1).append(",\"last_cstate\":")
                         .dec(e.b(), 1).append(",\"wake_reason\":").dec(e.c(), 1);
+                case TRANSACTION -> line.append(",\"what\":").jsonString(TX_WHAT[e.a()]);
             }
             line.append('}');
         } else {
@@ -213,6 +219,7 @@ public final class DecodeFormat implements FlowSink {
             case PWRE -> "hw: " + e.a() + " cstate: " + e.b() + " sub-cstate: " + e.c();
             case EXSTOP -> "IP: " + (e.ipBound() ? 1 : 0);
             case PWRX -> "deepest cstate: " + e.a() + " last cstate: " + e.b() + " wake reason: " + cHex(e.c());
+            case TRANSACTION -> TX_WHAT[e.a()];
         };
     }
 
@@ -234,6 +241,9 @@ public final class DecodeFormat implements FlowSink {
         }
         return " " + sb;
     }
+
+    /** {@link TraceEvent#TX_BEGIN}, {@link TraceEvent#TX_COMMIT}, {@link TraceEvent#TX_ABORT} in words. */
+    private static final String[] TX_WHAT = {"begin", "commit", "abort"};
 
     /** C's {@code %#x}: "0" for zero, else "0x" and the digits. */
     private static String cHex(long v) {

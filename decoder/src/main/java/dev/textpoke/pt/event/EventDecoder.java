@@ -38,7 +38,7 @@ public final class EventDecoder {
     private boolean needSync = true;
     private boolean lastWasCyc;
     private Binding pending = Binding.NONE;
-    /** What the pending FUP-bound event carries: PTWRITE's payload, MWAIT's hints and extensions. */
+    /** What the pending FUP-bound event carries: PTWRITE's payload, MWAIT's hints, MODE.TSX's bits. */
     private long pendingPayload;
     /** The PWRE that follows a pending MWAIT ({@link #power()}'s packing). */
     private int pendingPower;
@@ -186,6 +186,7 @@ public final class EventDecoder {
                         abortPending = true;
                     } else {
                         pending = Binding.TSX;
+                        pendingPayload = txBits;
                     }
                 }
                 case PIP -> {
@@ -408,7 +409,7 @@ public final class EventDecoder {
     /**
      * MODE_EXEC: the mode bits; PIP: CR3; VMCS: the pointer; PTW: the payload; CBR: the ratio;
      * FUP_EVENT bound to PTWRITE: its payload, to MWAIT or PWRE: the MWAIT's hints (low 32 bits) and
-     * extensions (high 32 bits).
+     * extensions (high 32 bits), to TSX: the MODE.TSX bits (InTX in bit 0).
      */
     public long payload() {
         return payload;

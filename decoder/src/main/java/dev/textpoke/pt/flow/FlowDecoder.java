@@ -320,6 +320,10 @@ public final class FlowDecoder {
             case PTWRITE ->
                     sink.event(new TraceEvent(TraceEvent.Kind.PTWRITE, time, s.fupIp, true, s.fupPayload, 0, 0, 0));
             case EXSTOP -> sink.event(new TraceEvent(TraceEvent.Kind.EXSTOP, time, s.fupIp, true, 0, 0, 0, 0));
+            // a MODE.TSX that begins (InTX set) or commits a transaction: its FUP names the first
+            // instruction inside it, or the first after it
+            case TSX -> sink.event(new TraceEvent(TraceEvent.Kind.TRANSACTION, time, s.fupIp, true, 0,
+                    (s.fupPayload & 1) != 0 ? TraceEvent.TX_BEGIN : TraceEvent.TX_COMMIT, 0, 0));
             case MWAIT, PWRE -> {
                 sink.event(new TraceEvent(TraceEvent.Kind.MWAIT, time, s.fupIp, true, 0, (int) s.fupPayload,
                         (int) (s.fupPayload >>> 32), 0));
@@ -754,7 +758,14 @@ public final class FlowDecoder {
 
     private void reached() {
         switch (s.mode) {
-            case WALK_FUP -> s.mode = Mode.AWAIT_TIP;
+            case WALK_FUP -> {
+                if (s.fupAbort) {
+                    // the instruction the transaction aborted at; the TIP to the handler follows
+                    sink.event(new TraceEvent(TraceEvent.Kind.TRANSACTION, s.now, s.fupIp, true, 0,
+                            TraceEvent.TX_ABORT, 0, 0));
+                }
+                s.mode = Mode.AWAIT_TIP;
+            }
             case WALK_FUP_EVENT -> {
                 boundEvent();
                 s.mode = Mode.IDLE;

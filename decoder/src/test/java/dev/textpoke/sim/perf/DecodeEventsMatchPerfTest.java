@@ -212,6 +212,59 @@ class DecodeEventsMatchPerfTest {
         JsonSchemaTest.assertDocumented("decode", exstop.out());
     }
 
+    private static final Pattern PERF_TX = Pattern.compile(
+            "\\[(\\d+)\\]\\s+\\S+:\\s+\\d+ transactions:\\s+(x|tx abrt)?\\s+([0-9a-f]+) \\S+ \\(");
+    private static final Pattern PERF_FLAGGED_BRANCH = Pattern.compile(
+            "\\[(\\d+)\\]\\s+\\S+:\\s+\\d+\\s+branches:\\S*.*?\\s([0-9a-f]+) \\S+ \\([^)]*\\) =>\\s+([0-9a-f]+) ");
+    private static final Pattern OUR_TX = Pattern.compile(
+            "^\\[(\\d+)\\] \\S+: transaction (begin|commit|abort)  ([0-9a-f]{16}) ");
+
+    /**
+     * TSX: a transaction begun and committed, one begun and aborted (the abort an asynchronous
+     * branch to the handler). perf ({@code --itrace=bx -F +flags}) names a transaction sample by its
+     * flags: "x" begins, none commits, "tx abrt" aborts; its IP is the FUP's.
+     */
+    @Test
+    void transactionsAreWherePerfHasThem() throws Exception {
+        long t0 = PtPerfDataWriterTest.TSC0 + 500_000;
+        long l = kernel.at("loop3");
+        Path dir = write("tsx.data", PtConfig.PERF_DEFAULT, t0, PtPerfDataWriterTest.start(t0, l)
+                .modeTsx(true, false).fup(l + 5).tnt(1, 1)
+                .modeTsx(false, false).fup(l + 7).tnt(1, 1)
+                .modeTsx(true, false).fup(l + 5)
+                .modeTsx(false, true).fup(l + 7).tip(kernel.at("leaf")));
+        PerfTool.Result r = perf.run("script", "-i", dir.toString(), "--itrace=bx", "-F", "+flags");
+        assertEquals(0, r.status(), r.err());
+        List<String> perfs = new ArrayList<>();
+        for (String line : r.out()) {
+            Matcher m = PERF_TX.matcher(line);
+            if (m.find()) {
+                String what = m.group(2) == null ? "commit" : m.group(2).equals("x") ? "begin" : "abort";
+                perfs.add(Integer.parseInt(m.group(1)) + " transaction " + what + " @ " + hex(m.group(3)));
+            } else if ((m = PERF_FLAGGED_BRANCH.matcher(line)).find()) {
+                perfs.add(Integer.parseInt(m.group(1)) + " branch " + hex(m.group(2)) + " => " + hex(m.group(3)));
+            }
+        }
+        CliRun ours = CliRun.of("decode", "--transactions", dir.toString());
+        assertEquals(0, ours.status(), ours.err());
+        List<String> mine = new ArrayList<>();
+        for (String line : ours.out().split("\n")) {
+            Matcher m = OUR_TX.matcher(line);
+            if (m.find()) {
+                mine.add(Integer.parseInt(m.group(1)) + " transaction " + m.group(2) + " @ " + hex(m.group(3)));
+            } else if ((m = OUR_BRANCH.matcher(line)).find()) {
+                mine.add(Integer.parseInt(m.group(1)) + " branch " + hex(m.group(2)) + " => " + hex(m.group(3)));
+            }
+        }
+        assertEquals(4, perfs.stream().filter(x -> x.contains(" transaction ")).count(), perfs.toString());
+        assertTrue(perfs.contains("1 transaction abort @ " + at("loop3", 7)), perfs.toString());
+        assertEquals(perfs, mine);
+        CliRun json = CliRun.of("decode", "--transactions", "--json", dir.toString());
+        assertTrue(json.out().contains("\"type\":\"transaction\",\"ip\":\"0x" + at("loop3", 7)
+                + "\",\"sym\":\"loop3\",\"symoff\":7,\"what\":\"commit\"}"), json.out());
+        JsonSchemaTest.assertDocumented("decode", json.out());
+    }
+
     /**
      * The simulator's committed traces: the core:bus ratio each CPU's first PSB+ gives is an event,
      * for perf and for textpoke, with the same frequency and percentage.
