@@ -26,6 +26,7 @@ import dev.textpoke.perf.feature.FeatureId;
 import java.util.HashMap;
 import java.util.Map;
 import dev.textpoke.pt.decode.QueueDecoder;
+import dev.textpoke.pt.decode.Tasks;
 import dev.textpoke.pt.decode.TraceSetup;
 import dev.textpoke.pt.decode.UnitPlanner;
 import dev.textpoke.pt.decode.UnitPool;
@@ -101,6 +102,23 @@ public final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--transactions", description = "Also where TSX transactions begin, commit and abort (type"
             + " transaction), as perf script's --itrace=x shows them.")
     boolean transactions;
+
+    @Option(names = "--task", description = "Name the task on every line: its command and thread id first,"
+            + " as perf script's default columns (with --json: pid, tid and comm).")
+    boolean task;
+
+    @Option(names = "--pid", split = ",", splitSynopsisLabel = ",", paramLabel = "PID",
+            description = "Only the lines of these processes, as perf script's --pid (the task a line ran in:"
+            + " the thread the sideband puts on its CPU then).")
+    Set<Integer> pids = Set.of();
+
+    @Option(names = "--tid", split = ",", splitSynopsisLabel = ",", paramLabel = "TID",
+            description = "Only the lines of these threads, as perf script's --tid.")
+    Set<Integer> tids = Set.of();
+
+    @Option(names = "--comm", split = ",", splitSynopsisLabel = ",", paramLabel = "COMM",
+            description = "Only the lines of tasks with these command names, as perf script's --comm.")
+    Set<String> comms = Set.of();
 
     @Option(names = "--cpu", paramLabel = "LIST", description = "Only these CPUs, as perf's --cpu: 0,2-3.")
     String cpus;
@@ -185,7 +203,8 @@ public final class DecodeCommand implements Callable<Integer> {
                 out.print(DecodeSummaryText.format(total, timeline.modificationCount(), json));
                 out.flush();
             } else {
-                printLines(queues, units, timeline, processes, setup, range, symbolFilter, threadCount);
+                printLines(queues, units, timeline, processes, new Tasks(pt.sideband()), setup, range, symbolFilter,
+                        threadCount);
             }
             if (pt.damage().isPresent()) {
                 InputFormatException d = pt.damage().get();
@@ -198,10 +217,11 @@ public final class DecodeCommand implements Callable<Integer> {
 
     /** Decodes each queue in order (in a thread of its own when there are threads) and merges the lines by time. */
     private void printLines(List<AuxQueue> queues, List<List<DecodeUnit>> units, CodeTimeline timeline,
-            ProcessCode processes, TraceSetup setup, long[] range, Set<String> symbolFilter, int threadCount)
-            throws IOException {
+            ProcessCode processes, Tasks tasks, TraceSetup setup, long[] range, Set<String> symbolFilter,
+            int threadCount) throws IOException {
         DecodeFormat.Options options = new DecodeFormat.Options(insns, json, range[0], range[1], symbolFilter,
-                ptwrite, power, transactions, CbrScale.of(setup.tsc(), setup.maxNonTurboRatio()));
+                ptwrite, power, transactions, CbrScale.of(setup.tsc(), setup.maxNonTurboRatio()),
+                new DecodeFormat.TaskFilter(task, Set.copyOf(pids), Set.copyOf(tids), Set.copyOf(comms)));
         List<QueueLines> sources = new ArrayList<>();
         List<QueueDecoder> decoders = new ArrayList<>();
         List<AutoCloseable> open = new ArrayList<>();
@@ -217,7 +237,8 @@ public final class DecodeCommand implements Callable<Integer> {
                 decoders.add(decoder);
                 QueueLines lines = threadCount > 1
                         ? new ThreadedLines(decoder, "decode-cpu" + q.cpu()) : new QueueLines(decoder);
-                decoder.start(new DecodeFormat(q.cpu(), names(timeline, processes, q), options, lines.target()));
+                decoder.start(new DecodeFormat(q.cpu(), names(timeline, processes, q), options,
+                        t -> tasks.at(q.cpu(), q.tid(), t), lines.target()));
                 sources.add(lines);
             }
             for (QueueLines l : sources) {

@@ -8,6 +8,7 @@ import dev.textpoke.pt.flow.BranchKind;
 import dev.textpoke.pt.flow.DecodeIssue;
 import dev.textpoke.pt.flow.FlowSink;
 import dev.textpoke.pt.flow.Placement;
+import dev.textpoke.pt.decode.Tasks;
 import dev.textpoke.pt.flow.TraceEvent;
 import dev.textpoke.pt.perf.CbrScale;
 import java.util.HashMap;
@@ -30,6 +31,30 @@ public final class DecodeFormat implements FlowSink {
         void line(long time, LineBuffer line);
     }
 
+    /** The task the trace ran in at a time. */
+    @FunctionalInterface
+    public interface TaskAt {
+        Tasks.Task at(long time);
+    }
+
+    /**
+     * Tasks, as perf script's {@code --pid}, {@code --tid} and {@code --comm} choose them (an empty
+     * set chooses every task), and whether lines name theirs ({@code show}).
+     */
+    public record TaskFilter(boolean show, Set<Integer> pids, Set<Integer> tids, Set<String> comms) {
+        public static final TaskFilter ALL = new TaskFilter(false, Set.of(), Set.of(), Set.of());
+
+        /** Whether the lines need to know their task. */
+        public boolean needed() {
+            return show || !pids.isEmpty() || !tids.isEmpty() || !comms.isEmpty();
+        }
+
+        boolean keeps(Tasks.Task t) {
+            return (pids.isEmpty() || pids.contains(t.pid())) && (tids.isEmpty() || tids.contains(t.tid()))
+                    && (comms.isEmpty() || comms.contains(t.comm()));
+        }
+    }
+
     /** The symbol at an address at a time (kernel and user space alike). */
     @FunctionalInterface
     public interface Names {
@@ -43,11 +68,12 @@ public final class DecodeFormat implements FlowSink {
      * @param power   power events: CBR, MWAIT, PWRE, EXSTOP, PWRX (perf's {@code --itrace=p})
      * @param transactions TSX transactions begun, committed and aborted (perf's {@code --itrace=x})
      * @param cbr     what a core:bus ratio means in this recording (for the frequency perf prints)
+     * @param tasks   whether each line names its task, and which tasks' lines are kept
      */
     public record Options(boolean instructions, boolean json, long from, long to, Set<String> symbols,
-            boolean ptwrite, boolean power, boolean transactions, CbrScale cbr) {
+            boolean ptwrite, boolean power, boolean transactions, CbrScale cbr, TaskFilter tasks) {
         public Options(boolean instructions, boolean json, long from, long to, Set<String> symbols) {
-            this(instructions, json, from, to, symbols, false, false, false, CbrScale.UNKNOWN);
+            this(instructions, json, from, to, symbols, false, false, false, CbrScale.UNKNOWN, TaskFilter.ALL);
         }
 
         public boolean keeps(long time) {
@@ -74,15 +100,26 @@ public final class DecodeFormat implements FlowSink {
     private final Map<Block, String[]> insnSymbols = new IdentityHashMap<>();
     private final Map<Long, SymbolOffset> addressSymbols = new HashMap<>();
     private final byte[] prefixCpu;
+    private final TaskAt tasks;
+    /** The last time a task was looked up at, and the task: lines between two timing packets share it. */
+    private long taskTime = Long.MIN_VALUE;
+    private Tasks.Task task;
 
     public DecodeFormat(int cpu, CodeTimeline timeline, Options options, Lines out) {
-        this(cpu, timeline::symbolize, options, out);
+        this(cpu, timeline::symbolize, options, null, out);
     }
 
-    public DecodeFormat(int cpu, Names names, Options options, Lines out) {
+    /**
+     * @param tasks the task at a time; may be null when {@link TaskFilter#needed()} is false
+     */
+    public DecodeFormat(int cpu, Names names, Options options, TaskAt tasks, Lines out) {
+        if (tasks == null && options.tasks().needed()) {
+            throw new IllegalArgumentException("the task filter needs the tasks");
+        }
         this.cpu = cpu;
         this.timeline = names;
         this.options = options;
+        this.tasks = tasks;
         this.out = out;
         this.prefixCpu = options.json() ? ("{\"cpu\":" + cpu + ",\"time\":").getBytes()
                 : String.format("[%03d] ", cpu).getBytes();
@@ -90,7 +127,7 @@ public final class DecodeFormat implements FlowSink {
 
     @Override
     public void instructions(Block block, int from, int to, long time, boolean ambiguous) {
-        if (!options.instructions() || !options.keeps(printable(time))) {
+        if (!options.instructions() || !keeps(printable(time))) {
             return;
         }
         byte[][] text = text(block, time);
@@ -115,7 +152,7 @@ public final class DecodeFormat implements FlowSink {
 
     @Override
     public void branch(BranchKind kind, long from, long to, long time) {
-        if (options.instructions() || !options.keeps(printable(time))) {
+        if (options.instructions() || !keeps(printable(time))) {
             return;
         }
         SymbolOffset fromSym = symbol(from, time);
@@ -158,7 +195,7 @@ public final class DecodeFormat implements FlowSink {
     @Override
     public void event(TraceEvent e) {
         long time = printable(e.time());
-        if (!options.shows(e.kind()) || !options.keeps(time)) {
+        if (!options.shows(e.kind()) || !keeps(time)) {
             return;
         }
         SymbolOffset sym = e.ip() == 0 ? null : symbol(e.ip(), e.time());
@@ -253,7 +290,7 @@ public final class DecodeFormat implements FlowSink {
     @Override
     public void issue(DecodeIssue issue) {
         long time = printable(issue.time());
-        if (!options.keeps(time)) {
+        if (!keeps(time)) {
             return;
         }
         start(issue.time());
@@ -280,7 +317,7 @@ public final class DecodeFormat implements FlowSink {
     public void placement(Placement p) {
         // At the visit's time, in order with its instructions; the switch's own time is in the text.
         long time = p.time();
-        if (!options.keeps(time)) {
+        if (!keeps(time)) {
             return;
         }
         start(time);
@@ -301,11 +338,35 @@ public final class DecodeFormat implements FlowSink {
         finish(time);
     }
 
+    /** Whether a line at {@code time} is printed: in the time range, of a chosen task. */
+    private boolean keeps(long time) {
+        return options.keeps(time) && (!options.tasks().needed() || options.tasks().keeps(taskAt(time)));
+    }
+
+    private Tasks.Task taskAt(long time) {
+        if (task == null || time != taskTime) {
+            task = tasks.at(time);
+            taskTime = time;
+        }
+        return task;
+    }
+
     private void start(long time) {
         line.clear();
+        boolean named = options.tasks().show();
+        if (named && !options.json()) {
+            // perf script's first columns: the command right-aligned in 16, the thread id in 5
+            Tasks.Task t = taskAt(printable(time));
+            line.append(String.format("%16s %5d ", t.comm(), t.tid()));
+        }
         line.append(prefixCpu);
         if (options.json()) {
             line.dec(printable(time), 1);
+            if (named) {
+                Tasks.Task t = taskAt(printable(time));
+                line.append(",\"pid\":").append(Integer.toString(t.pid())).append(",\"tid\":")
+                        .append(Integer.toString(t.tid())).append(",\"comm\":").jsonString(t.comm());
+            }
         } else {
             line.perfTime(printable(time)).append(": ");
         }
