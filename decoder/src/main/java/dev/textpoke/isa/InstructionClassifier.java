@@ -30,7 +30,7 @@ public final class InstructionClassifier implements AutoCloseable {
 
     private InstructionClassifier(Isa isa) {
         this.isa = isa;
-        this.rules = isa == Isa.X86_64 ? new X86BranchRules() : new A64BranchRules();
+        this.rules = isa == Isa.A64 ? new A64BranchRules() : new X86BranchRules();
         this.state = new NativeState(isa);
         this.cleanable = CLEANER.register(this, state);
     }
@@ -155,8 +155,12 @@ public final class InstructionClassifier implements AutoCloseable {
                         + " pointers are written as 8 bytes)");
             }
             CapstoneLibrary.requireVersion4();
-            int mode = isa == Isa.X86_64 ? Capstone.CS_MODE_64 : Capstone.CS_MODE_ARM;
-            int arch = isa == Isa.X86_64 ? Capstone.CS_ARCH_X86 : Capstone.CS_ARCH_ARM64;
+            int mode = switch (isa) {
+                case X86_64 -> Capstone.CS_MODE_64;
+                case X86_32 -> Capstone.CS_MODE_32;
+                case A64 -> Capstone.CS_MODE_ARM;
+            };
+            int arch = isa == Isa.A64 ? Capstone.CS_ARCH_ARM64 : Capstone.CS_ARCH_X86;
             int err = CapstoneLibrary.cs_open(arch, mode, handleRef);
             if (err != 0) {
                 throw new IllegalStateException("cs_open failed: " + CapstoneLibrary.cs_strerror(err));

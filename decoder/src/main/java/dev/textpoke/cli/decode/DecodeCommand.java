@@ -298,8 +298,11 @@ public final class DecodeCommand implements Callable<Integer> {
     /** One thread's code caches: a Capstone handle, decoded instructions and blocks over the timeline. */
     private static UnitPool.Worker worker(CodeTimeline timeline, ProcessCode processes) {
         InstructionClassifier c = InstructionClassifier.open(Isa.X86_64);
+        // 32-bit processes (compatibility mode): their code decoded as 32-bit instructions
+        InstructionClassifier c32 = InstructionClassifier.open(Isa.X86_32);
         BlockCache blocks = new BlockCache(timeline, new InstructionCache(timeline, c));
-        ProcessBlocks code = new ProcessBlocks(blocks, processes, c);
+        BlockCache blocks32 = new BlockCache(timeline, new InstructionCache(timeline, c32));
+        ProcessBlocks code = new ProcessBlocks(blocks, processes, c, blocks32, c32);
         return new UnitPool.Worker() {
             @Override
             public UnitCode code() {
@@ -309,6 +312,7 @@ public final class DecodeCommand implements Callable<Integer> {
             @Override
             public void close() {
                 c.close();
+                c32.close();
             }
         };
     }

@@ -10,6 +10,11 @@ import dev.textpoke.pt.flow.CodeBlocks;
 public interface UnitCode {
     CodeBlocks forUnit(DecodeUnit unit);
 
+    /** The same code read as 32-bit code (compatibility mode), or null when 32-bit code is not read. */
+    default CodeBlocks compatForUnit(DecodeUnit unit) {
+        return null;
+    }
+
     /** The same code for every unit (the kernel's only, or a test's). */
     static UnitCode of(CodeBlocks code) {
         return unit -> code;

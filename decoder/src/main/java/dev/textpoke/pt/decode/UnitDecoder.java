@@ -63,6 +63,10 @@ public final class UnitDecoder implements AutoCloseable {
         }
         EventDecoder events = new EventDecoder(data, 0, unit.length(), clock);
         FlowDecoder flow = new FlowDecoder(events, code.forUnit(unit), setup.flowConfig(), out);
+        CodeBlocks compat = code.compatForUnit(unit);
+        if (compat != null) {
+            flow.compatCode(compat);
+        }
         if (unit.stopAt() >= 0) {
             flow.stopAfterPsbAt(unit.stopAt());
         }

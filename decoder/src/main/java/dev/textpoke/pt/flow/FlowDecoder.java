@@ -83,6 +83,8 @@ public final class FlowDecoder {
 
     private final EventDecoder events;
     private final CodeBlocks code;
+    /** The code as 32-bit code reads it (compatibility mode), or null: then such code is read as 64-bit. */
+    private CodeBlocks compat;
     private final Config config;
     private final FlowSink out;
     private FlowSink sink;
@@ -107,6 +109,16 @@ public final class FlowDecoder {
         this.sink = sink;
     }
 
+    /**
+     * Reads 32-bit code (MODE.Exec with CS.L clear and CS.D set: a 64-bit kernel's compatibility
+     * mode, or IA-32) from {@code compat}, the same code decoded as 32-bit instructions. Without it
+     * such code is reported ({@code BAD_CONTEXT}) and read as 64-bit code.
+     */
+    public FlowDecoder compatCode(CodeBlocks compat) {
+        this.compat = compat;
+        return this;
+    }
+
     /** The decoder's state: everything a candidate run must be able to start again from. */
     static final class State {
         Mode mode = Mode.NO_IP;
@@ -120,6 +132,10 @@ public final class FlowDecoder {
         long fupIp;
         boolean fupAbort;
         EventDecoder.Binding fupBinding;
+        /** Whether the code runs in 32-bit mode (the last MODE.Exec that took effect). */
+        boolean compat;
+        /** The bits of a MODE.Exec that takes effect at the next TIP or TIP.PGE's target, or -1. */
+        int execPending = -1;
         /** What the FUP-bound event carries ({@link EventDecoder#payload}, {@link EventDecoder#power}). */
         long fupPayload;
         int fupPower;
@@ -151,6 +167,8 @@ public final class FlowDecoder {
             fupIp = o.fupIp;
             fupAbort = o.fupAbort;
             fupBinding = o.fupBinding;
+            compat = o.compat;
+            execPending = o.execPending;
             fupPayload = o.fupPayload;
             fupPower = o.fupPower;
             tau = o.tau;
@@ -174,6 +192,7 @@ public final class FlowDecoder {
                     && target == o.target && targetSuppressed == o.targetSuppressed
                     && disableAfterBranch == o.disableAfterBranch && fupIp == o.fupIp && fupAbort == o.fupAbort
                     && fupBinding == o.fupBinding && fupPayload == o.fupPayload && fupPower == o.fupPower
+                    && compat == o.compat && execPending == o.execPending
                     && afterOverflow == o.afterOverflow && declineOnce == o.declineOnce
                     && stopPending == o.stopPending && events.nextOffset() == o.events.nextOffset()
                     && stack.sameAs(o.stack);
@@ -282,8 +301,13 @@ public final class FlowDecoder {
                 s.mode = Mode.NO_IP;
             }
             case MODE_EXEC -> {
-                if ((events.payload() & 1) == 0) {
-                    report(PtError.BAD_CONTEXT, "the code switches to 16- or 32-bit mode, which is not decoded");
+                // the mode of the next TIP's or TIP.PGE's target (SDM "MODE.Exec Packet")
+                int bits = (int) events.payload();
+                s.execPending = bits;
+                if ((bits & 1) == 0 && ((bits & 2) == 0 || compat == null)) {
+                    report(PtError.BAD_CONTEXT, (bits & 2) == 0
+                            ? "the code switches to 16-bit mode, which is not decoded"
+                            : "the code switches to 32-bit mode, which this decode does not read");
                 }
             }
             case STOP -> {
@@ -407,7 +431,21 @@ public final class FlowDecoder {
         }
         sink.branch(BranchKind.TRACE_BEGIN, 0, target, s.now);
         s.ip = target;
+        takeExecMode();
         s.mode = Mode.IDLE;
+    }
+
+    /** A pending MODE.Exec takes effect at the target just reached. */
+    private void takeExecMode() {
+        if (s.execPending >= 0) {
+            s.compat = is32(s.execPending);
+            s.execPending = -1;
+        }
+    }
+
+    /** CS.L clear and CS.D set: 32-bit code. */
+    private static boolean is32(int execBits) {
+        return (execBits & 1) == 0 && (execBits & 2) != 0;
     }
 
     private void onPgd() {
@@ -482,6 +520,9 @@ public final class FlowDecoder {
         if (events.psbCbrChanged()) {
             traceEvent(TraceEvent.Kind.CBR, 0, events.clock().cbr(), 0, 0);
         }
+        // the PSB+'s MODE.Exec is the mode at its FUP's IP, now
+        s.compat = is32(events.execMode());
+        s.execPending = -1;
         s.stack.clear();
         if (s.mode == Mode.AWAIT_TIP) {
             missingTip();
@@ -512,6 +553,7 @@ public final class FlowDecoder {
             s.mode = Mode.NO_IP;
         } else {
             s.ip = ip;
+            takeExecMode();
             s.mode = Mode.IDLE;
         }
     }
@@ -527,7 +569,7 @@ public final class FlowDecoder {
         if (candidates != null && --blockBudget < 0) {
             return;
         }
-        Block b = code.at(s.ip, s.tau);
+        Block b = (s.compat && compat != null ? compat : code).at(s.ip, s.tau);
         if (s.declineOnce) {
             s.declineOnce = false;
         } else if (b.validTo() != Long.MAX_VALUE && b.validTo() <= upperBound()) {

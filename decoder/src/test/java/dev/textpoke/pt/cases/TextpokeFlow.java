@@ -64,8 +64,14 @@ public final class TextpokeFlow implements PtCaseFlow {
             }
         };
         new FlowDecoder(events, new BlockCache(code, new InstructionCache(code, classifier)),
-                FlowDecoder.Config.of(true, t -> t), sink).run();
+                FlowDecoder.Config.of(true, t -> t), sink)
+                .compatCode(new BlockCache(code, new InstructionCache(code, Compat.CLASSIFIER))).run();
         return out;
+    }
+
+    /** A 32-bit classifier for the code of cases in 32-bit mode, shared: tests decode one case at a time. */
+    private static final class Compat {
+        static final InstructionClassifier CLASSIFIER = InstructionClassifier.open(dev.textpoke.isa.Isa.X86_32);
     }
 
     /**
