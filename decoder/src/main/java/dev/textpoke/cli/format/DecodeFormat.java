@@ -3,14 +3,15 @@ package dev.textpoke.cli.format;
 import dev.textpoke.code.CodeTimeline;
 import dev.textpoke.code.SymbolOffset;
 import dev.textpoke.isa.Instruction;
+import dev.textpoke.pt.decode.Tasks;
 import dev.textpoke.pt.flow.Block;
 import dev.textpoke.pt.flow.BranchKind;
 import dev.textpoke.pt.flow.DecodeIssue;
 import dev.textpoke.pt.flow.FlowSink;
 import dev.textpoke.pt.flow.Placement;
-import dev.textpoke.pt.decode.Tasks;
 import dev.textpoke.pt.flow.TraceEvent;
 import dev.textpoke.pt.perf.CbrScale;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -104,6 +105,8 @@ public final class DecodeFormat implements FlowSink {
     /** The last time a task was looked up at, and the task: lines between two timing packets share it. */
     private long taskTime = Long.MIN_VALUE;
     private Tasks.Task task;
+    /** The text columns of {@link #task}, made once per task, not once per line. */
+    private byte[] taskColumns;
 
     public DecodeFormat(int cpu, CodeTimeline timeline, Options options, Lines out) {
         this(cpu, timeline::symbolize, options, null, out);
@@ -345,7 +348,11 @@ public final class DecodeFormat implements FlowSink {
 
     private Tasks.Task taskAt(long time) {
         if (task == null || time != taskTime) {
-            task = tasks.at(time);
+            Tasks.Task t = tasks.at(time);
+            if (!t.equals(task)) {
+                task = t;
+                taskColumns = null;
+            }
             taskTime = time;
         }
         return task;
@@ -357,7 +364,10 @@ public final class DecodeFormat implements FlowSink {
         if (named && !options.json()) {
             // perf script's first columns: the command right-aligned in 16, the thread id in 5
             Tasks.Task t = taskAt(printable(time));
-            line.append(String.format("%16s %5d ", t.comm(), t.tid()));
+            if (taskColumns == null) {
+                taskColumns = String.format("%16s %5d ", t.comm(), t.tid()).getBytes(StandardCharsets.UTF_8);
+            }
+            line.append(taskColumns);
         }
         line.append(prefixCpu);
         if (options.json()) {
