@@ -122,6 +122,46 @@ class DamagedInputCommandsTest {
         assertEquals(seeds.size() * VARIANTS * COMMANDS.size(), runs);
     }
 
+    /**
+     * {@code decode} with its event, task and thread options on damaged copies of an Intel PT
+     * recording with user code (the AUX data is most of the file, so most damage lands in the
+     * packets): status 0 or 2, never an internal error.
+     */
+    @Test
+    void damagedIntelPtRecordingsDecodeWithStatusZeroOrTwo() throws Exception {
+        Random random = new Random(20261207);
+        Path seed = TestTraces.trace("pt/user.data");
+        byte[] original = Files.readAllBytes(seed.resolve("data"));
+        int runs = 0;
+        for (int variant = 0; variant < 20; variant++) {
+            Path dir = tmp.resolve("user." + variant + ".data");
+            Files.createDirectories(dir.resolve("kcore_dir"));
+            Files.createDirectories(dir.resolve("program"));
+            for (String f : List.of("kcore_dir/kcore", "kcore_dir/kallsyms", "kcore_dir/modules", "program/user.bin")) {
+                Files.copy(seed.resolve(f), dir.resolve(f));
+            }
+            byte[] b = original.clone();
+            int flips = 1 << random.nextInt(6);
+            for (int i = 0; i < flips; i++) {
+                b[16 + random.nextInt(b.length - 16)] = (byte) random.nextInt(256);
+            }
+            Files.write(dir.resolve("data"), b);
+            for (List<String> c : List.of(
+                    List.of("decode", "--ptwrite", "--power", "--transactions", "--task", "--json", "--symfs",
+                            dir.toString()),
+                    List.of("decode", "--insns", "--threads", "2", "--symfs", dir.toString()),
+                    List.of("decode", "--summary", "--pid", "1000", "--symfs", dir.toString()))) {
+                CliRun r = run(c, dir);
+                String what = c + " variant " + variant;
+                assertTrue(r.status() == 0 || r.status() == ExitStatus.BAD_INPUT,
+                        what + ": " + r.status() + " " + r.err());
+                assertFalse(r.err().contains("internal error"), what + ": " + r.err());
+                runs++;
+            }
+        }
+        assertEquals(60, runs);
+    }
+
     private static CliRun run(List<String> command, Path file) {
         List<String> args = new ArrayList<>(command);
         args.add(file.toString());
