@@ -13,10 +13,12 @@ import dev.textpoke.pt.flow.BranchKind;
 import dev.textpoke.pt.flow.DecodeIssue;
 import dev.textpoke.pt.flow.FlowDecoder;
 import dev.textpoke.pt.flow.FlowSink;
+import dev.textpoke.pt.flow.TraceEvent;
 import dev.textpoke.pt.time.PacketClock;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * textpoke's flow decoder over a case: the case's program as the only code (no modifications),
@@ -42,6 +44,15 @@ public final class TextpokeFlow implements PtCaseFlow {
 
     /** Decodes {@code trace} over {@code code} into the shared line format. */
     public static List<String> flow(byte[] trace, CodeTimeline code, InstructionClassifier classifier) {
+        return flow(trace, code, classifier, e -> null);
+    }
+
+    /**
+     * The same, with the events {@code eventLine} gives a line for (null: none) in order among the
+     * instructions.
+     */
+    public static List<String> flow(byte[] trace, CodeTimeline code, InstructionClassifier classifier,
+            Function<TraceEvent, String> eventLine) {
         // no timing configuration: the lines carry no times
         EventDecoder events = new EventDecoder(trace, 0, trace.length, new PacketClock(0, 0, 0, 0));
         List<String> out = new ArrayList<>();
@@ -56,6 +67,14 @@ public final class TextpokeFlow implements PtCaseFlow {
 
             @Override
             public void branch(BranchKind kind, long from, long to, long time) {
+            }
+
+            @Override
+            public void event(TraceEvent e) {
+                String line = eventLine.apply(e);
+                if (line != null) {
+                    out.add(line);
+                }
             }
 
             @Override

@@ -3,30 +3,14 @@ package dev.textpoke.pt.oracle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.textpoke.code.CodeTimeline;
-import dev.textpoke.code.ImageSegment;
-import dev.textpoke.isa.InstructionCache;
 import dev.textpoke.isa.InstructionClassifier;
 import dev.textpoke.isa.Isa;
 import dev.textpoke.pt.PtDecodeException;
-import dev.textpoke.pt.event.EventDecoder;
-import dev.textpoke.pt.flow.Block;
-import dev.textpoke.pt.flow.BlockCache;
-import dev.textpoke.pt.flow.BranchKind;
-import dev.textpoke.pt.flow.DecodeIssue;
-import dev.textpoke.pt.flow.FlowDecoder;
-import dev.textpoke.pt.flow.FlowSink;
+import dev.textpoke.pt.cases.TextpokeFlow;
 import dev.textpoke.pt.flow.TraceEvent;
 import dev.textpoke.pt.packet.PacketDecoder;
 import dev.textpoke.pt.packet.PacketEncoder;
 import dev.textpoke.pt.packet.PacketType;
-import dev.textpoke.pt.time.PacketClock;
-import dev.textpoke.sim.SimulatedTrace;
-import dev.textpoke.sim.exec.CplFilter;
-import dev.textpoke.sim.program.Program;
-import dev.textpoke.sim.program.RandomProgram;
-import dev.textpoke.sim.program.RandomProgramConfig;
-import dev.textpoke.sim.pt.PtModelConfig;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,26 +94,19 @@ class LibiptEventsDifferentialTest {
         return lines.stream().filter(l -> l.startsWith(prefix)).toList();
     }
 
-    /** libipt's lines cut to instructions, errors and the events textpoke reports, in textpoke's words. */
+    /** libipt's lines in {@link TextpokeFlow#project}'s words, with the power events put in. */
     static List<String> project(List<String> libipt) {
         List<String> out = new ArrayList<>();
         for (String l : libipt) {
             String[] f = l.split(" ");
-            switch (f[0]) {
-                case "insn" -> out.add("insn " + f[1]);
-                case "error" -> out.add("error " + f[3]);
-                case "event" -> {
-                    switch (f[1]) {
-                        case "ptwrite" -> out.add("event ptwrite " + f[2]);
-                        case "exstop" -> out.add("event exstop");
-                        // libipt reads PWRE's HW from byte 2 bit 3, the SDM and perf from bit 7 (docs/intel-pt.md)
-                        case "pwre" -> out.add("event pwre " + f[2] + " " + f[3]);
-                        case "pwrx" -> out.add("event pwrx " + f[2] + " " + f[3] + (l.contains(" int") ? " int" : "")
-                                + (l.contains(" store") ? " store" : "") + (l.contains(" hw") ? " hw" : ""));
-                        default -> { }
-                    }
-                }
-                default -> { }
+            if (f[0].equals("event") && f[1].equals("pwre")) {
+                // libipt reads PWRE's HW from byte 2 bit 3, the SDM and perf from bit 7 (docs/intel-pt.md)
+                out.add("event pwre " + f[2] + " " + f[3]);
+            } else if (f[0].equals("event") && f[1].equals("pwrx")) {
+                out.add("event pwrx " + f[2] + " " + f[3] + (l.contains(" int") ? " int" : "")
+                        + (l.contains(" store") ? " store" : "") + (l.contains(" hw") ? " hw" : ""));
+            } else {
+                out.addAll(TextpokeFlow.project(List.of(l)));
             }
         }
         return out;
@@ -137,40 +114,17 @@ class LibiptEventsDifferentialTest {
 
     private static List<Stream> simulate(long seed) throws Exception {
         SplittableRandom r = new SplittableRandom(seed * 104729);
-        int cpus = 1 + r.nextInt(2);
-        int user = r.nextInt(cpus + 1);
-        CplFilter filter = user == 0 ? CplFilter.KERNEL : CplFilter.values()[r.nextInt(3)];
-        Program p = RandomProgram.generate(RandomProgramConfig.defaults().withCpus(cpus, user).withSites(0, 0, 0, 0),
-                seed);
-        PtModelConfig pc = LibiptFlowDifferentialTest.config(r, filter);
-        SimulatedTrace t = SimulatedTrace.builder().program(p).seed(seed).pt(pc)
-                .interrupts(LibiptFlowDifferentialTest.interrupts(r, cpus))
-                .maxInstructions(300 + r.nextInt(1_500)).groundTruth(false).run();
-        CodeTimeline code = t.announcedCode();
-        List<String> images = new ArrayList<>();
-        int k = 0;
-        for (ImageSegment seg : t.image().segments()) {
-            Path f = tmp.resolve("e" + seed + "-" + k++ + ".bin");
-            Files.write(f, seg.bytes().toArray());
-            images.add(f + "@0x" + Long.toHexString(seg.address()));
-        }
-        List<String> options = List.of("--mtc-freq", Integer.toString(pc.pt().mtcPeriod()),
-                "--nom-freq", Integer.toString(t.clock().maxNonTurboRatio()),
-                "--cpuid-0x15-eax", Long.toString(pc.tscCtcRatioD()),
-                "--cpuid-0x15-ebx", Long.toString(pc.tscCtcRatioN()));
+        LibiptFlowDifferentialTest.Run run = LibiptFlowDifferentialTest.run(seed, r, tmp, "e", 2, 300);
         List<Stream> out = new ArrayList<>();
-        for (int cpu = 0; cpu < t.cpus(); cpu++) {
-            byte[] plain = t.pt(cpu).bytes().toArray();
-            if (plain.length == 0) {
-                continue;
-            }
-            byte[] bytes = withEvents(plain, r);
-            Path trace = tmp.resolve("e" + seed + "-cpu" + cpu + ".pt");
+        for (int i = 0; i < run.cpus().size(); i++) {
+            byte[] bytes = withEvents(run.cpus().get(i), r);
+            Path trace = tmp.resolve("e" + seed + "-cpu" + run.cpuNumbers().get(i) + ".pt");
             Files.write(trace, bytes);
-            List<String> args = new ArrayList<>(options);
+            List<String> args = new ArrayList<>(run.options());
             args.add(trace.toString());
-            args.addAll(images);
-            out.add(new Stream("seed " + seed + " cpu " + cpu + " " + pc, args, ours(bytes, code)));
+            args.addAll(run.images());
+            out.add(new Stream("seed " + seed + " cpu " + run.cpuNumbers().get(i) + " " + run.pc(), args,
+                    TextpokeFlow.flow(bytes, run.code(), classifier, LibiptEventsDifferentialTest::eventLine)));
         }
         return out;
     }
@@ -206,44 +160,15 @@ class LibiptEventsDifferentialTest {
         return out.toByteArray();
     }
 
-    /** textpoke's flow decoder: instructions, errors and events in the projection's words. */
-    static List<String> ours(byte[] trace, CodeTimeline code) {
-        EventDecoder events = new EventDecoder(trace, 0, trace.length, new PacketClock(0, 0, 0, 0));
-        List<String> out = new ArrayList<>();
-        FlowSink sink = new FlowSink() {
-            @Override
-            public void instructions(Block block, int from, int to, long time, boolean ambiguous) {
-                for (int i = from; i < to; i++) {
-                    out.add("insn 0x" + Long.toHexString(block.instruction(i).address()));
-                }
-            }
-
-            @Override
-            public void branch(BranchKind kind, long from, long to, long time) {
-            }
-
-            @Override
-            public void event(TraceEvent e) {
-                switch (e.kind()) {
-                    case PTWRITE -> out.add("event ptwrite payload=0x" + Long.toHexString(e.payload()));
-                    case EXSTOP -> out.add("event exstop");
-                    case PWRE -> out.add("event pwre state=" + e.b() + " sub=" + e.c());
-                    // the wake reason's bits (SDM "PWRX Packet"): 0 interrupt, 2 store to the monitored
-                    // address, 3 hardware
-                    case PWRX -> out.add("event pwrx last=" + e.b() + " deepest=" + e.a()
-                            + ((e.c() & 1) != 0 ? " int" : "") + ((e.c() & 4) != 0 ? " store" : "")
-                            + ((e.c() & 8) != 0 ? " hw" : ""));
-                    default -> { }
-                }
-            }
-
-            @Override
-            public void issue(DecodeIssue issue) {
-                out.add("error " + issue.kind().name());
-            }
+    /** A textpoke event in the projection's words (the power events put in; null for others). */
+    private static String eventLine(TraceEvent e) {
+        return switch (e.kind()) {
+            case PWRE -> "event pwre state=" + e.b() + " sub=" + e.c();
+            // the wake reason's bits (SDM "PWRX Packet"): 0 interrupt, 2 store to the monitored
+            // address, 3 hardware
+            case PWRX -> "event pwrx last=" + e.b() + " deepest=" + e.a() + ((e.c() & 1) != 0 ? " int" : "")
+                    + ((e.c() & 4) != 0 ? " store" : "") + ((e.c() & 8) != 0 ? " hw" : "");
+            default -> null;
         };
-        new FlowDecoder(events, new BlockCache(code, new InstructionCache(code, classifier)),
-                FlowDecoder.Config.of(true, x -> x), sink).run();
-        return out;
     }
 }

@@ -109,21 +109,31 @@ class LibiptFlowDifferentialTest {
         assertTrue(damagedWithErrors > damaged / 4, "damaged streams with an error: " + damagedWithErrors + " of " + damaged);
     }
 
-    /** One random program run; its CPUs' streams, a fifth of them damaged. */
-    private static List<Stream> simulate(long seed) throws Exception {
-        SplittableRandom r = new SplittableRandom(seed * 7919);
-        int cpus = 1 + r.nextInt(3);
+    /**
+     * A random program's run as the differentials make it: its code, the harness's options and
+     * images (written to {@code dir}, named after {@code prefix} and the seed), and each CPU's
+     * stream (empty ones left out).
+     */
+    record Run(PtModelConfig pc, CodeTimeline code, List<String> options, List<String> images, List<byte[]> cpus,
+            List<Integer> cpuNumbers) {}
+
+    /**
+     * @param maxCpus the program runs on 1 to {@code maxCpus} CPUs
+     * @param instructions it runs {@code instructions} to twice as many instructions, about
+     */
+    static Run run(long seed, SplittableRandom r, Path dir, String prefix, int maxCpus, int instructions)
+            throws Exception {
+        int cpus = 1 + r.nextInt(maxCpus);
         int user = r.nextInt(cpus + 1);
         CplFilter filter = user == 0 ? CplFilter.KERNEL : CplFilter.values()[r.nextInt(3)];
         Program p = RandomProgram.generate(RandomProgramConfig.defaults().withCpus(cpus, user).withSites(0, 0, 0, 0), seed);
         PtModelConfig pc = config(r, filter);
         SimulatedTrace t = SimulatedTrace.builder().program(p).seed(seed).pt(pc).interrupts(interrupts(r, cpus))
-                .maxInstructions(500 + r.nextInt(2_500)).groundTruth(false).run();
-        CodeTimeline code = t.announcedCode();
+                .maxInstructions(instructions + r.nextInt(instructions * 5)).groundTruth(false).run();
         List<String> images = new ArrayList<>();
         int k = 0;
         for (ImageSegment seg : t.image().segments()) {
-            Path f = tmp.resolve("s" + seed + "-" + k++ + ".bin");
+            Path f = dir.resolve(prefix + seed + "-" + k++ + ".bin");
             Files.write(f, seg.bytes().toArray());
             images.add(f + "@0x" + Long.toHexString(seg.address()));
         }
@@ -131,12 +141,30 @@ class LibiptFlowDifferentialTest {
                 "--nom-freq", Integer.toString(t.clock().maxNonTurboRatio()),
                 "--cpuid-0x15-eax", Long.toString(pc.tscCtcRatioD()),
                 "--cpuid-0x15-ebx", Long.toString(pc.tscCtcRatioN()));
-        List<Stream> out = new ArrayList<>();
+        List<byte[]> streams = new ArrayList<>();
+        List<Integer> numbers = new ArrayList<>();
         for (int cpu = 0; cpu < t.cpus(); cpu++) {
             byte[] bytes = t.pt(cpu).bytes().toArray();
-            if (bytes.length == 0) {
-                continue;
+            if (bytes.length > 0) {
+                streams.add(bytes);
+                numbers.add(cpu);
             }
+        }
+        return new Run(pc, t.announcedCode(), options, images, streams, numbers);
+    }
+
+    /** One random program run; its CPUs' streams, a fifth of them damaged. */
+    private static List<Stream> simulate(long seed) throws Exception {
+        SplittableRandom r = new SplittableRandom(seed * 7919);
+        Run run = run(seed, r, tmp, "s", 3, 500);
+        PtModelConfig pc = run.pc();
+        CodeTimeline code = run.code();
+        List<String> images = run.images();
+        List<String> options = run.options();
+        List<Stream> out = new ArrayList<>();
+        for (int i = 0; i < run.cpus().size(); i++) {
+            byte[] bytes = run.cpus().get(i);
+            int cpu = run.cpuNumbers().get(i);
             boolean damage = r.nextInt(5) == 0;
             String what = "seed " + seed + " cpu " + cpu + " " + pc;
             if (damage) {

@@ -116,12 +116,24 @@ class DecodeEventsMatchPerfTest {
                 .mwait(0x20, 1).pwre(false, 2, 1).fup(kernel.at("powered_mwait"))
                 .exstop(true).fup(kernel.at("powered_after"))
                 .pwrx(2, 3, 1).cbr(35);
-        Path dir = write("bound.data", EVENTS, t0, e);
-        List<String> perfs = perfLines(dir);
+        List<String> perfs = agree("bound.data", t0, e,
+                "1 mwait: hints: 0x20 extensions: 0x1 @ " + at("powered_mwait", 0));
         assertEquals(9, perfs.size(), perfs.toString()); // tr strt, 7 events, tr end
+    }
+
+    /**
+     * The recording of {@code packets} (with {@link #EVENTS}) decodes to perf's lines, among them
+     * {@code expected} (so that the comparison is not of two empty lists); perf's lines.
+     */
+    private static List<String> agree(String name, long t0, PacketEncoder packets, String... expected)
+            throws Exception {
+        Path dir = write(name, EVENTS, t0, packets);
+        List<String> perfs = perfLines(dir);
+        for (String line : expected) {
+            assertTrue(perfs.contains(line), line + " in " + perfs);
+        }
         assertEquals(perfs, ourLines(dir));
-        assertTrue(perfs.contains("1 mwait: hints: 0x20 extensions: 0x1 @ " + at("powered_mwait", 0)),
-                perfs.toString());
+        return perfs;
     }
 
     @Test
@@ -135,13 +147,8 @@ class DecodeEventsMatchPerfTest {
                 // payloads perf shows as text too ("abcd", "HGFEDCBA", "w") and ones it does not
                 .ptw(4, false, 0x64636261L).ptw(8, false, 0x4142434445464748L).ptw(8, false, 0x77L)
                 .ptw(4, false, 0x41004243L).ptw(4, false, 0x7fL).ptw(4, false, 0L).tnt(0b01, 2);
-        Path dir = write("unbound.data", EVENTS, t0, e);
-        List<String> perfs = perfLines(dir);
-        assertTrue(perfs.contains("1 cbr: cbr: 30 freq: 3000 MHz (125%) @ " + at("loop3", 5)),
-                perfs.toString());
-        assertTrue(perfs.contains("1 ptwrite: IP: 0 payload: 0x64636261 abcd @ " + at("loop3", 5)),
-                perfs.toString());
-        assertEquals(perfs, ourLines(dir));
+        agree("unbound.data", t0, e, "1 cbr: cbr: 30 freq: 3000 MHz (125%) @ " + at("loop3", 5),
+                "1 ptwrite: IP: 0 payload: 0x64636261 abcd @ " + at("loop3", 5));
     }
 
     /**
@@ -151,12 +158,8 @@ class DecodeEventsMatchPerfTest {
     @Test
     void aPtwWithoutAFupIsNotMovedToThePtwrite() throws Exception {
         long t0 = PtPerfDataWriterTest.TSC0 + 400_000;
-        Path dir = write("later.data", EVENTS, t0,
-                PtPerfDataWriterTest.start(t0, kernel.at("ptw_later")).ptw(8, false, 0x1234567890L));
-        List<String> perfs = perfLines(dir);
-        assertTrue(perfs.contains("1 ptwrite: IP: 0 payload: 0x1234567890 @ " + at("ptw_later", 0)),
-                perfs.toString());
-        assertEquals(perfs, ourLines(dir));
+        agree("later.data", t0, PtPerfDataWriterTest.start(t0, kernel.at("ptw_later")).ptw(8, false, 0x1234567890L),
+                "1 ptwrite: IP: 0 payload: 0x1234567890 @ " + at("ptw_later", 0));
     }
 
     @Test
