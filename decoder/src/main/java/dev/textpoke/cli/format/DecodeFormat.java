@@ -22,7 +22,8 @@ import java.util.Set;
  * {@code textpoke decode}'s lines for one CPU, as perf script prints Intel PT: a line per taken
  * branch (perf's {@code --itrace=b}, flags named as perf names them), or with {@code --insns} a
  * line per instruction (address, symbol+offset, bytes, disassembly), or JSON objects; decode
- * errors, gaps and placed modifications as lines of their own, in order. The text of an
+ * errors, gaps, placed modifications and the events asked for as lines of their own, in order;
+ * the task of each line first when asked, and only the tasks asked for. The text of an
  * instruction is made once per cached block, not once per execution.
  */
 public final class DecodeFormat implements FlowSink {
@@ -192,8 +193,8 @@ public final class DecodeFormat implements FlowSink {
     }
 
     /**
-     * A PTWRITE or power event, with perf's words for its values ({@code perf script}'s
-     * {@code perf_sample__fprintf_synth_*}), then where the flow stood.
+     * A PTWRITE, power or transaction event, with perf's words for its values ({@link
+     * TraceEventText}), then where the flow stood.
      */
     @Override
     public void event(TraceEvent e) {
@@ -219,75 +220,14 @@ public final class DecodeFormat implements FlowSink {
             } else {
                 line.append(",\"sym\":").jsonString(sym.name()).append(",\"symoff\":").dec(sym.offset(), 1);
             }
-            switch (e.kind()) {
-                case PTWRITE -> line.append(",\"ip_bound\":").append(Boolean.toString(e.ipBound()))
-                        .append(",\"payload\":\"0x").hex(e.payload(), 1).append('"');
-                case CBR -> {
-                    line.append(",\"ratio\":").dec(e.a(), 1).append(",\"mhz\":").dec(options.cbr().mhz(e.a()), 1)
-                            .append(",\"percent\":");
-                    int percent = options.cbr().percent(e.a());
-                    line.append(percent < 0 ? "null" : Integer.toString(percent));
-                }
-                case MWAIT -> line.append(",\"hints\":").dec(e.a() & 0xffffffffL, 1).append(",\"extensions\":")
-                        .dec(e.b() & 0xffffffffL, 1);
-                case PWRE -> line.append(",\"hw\":").append(Boolean.toString(e.a() != 0)).append(",\"cstate\":")
-                        .dec(e.b(), 1).append(",\"sub_cstate\":").dec(e.c(), 1);
-                case EXSTOP -> line.append(",\"ip_bound\":").append(Boolean.toString(e.ipBound()));
-                case PWRX -> line.append(",\"deepest_cstate\":").dec(e.a(), 1).append(",\"last_cstate\":")
-                        .dec(e.b(), 1).append(",\"wake_reason\":").dec(e.c(), 1);
-                case TRANSACTION -> line.append(",\"what\":").jsonString(TX_WHAT[e.a()]);
-            }
+            TraceEventText.jsonFields(line, e, options.cbr());
             line.append('}');
         } else {
             int col = line.length();
-            line.append(e.kind().perfName()).padTo(col, 8).append(perfText(e)).append("  ").hex(e.ip(), 16)
-                    .append(' ').append(e.ip() == 0 ? "[unknown]" : name(sym));
+            line.append(e.kind().perfName()).padTo(col, 8).append(TraceEventText.perfText(e, options.cbr()))
+                    .append("  ").hex(e.ip(), 16).append(' ').append(e.ip() == 0 ? "[unknown]" : name(sym));
         }
         finish(e.time());
-    }
-
-    /** The values as perf script prints them. */
-    private String perfText(TraceEvent e) {
-        return switch (e.kind()) {
-            case PTWRITE -> "IP: " + (e.ipBound() ? 1 : 0) + " payload: " + cHex(e.payload()) + asText(e.payload());
-            case CBR -> {
-                int percent = options.cbr().percent(e.a());
-                yield String.format("cbr: %2d freq: %4d MHz", e.a(), options.cbr().mhz(e.a()))
-                        + (percent < 0 ? "" : String.format(" (%3d%%)", percent));
-            }
-            case MWAIT -> "hints: " + cHex(e.a() & 0xffffffffL) + " extensions: " + cHex(e.b() & 0xffffffffL);
-            case PWRE -> "hw: " + e.a() + " cstate: " + e.b() + " sub-cstate: " + e.c();
-            case EXSTOP -> "IP: " + (e.ipBound() ? 1 : 0);
-            case PWRX -> "deepest cstate: " + e.a() + " last cstate: " + e.b() + " wake reason: " + cHex(e.c());
-            case TRANSACTION -> TX_WHAT[e.a()];
-        };
-    }
-
-    /**
-     * A payload that holds a short string, after a space, as perf shows it: its bytes from the
-     * lowest, printable ASCII up to the first zero byte and only zero bytes after it; else nothing.
-     */
-    private static String asText(long payload) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            int b = (int) (payload >>> (8 * i)) & 0xff;
-            if (b == 0) {
-                return sb.length() > 0 && payload >>> (8 * i) == 0 ? " " + sb : "";
-            }
-            if (b < 0x20 || b > 0x7e) {
-                return "";
-            }
-            sb.append((char) b);
-        }
-        return " " + sb;
-    }
-
-    /** {@link TraceEvent#TX_BEGIN}, {@link TraceEvent#TX_COMMIT}, {@link TraceEvent#TX_ABORT} in words. */
-    private static final String[] TX_WHAT = {"begin", "commit", "abort"};
-
-    /** C's {@code %#x}: "0" for zero, else "0x" and the digits. */
-    private static String cHex(long v) {
-        return v == 0 ? "0" : "0x" + Long.toHexString(v);
     }
 
     @Override
