@@ -23,6 +23,7 @@ class BadInvocationsTest {
     static Path tmp;
 
     private static final String POKES = TestTraces.trace("pokes/pokes.data").toString();
+    private static final String PT = TestTraces.trace("pt/pokes.data").toString();
     private static final String CHAIN = TestTraces.trace("recorded/callchain-fp.data").toString();
 
     /** One case: the arguments, the status, and stderr line by line. */
@@ -87,7 +88,13 @@ class BadInvocationsTest {
                         "Try 'textpoke text --help' for more information."),
                 c(bad, "decode -", "textpoke decode: decode reads the input twice (the trace, then the code"
                         + " modifications in time order): give a file, not standard input",
-                        "Usage: textpoke decode [-hV]", "Try 'textpoke decode --help' for more information."));
+                        "Usage: textpoke decode [-hV]", "Try 'textpoke decode --help' for more information."),
+                c(bad, "decode --summary --comm swapper " + PT, "textpoke decode: --task, --pid, --tid and --comm are"
+                        + " about lines; --summary counts the whole trace", "Usage: textpoke decode [-hV]",
+                        "Try 'textpoke decode --help' for more information."),
+                c(bad, "decode --pid 1,x " + PT, "textpoke decode: Invalid value for option '--pid' (PID): 'x' is"
+                        + " not an int", "Usage: textpoke decode [-hV]",
+                        "Try 'textpoke decode --help' for more information."));
     }
 
     @Test

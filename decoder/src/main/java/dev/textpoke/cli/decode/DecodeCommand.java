@@ -62,7 +62,9 @@ import picocli.CommandLine.Spec;
                 + " code of its own time (TEXT_POKE replayed, each modification placed where the packets"
                 + " say). Prints taken branches as perf script --itrace=b does, or every instruction.",
             "Decode errors, gaps in the code, lost trace and the placement of modifications are printed"
-                + " in order with the rest; damaged trace is resynchronised at the next PSB."})
+                + " in order with the rest, and so are PTWRITE payloads, power events and TSX transactions"
+                + " when asked for; damaged trace is resynchronised at the next PSB. 32-bit code (a 32-bit"
+                + " process) is read as 32-bit instructions."})
 public final class DecodeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -152,6 +154,11 @@ public final class DecodeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (summary && insns) {
             throw new ParameterException(spec.commandLine(), "--summary and --insns exclude each other");
+        }
+        if (summary && (task || !pids.isEmpty() || !tids.isEmpty() || !comms.isEmpty())) {
+            // The counts are of the whole trace: a filter of lines would be silently ignored.
+            throw new ParameterException(spec.commandLine(), "--task, --pid, --tid and --comm are about lines;"
+                    + " --summary counts the whole trace");
         }
         Set<Integer> cpuFilter = cpus == null ? null : parseCpus(cpus);
         long[] range = time == null ? new long[] {Long.MIN_VALUE, Long.MAX_VALUE} : parseTime(time);
