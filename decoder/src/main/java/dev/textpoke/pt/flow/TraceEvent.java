@@ -20,7 +20,7 @@ public record TraceEvent(Kind kind, long time, long ip, boolean ipBound, long pa
     public static final int TX_COMMIT = 1;
     public static final int TX_ABORT = 2;
 
-    /** The kinds, named as perf names its synthesised events. */
+    /** The kinds, named as perf names its synthesised events (but perf's "transactions"). */
     public enum Kind {
         PTWRITE("ptwrite"),
         CBR("cbr"),
