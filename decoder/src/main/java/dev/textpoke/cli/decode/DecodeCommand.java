@@ -210,7 +210,7 @@ public final class DecodeCommand implements Callable<Integer> {
                 out.print(DecodeSummaryText.format(total, timeline.modificationCount(), json));
                 out.flush();
             } else {
-                printLines(queues, units, timeline, processes, new Tasks(pt.sideband()), setup, range, symbolFilter,
+                printLines(queues, units, timeline, processes, new Tasks(pt.sideband(), processes), setup, range, symbolFilter,
                         threadCount);
             }
             if (pt.damage().isPresent()) {

@@ -4,7 +4,10 @@ import dev.textpoke.pt.PtError;
 import dev.textpoke.pt.decode.DecodeCounts;
 import dev.textpoke.pt.flow.BranchKind;
 import dev.textpoke.pt.flow.TraceEvent;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /** {@code decode --summary}: the counts as aligned text, or one JSON object. */
 public final class DecodeSummaryText {
@@ -14,25 +17,15 @@ public final class DecodeSummaryText {
      * @param modifications code modifications the timeline replayed
      */
     public static String format(DecodeCounts c, int modifications, boolean json) {
+        Map<String, Long> branches = nonZero(BranchKind.values(), BranchKind::perfName, c::branches);
+        Map<String, Long> events = nonZero(TraceEvent.Kind.values(), TraceEvent.Kind::perfName, c::events);
         if (json) {
-            JsonLine branches = new JsonLine();
-            for (BranchKind k : BranchKind.values()) {
-                if (c.branches(k) > 0) {
-                    branches.put(k.perfName(), c.branches(k));
-                }
-            }
-            JsonLine events = new JsonLine();
-            for (TraceEvent.Kind k : TraceEvent.Kind.values()) {
-                if (c.events(k) > 0) {
-                    events.put(k.perfName(), c.events(k));
-                }
-            }
             JsonLine issues = new JsonLine();
             for (Map.Entry<PtError, Long> e : c.issues().entrySet()) {
                 issues.put(e.getKey().name(), e.getValue());
             }
             return new JsonLine().put("type", "summary").put("instructions", c.instructions())
-                    .put("branches", branches).put("trace_events", events).put("errors", c.errors())
+                    .put("branches", json(branches)).put("trace_events", json(events)).put("errors", c.errors())
                     .put("issues", issues)
                     .put("ambiguous_instructions", c.ambiguous()).put("gaps", c.gaps())
                     .put("pokes_applied", modifications)
@@ -43,23 +36,9 @@ public final class DecodeSummaryText {
         }
         StringBuilder sb = new StringBuilder();
         row(sb, "instructions", Long.toString(c.instructions()));
-        StringBuilder kinds = new StringBuilder();
-        for (BranchKind k : BranchKind.values()) {
-            if (c.branches(k) > 0) {
-                kinds.append(kinds.length() == 0 ? "" : ", ").append(k.perfName()).append(' ').append(c.branches(k));
-            }
-        }
-        row(sb, "branches", c.branches() + (kinds.length() == 0 ? "" : " (" + kinds + ")"));
-        StringBuilder events = new StringBuilder();
-        long eventCount = 0;
-        for (TraceEvent.Kind k : TraceEvent.Kind.values()) {
-            if (c.events(k) > 0) {
-                events.append(events.length() == 0 ? "" : ", ").append(k.perfName()).append(' ').append(c.events(k));
-                eventCount += c.events(k);
-            }
-        }
-        if (eventCount > 0) { // a trace without any (no CBR either) keeps the summary it had
-            row(sb, "events", eventCount + " (" + events + ")");
+        row(sb, "branches", c.branches() + (branches.isEmpty() ? "" : " (" + listed(branches) + ")"));
+        if (!events.isEmpty()) { // a trace without any (no CBR either) keeps the summary it had
+            row(sb, "events", events.values().stream().mapToLong(Long::longValue).sum() + " (" + listed(events) + ")");
         }
         StringBuilder errs = new StringBuilder();
         for (Map.Entry<PtError, Long> e : c.issues().entrySet()) {
@@ -82,6 +61,30 @@ public final class DecodeSummaryText {
                 + c.placedByEstimate() + " by the time estimate (where other readings fit the packets too)");
         row(sb, "placed before the timestamps", c.placedBeforeTimestamp()
                 + " (new code the packets prove while the timestamps were still before the switch)");
+        return sb.toString();
+    }
+
+    /** The kinds with a count, in the kinds' order, by their names. */
+    private static <K> Map<String, Long> nonZero(K[] kinds, Function<K, String> name, ToLongFunction<K> count) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (K k : kinds) {
+            if (count.applyAsLong(k) > 0) {
+                out.put(name.apply(k), count.applyAsLong(k));
+            }
+        }
+        return out;
+    }
+
+    private static JsonLine json(Map<String, Long> counts) {
+        JsonLine j = new JsonLine();
+        counts.forEach(j::put);
+        return j;
+    }
+
+    /** "call 5, return 3". */
+    private static String listed(Map<String, Long> counts) {
+        StringBuilder sb = new StringBuilder();
+        counts.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
         return sb.toString();
     }
 

@@ -12,7 +12,6 @@ import dev.textpoke.pt.perf.Sideband;
 import dev.textpoke.pt.perf.SidebandEvent;
 import java.io.IOException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -72,13 +71,7 @@ public final class ProcessCode implements AutoCloseable {
         if (cpu < 0) {
             return tid < 0 ? -1 : spaces.pidOf(tid);
         }
-        Optional<Sideband.RunningThread> t = sideband.threadAt(cpu, time);
-        if (t.isEmpty()) {
-            // Before the first record of the CPU (an instruction time not known yet): the first thread.
-            List<Sideband.RunningThread> all = sideband.threadChanges(cpu);
-            return all.isEmpty() ? -1 : all.get(0).pid();
-        }
-        return t.get().pid();
+        return sideband.threadOn(cpu, time).map(Sideband.RunningThread::pid).orElse(-1);
     }
 
     /** The executable mapping holding {@code addr} in process {@code pid} at {@code time}, or null. */

@@ -2,7 +2,9 @@ package dev.textpoke.pt.perf;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -35,10 +37,19 @@ public final class Sideband {
 
     private final List<SidebandEvent> events;
     private final TreeMap<Integer, CpuThreads> cpus = new TreeMap<>();
+    /** Each thread's COMM records, in delivery order. */
+    private final Map<Integer, List<SidebandEvent.Comm>> comms = new HashMap<>();
+    /** Each thread's FORK record: a thread no COMM names has its parent's command (perf's thread__fork). */
+    private final Map<Integer, SidebandEvent.Fork> forks = new HashMap<>();
 
     Sideband(List<SidebandEvent> events, long haveSchedSwitch, boolean perCpuMmaps) {
         this.events = List.copyOf(events);
         for (SidebandEvent e : this.events) {
+            if (e instanceof SidebandEvent.Comm c) {
+                comms.computeIfAbsent(c.tid(), k -> new ArrayList<>()).add(c);
+            } else if (e instanceof SidebandEvent.Fork f) {
+                forks.putIfAbsent(f.tid(), f);
+            }
             if (e instanceof SidebandEvent.ItraceStart s) {
                 if (perCpuMmaps && s.cpu() >= 0) {
                     cpu(s.cpu()).add(s.time(), s.pid(), s.tid(), s);
@@ -92,21 +103,51 @@ public final class Sideband {
         return c == null ? Optional.empty() : c.at(time);
     }
 
+    /**
+     * The thread running on {@code cpu} at {@code time} as the decode takes it: {@link #threadAt},
+     * and before the CPU's first record (an instruction whose time is not known yet) the first
+     * thread a record puts there; empty when none does.
+     */
+    public Optional<RunningThread> threadOn(int cpu, long time) {
+        Optional<RunningThread> t = threadAt(cpu, time);
+        if (t.isPresent()) {
+            return t;
+        }
+        List<RunningThread> all = threadChanges(cpu);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+    }
+
     /** Every change of thread on {@code cpu}, in delivery order. */
     public List<RunningThread> threadChanges(int cpu) {
         CpuThreads c = cpus.get(cpu);
         return c == null ? List.of() : c.all();
     }
 
-    /** The comm of thread {@code tid} at {@code time}: its last COMM record at or before it. */
+    /**
+     * The comm of thread {@code tid} at {@code time}: its last COMM record at or before it, else,
+     * for a thread forked and never named, its parent's when it was forked (as perf's threads
+     * inherit it).
+     */
     public Optional<String> commAt(int tid, long time) {
-        String name = null;
-        for (SidebandEvent e : events) {
-            if (e instanceof SidebandEvent.Comm c && c.tid() == tid && (c.time() <= time || c.time() < 0)) {
-                name = c.name();
+        // a bounded walk up the forks: a damaged file could make them a cycle
+        for (int depth = 0; depth < 64; depth++) {
+            String name = null;
+            for (SidebandEvent.Comm c : comms.getOrDefault(tid, List.of())) {
+                if (c.time() <= time || c.time() < 0) {
+                    name = c.name();
+                }
             }
+            if (name != null) {
+                return Optional.of(name);
+            }
+            SidebandEvent.Fork f = forks.get(tid);
+            if (f == null || f.ptid() == tid) {
+                break;
+            }
+            tid = f.ptid();
+            time = f.time() < 0 ? time : Math.min(time, f.time());
         }
-        return Optional.ofNullable(name);
+        return Optional.empty();
     }
 
     private CpuThreads cpu(int cpu) {
