@@ -28,6 +28,7 @@ public final class RangeWalker {
 
     private final CodeTimeline timeline;
     private final InstructionCache cache;
+    private final WalkCode code;
     private final int maxLength;
     private final PairCache<RangeHistory> histories = new PairCache<>(RANGES_KEPT);
     private final List<Instruction> scratch = new ArrayList<>();
@@ -36,13 +37,24 @@ public final class RangeWalker {
      * @param maxLength the longest instruction of the code's ISA ({@code Isa.maxLength()})
      */
     public RangeWalker(CodeTimeline timeline, InstructionCache cache, int maxLength) {
-        this.timeline = timeline;
-        this.cache = cache;
+        this(WalkCode.of(timeline, cache), maxLength);
+    }
+
+    /** A walker over {@code code}, which names the walks' addresses. */
+    public RangeWalker(WalkCode code, int maxLength) {
+        this.timeline = code.timeline();
+        this.cache = code.cache();
+        this.code = code;
         this.maxLength = maxLength;
     }
 
     public CodeTimeline timeline() {
         return timeline;
+    }
+
+    /** The code this walker reads. */
+    public WalkCode code() {
+        return code;
     }
 
     /**
@@ -225,10 +237,10 @@ public final class RangeWalker {
         for (Instruction i : insns) {
             n += i.length();
         }
-        byte[] code = new byte[n];
+        byte[] bytes = new byte[n];
         if (n > 0) {
-            timeline.read(start, time, side, code, 0, n);
+            timeline.read(start, time, side, bytes, 0, n);
         }
-        return new Walk(start, end, failure, insns, code, time, side);
+        return new Walk(start, end, failure, insns, bytes, time, side, this.code);
     }
 }

@@ -1,5 +1,7 @@
 package dev.textpoke.branches;
 
+import dev.textpoke.code.BaseImage;
+import dev.textpoke.code.ImageSegment;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,12 +17,51 @@ import java.util.List;
 public final class StackWalker {
     private final RangeWalker walker;
     private final StackTiming timing;
+    private final UserCode user;
+    /** The user-space segments of {@code walker}'s timeline (images given by hand): they come first. */
+    private final long[][] givenUserCode;
     private long[] lo = new long[64];
     private long[] hi = new long[64];
 
     public StackWalker(RangeWalker walker, StackTiming timing) {
+        this(walker, timing, null);
+    }
+
+    /**
+     * @param user the processes' code for user-space ranges (null: every range is read from {@code
+     *             walker}'s timeline)
+     */
+    public StackWalker(RangeWalker walker, StackTiming timing, UserCode user) {
         this.walker = walker;
         this.timing = timing;
+        this.user = user;
+        List<long[]> given = new ArrayList<>();
+        for (BaseImage image : walker.timeline().images()) {
+            for (ImageSegment seg : image.segments()) {
+                if (seg.address() >= 0) {
+                    given.add(new long[] {seg.address(), seg.address() + seg.bytes().length()});
+                }
+            }
+        }
+        this.givenUserCode = given.toArray(new long[0][]);
+    }
+
+    /**
+     * The walker of a range from {@code start} to {@code end} of sample {@code s}: the process's
+     * mapping that holds the start for a user-space range (as perf's {@code grab_bb} finds it), unless
+     * an image given by hand holds it; else the kernel's timeline.
+     */
+    private RangeWalker walkerFor(BranchSample s, long start, long end) {
+        if (user == null || start < 0 || end < 0) {
+            return walker;
+        }
+        for (long[] g : givenUserCode) {
+            if (start >= g[0] && start < g[1]) {
+                return walker;
+            }
+        }
+        RangeWalker w = user.walker(s.pid(), start, s.hasTime() ? s.time() : Long.MAX_VALUE);
+        return w == null ? walker : w;
     }
 
     public RangeWalker rangeWalker() {
@@ -48,19 +89,21 @@ public final class StackWalker {
         List<WalkedRange> out = new ArrayList<>(n + 1);
         Branch oldest = b.get(n - 1);
         out.add(new WalkedRange(RangeKind.OLDEST_BRANCH, n - 1, oldest.from(), oldest.from(), lo[n - 1], hi[n - 1],
-                walker.walk(oldest.from(), oldest.from(), oldest.to(), RangeKind.OLDEST_BRANCH, lo[n - 1], hi[n - 1],
-                        sampleTime)));
+                walkerFor(s, oldest.from(), oldest.from()).walk(oldest.from(), oldest.from(), oldest.to(),
+                        RangeKind.OLDEST_BRANCH, lo[n - 1], hi[n - 1], sampleTime)));
         for (int i = n - 2; i >= 0; i--) {
             long start = b.get(i + 1).to();
             long end = b.get(i).from();
             out.add(new WalkedRange(RangeKind.BETWEEN, i, start, end, lo[i + 1], hi[i],
-                    walker.walk(start, end, b.get(i).to(), RangeKind.BETWEEN, lo[i + 1], hi[i], sampleTime)));
+                    walkerFor(s, start, end).walk(start, end, b.get(i).to(), RangeKind.BETWEEN, lo[i + 1], hi[i],
+                            sampleTime)));
         }
         Branch newest = b.get(0);
         if (newest.from() != s.ip() && !newest.abort()) {
             long high = s.hasTime() ? s.time() : Long.MAX_VALUE;
             out.add(new WalkedRange(RangeKind.FINAL, -1, newest.to(), s.ip(), lo[0], high,
-                    walker.walk(newest.to(), s.ip(), s.ip(), RangeKind.FINAL, lo[0], high, sampleTime)));
+                    walkerFor(s, newest.to(), s.ip()).walk(newest.to(), s.ip(), s.ip(), RangeKind.FINAL, lo[0], high,
+                            sampleTime)));
         }
         return new WalkedStack(s, null, out);
     }

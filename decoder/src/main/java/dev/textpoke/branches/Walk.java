@@ -23,14 +23,16 @@ public final class Walk {
     private final int[] codeOffset;
     private final long readTime;
     private final WindowSide readSide;
+    private final WalkCode origin;
 
     /**
      * @param failure     null when the walk reached the end on an instruction boundary
      * @param code        the bytes of the instructions, one after the other
      * @param readTime    a time at which the code had this version ({@code readSide} of windows)
+     * @param origin      the code it was read from
      */
     Walk(long start, long end, WalkStatus failure, Instruction[] instructions, byte[] code, long readTime,
-            WindowSide readSide) {
+            WindowSide readSide, WalkCode origin) {
         this.start = start;
         this.end = end;
         this.failure = failure;
@@ -42,6 +44,12 @@ public final class Walk {
         }
         this.readTime = readTime;
         this.readSide = readSide;
+        this.origin = origin;
+    }
+
+    /** The code this walk was read from, and how to name its addresses. */
+    public WalkCode origin() {
+        return origin;
     }
 
     public long start() {

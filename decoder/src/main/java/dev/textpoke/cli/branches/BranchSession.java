@@ -5,15 +5,20 @@ import dev.textpoke.branches.BranchStackReader;
 import dev.textpoke.branches.RangeWalker;
 import dev.textpoke.branches.StackTiming;
 import dev.textpoke.branches.StackWalker;
+import dev.textpoke.branches.AddressNames;
+import dev.textpoke.branches.UserCode;
 import dev.textpoke.cli.code.ImageOptions;
+import dev.textpoke.cli.code.MappedFileOptions;
 import dev.textpoke.cli.code.PokesCommand;
 import dev.textpoke.code.BaseImage;
 import dev.textpoke.code.CodeTimeline;
 import dev.textpoke.code.ImageSegment;
+import dev.textpoke.code.SymbolOffset;
 import dev.textpoke.code.image.KcoreDir;
 import dev.textpoke.code.perf.PerfTimeline;
 import dev.textpoke.isa.InstructionCache;
 import dev.textpoke.isa.InstructionClassifier;
+import dev.textpoke.io.Bytes;
 import dev.textpoke.isa.Isa;
 import dev.textpoke.perf.PerfData;
 import dev.textpoke.perf.feature.Feature;
@@ -28,8 +33,9 @@ import java.util.Optional;
 
 /**
  * What the commands of the {@code branches} family share: the perf.data, its code timeline (base
- * images and every TEXT_POKE and KSYMBOL), a classifier and walker over it, the binaries for
- * profiles, and the thread names for headers, filled as the records pass.
+ * images and every TEXT_POKE and KSYMBOL), the processes' user-space code (their mappings and the
+ * files mapped), a classifier and walker over both, the binaries for profiles, and the thread
+ * names for headers, filled as the records pass.
  */
 final class BranchSession implements AutoCloseable {
     final PerfData data;
@@ -38,15 +44,17 @@ final class BranchSession implements AutoCloseable {
     final InstructionCache cache;
     final StackWalker walker;
     final Binaries binaries;
+    final UserCode user;
     private final Map<Integer, String> comms = new HashMap<>();
 
     private BranchSession(PerfData data, CodeTimeline timeline, InstructionClassifier classifier,
-            StackTiming timing, Binaries binaries) {
+            StackTiming timing, Binaries binaries, UserCode user) {
         this.data = data;
         this.timeline = timeline;
         this.classifier = classifier;
         this.cache = new InstructionCache(timeline, classifier);
-        this.walker = new StackWalker(new RangeWalker(timeline, cache, classifier.isa().maxLength()), timing);
+        this.user = user;
+        this.walker = new StackWalker(new RangeWalker(timeline, cache, classifier.isa().maxLength()), timing, user);
         this.binaries = binaries;
     }
 
@@ -54,7 +62,8 @@ final class BranchSession implements AutoCloseable {
      * Reads the file twice: once for the code timeline (every TEXT_POKE and KSYMBOL, in file order),
      * then for the samples, so a pipe-mode stream must be a file, not standard input.
      */
-    static BranchSession open(String file, ImageOptions images, StackTiming timing) throws IOException {
+    static BranchSession open(String file, ImageOptions images, MappedFileOptions files, StackTiming timing)
+            throws IOException {
         if (PerfData.STDIN.equals(file)) {
             throw new IllegalArgumentException("the branch stacks need the code modifications of the whole"
                     + " input first: give a file, not standard input");
@@ -62,10 +71,14 @@ final class BranchSession implements AutoCloseable {
         CodeTimeline timeline;
         Isa isa;
         Binaries binaries;
+        Map<String, Bytes> ids;
         try (PerfData first = PerfData.open(file)) {
             timeline = PerfTimeline.build(first, images.load(first), false);
             isa = PokesCommand.isa(first);
-            binaries = new Binaries(buildIds(first));
+            ids = buildIds(first);
+            Map<String, String> hex = new HashMap<>();
+            ids.forEach((name, id) -> hex.put(name, id.hex()));
+            binaries = new Binaries(hex);
             Optional<Path> kcore = images.kcoreDir(first);
             if (kcore.isPresent()) {
                 kernelLayout(kcore.get(), timeline, binaries);
@@ -73,18 +86,20 @@ final class BranchSession implements AutoCloseable {
         }
         PerfData data = PerfData.open(file);
         try {
-            return new BranchSession(data, timeline, InstructionClassifier.open(isa), timing, binaries);
+            InstructionClassifier classifier = InstructionClassifier.open(isa);
+            return new BranchSession(data, timeline, classifier, timing, binaries,
+                    new UserCode(files.config(), ids, classifier));
         } catch (RuntimeException e) {
             data.close();
             throw e;
         }
     }
 
-    /** The build ids of the BUILD_ID feature by file name, in hex. */
-    private static Map<String, String> buildIds(PerfData data) throws IOException {
-        Map<String, String> ids = new HashMap<>();
+    /** The build ids of the BUILD_ID feature by file name (the first of a name). */
+    private static Map<String, Bytes> buildIds(PerfData data) throws IOException {
+        Map<String, Bytes> ids = new HashMap<>();
         Optional<Feature.BuildIds> f = data.features().get(FeatureId.BUILD_ID, Feature.BuildIds.class);
-        f.ifPresent(b -> b.entries().forEach(e -> ids.putIfAbsent(e.name(), e.buildId().hex())));
+        f.ifPresent(b -> b.entries().forEach(e -> ids.putIfAbsent(e.name(), e.buildId())));
         return ids;
     }
 
@@ -145,6 +160,7 @@ final class BranchSession implements AutoCloseable {
     BranchStackReader reader(BranchStackReader.Order order) {
         return new BranchStackReader(data, order, r -> {
             binaries.record(r);
+            user.record(r);
             if (r instanceof PerfRecord.Comm c) {
                 comms.put(c.tid(), c.comm().text());
             } else if (r instanceof PerfRecord.Fork f) {
@@ -162,8 +178,20 @@ final class BranchSession implements AutoCloseable {
         return c != null ? c : ":" + tid;
     }
 
+    /** Names addresses: the kernel's with the timeline's symbols, user space's with the mapped files'. */
+    AddressNames names() {
+        return (pid, addr, time) -> {
+            if (addr < 0) {
+                return timeline.symbolize(addr, time);
+            }
+            Optional<SymbolOffset> given = timeline.symbolize(addr, time); // an image given by hand
+            return given.isPresent() ? given : user.symbolize(pid, addr, time);
+        };
+    }
+
     @Override
     public void close() throws IOException {
+        user.close();
         classifier.close();
         data.close();
     }

@@ -9,6 +9,7 @@ import dev.textpoke.branches.WalkedStack;
 import dev.textpoke.cli.ExitStatus;
 import dev.textpoke.cli.Progress;
 import dev.textpoke.cli.code.ImageOptions;
+import dev.textpoke.cli.code.MappedFileOptions;
 import dev.textpoke.cli.format.BranchJson;
 import dev.textpoke.cli.format.BranchText;
 import dev.textpoke.cli.perf.PerfEventName;
@@ -57,6 +58,9 @@ public final class BranchesCommand implements Callable<Integer> {
     ImageOptions images;
 
     @Mixin
+    MappedFileOptions mappedFiles;
+
+    @Mixin
     TimingOptions timing;
 
     @Override
@@ -70,8 +74,8 @@ public final class BranchesCommand implements Callable<Integer> {
         StringBuilder sb = buf.sb();
         try (BranchSession session = open();
                 BranchStackReader reader = session.reader(BranchStackReader.Order.FILE)) {
-            BranchText text = new BranchText(session.timeline);
-            BranchJson js = new BranchJson(session.timeline);
+            BranchText text = new BranchText(session.names());
+            BranchJson js = new BranchJson();
             try {
                 StackItem item;
                 while ((item = reader.next()) != null) {
@@ -132,7 +136,7 @@ public final class BranchesCommand implements Callable<Integer> {
 
     private BranchSession open() throws IOException {
         try {
-            return BranchSession.open(file, images, timing.timing());
+            return BranchSession.open(file, images, mappedFiles, timing.timing());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

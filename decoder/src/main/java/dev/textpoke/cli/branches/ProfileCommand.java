@@ -9,6 +9,7 @@ import dev.textpoke.branches.WalkedStack;
 import dev.textpoke.cli.ExitStatus;
 import dev.textpoke.cli.Progress;
 import dev.textpoke.cli.code.ImageOptions;
+import dev.textpoke.cli.code.MappedFileOptions;
 import dev.textpoke.cli.format.AutoFdoText;
 import dev.textpoke.cli.format.BrstackinsnText;
 import java.io.IOException;
@@ -68,6 +69,9 @@ public final class ProfileCommand implements Callable<Integer> {
     ImageOptions images;
 
     @Mixin
+    MappedFileOptions mappedFiles;
+
+    @Mixin
     TimingOptions timing;
 
     @Override
@@ -91,7 +95,7 @@ public final class ProfileCommand implements Callable<Integer> {
         StringBuilder sb = buf.sb();
         BranchSession session;
         try {
-            session = BranchSession.open(file, images, timing.timing());
+            session = BranchSession.open(file, images, mappedFiles, timing.timing());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -99,7 +103,7 @@ public final class ProfileCommand implements Callable<Integer> {
                 ? BranchStackReader.Order.TIME : BranchStackReader.Order.FILE;
         try (session; BranchStackReader reader = session.reader(order)) {
             AutoFdoProfile profile = new AutoFdoProfile(session.binaries);
-            BrstackinsnText text = new BrstackinsnText(session.timeline, session.cache);
+            BrstackinsnText text = new BrstackinsnText();
             long n = 0;
             try {
                 StackItem item;

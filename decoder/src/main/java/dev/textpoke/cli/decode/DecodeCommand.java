@@ -3,6 +3,7 @@ package dev.textpoke.cli.decode;
 import dev.textpoke.cli.ExitStatus;
 import dev.textpoke.cli.Progress;
 import dev.textpoke.cli.code.ImageOptions;
+import dev.textpoke.cli.code.MappedFileOptions;
 import dev.textpoke.cli.format.DecodeFormat;
 import dev.textpoke.cli.format.DecodeSummaryText;
 import dev.textpoke.cli.format.PerfTime;
@@ -137,13 +138,8 @@ public final class DecodeCommand implements Callable<Integer> {
             + " show what replay changes.")
     boolean noReplay;
 
-    @Option(names = "--symfs", paramLabel = "DIR", description = "Look for the files user-space code was mapped"
-            + " from under DIR first, as perf's --symfs (a recording's binaries copied to another machine).")
-    java.nio.file.Path symfs;
-
-    @Option(names = "--buildid-dir", paramLabel = "DIR", description = "perf's build-id cache, where perf record"
-            + " copies the binaries it saw (default: $PERF_BUILDID_DIR, else ~/.debug).")
-    java.nio.file.Path buildIdDir;
+    @Mixin
+    MappedFileOptions mappedFiles;
 
     @Option(names = "--threads", paramLabel = "N", description = "Decode with N threads, one queue (CPU) each"
             + " (default: the number of processors; 1 decodes in the calling thread). The output is the same"
@@ -279,13 +275,7 @@ public final class DecodeCommand implements Callable<Integer> {
      * name (found where perf finds them, {@code --symfs} first).
      */
     private ProcessCode processCode(PerfData data, IntelPtData pt) {
-        ObjectFiles.Config c = ObjectFiles.Config.defaults();
-        if (buildIdDir != null) {
-            c = c.withBuildIdDir(buildIdDir);
-        }
-        if (symfs != null) {
-            c = c.withSymfs(symfs);
-        }
+        ObjectFiles.Config c = mappedFiles.config();
         Map<String, Bytes> ids = new HashMap<>();
         try {
             data.features().get(FeatureId.BUILD_ID, Feature.BuildIds.class)

@@ -9,7 +9,6 @@ import dev.textpoke.branches.RangeResult;
 import dev.textpoke.branches.Walk;
 import dev.textpoke.branches.WalkedRange;
 import dev.textpoke.branches.WalkedStack;
-import dev.textpoke.code.CodeTimeline;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,10 +21,8 @@ import java.util.function.Consumer;
  */
 public final class BranchJson {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
-    private final CodeTimeline timeline;
-
-    public BranchJson(CodeTimeline timeline) {
-        this.timeline = timeline;
+    /** A walk's instructions are named by the code it was read from ({@code Walk.origin}). */
+    public BranchJson() {
     }
 
     /** One object per sample: where, when, the mode, hw_idx and the entries, newest first. */
@@ -99,7 +96,7 @@ public final class BranchJson {
                 j.putHex("ip", insn.address()).put("bytes", bytes.toString()).put("ambiguous", x.ambiguous())
                         .put("range", n).put("kind", kind).put("status", status)
                         .put("crossing", x.crossing()).put("corrected", x.corrected())
-                        .put("insn", CodeText.text(insn, a -> timeline.symbolize(a, t)));
+                        .put("insn", CodeText.text(insn, a -> walk.origin().names().at(a, t)));
                 out.accept(j.toString());
                 if (insn.address() == r.end() && r.kind() != RangeKind.FINAL) {
                     break;

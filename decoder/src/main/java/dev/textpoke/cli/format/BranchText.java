@@ -1,5 +1,6 @@
 package dev.textpoke.cli.format;
 
+import dev.textpoke.branches.AddressNames;
 import dev.textpoke.branches.Branch;
 import dev.textpoke.branches.BranchPriv;
 import dev.textpoke.branches.BranchSample;
@@ -12,7 +13,6 @@ import dev.textpoke.branches.Walk;
 import dev.textpoke.branches.WalkStatus;
 import dev.textpoke.branches.WalkedRange;
 import dev.textpoke.branches.WalkedStack;
-import dev.textpoke.code.CodeTimeline;
 import dev.textpoke.isa.BranchClass;
 import dev.textpoke.isa.Instruction;
 import java.util.IdentityHashMap;
@@ -33,13 +33,13 @@ public final class BranchText {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final int KEPT = 1 << 16;
 
-    private final CodeTimeline timeline;
-    private final WalkSymbols symbols;
+    private final AddressNames names;
+    private final WalkSymbols symbols = new WalkSymbols();
     private final Map<Walk, String[]> lines = new IdentityHashMap<>();
 
-    public BranchText(CodeTimeline timeline) {
-        this.timeline = timeline;
-        this.symbols = new WalkSymbols(timeline);
+    /** @param names names the samples' and entries' addresses (a walk's instructions are named by its code) */
+    public BranchText(AddressNames names) {
+        this.names = names;
     }
 
     /** The sample's line: {@code comm pid/tid [cpu] time: event: ip sym+off}. */
@@ -68,7 +68,7 @@ public final class BranchText {
         sb.append(' ').append(event).append(": ");
         hex(sb, s.ip());
         long t = s.hasTime() ? s.time() : Long.MAX_VALUE;
-        timeline.symbolize(s.ip(), t).ifPresent(o -> sb.append(' ').append(o));
+        names.at(s.pid(), s.ip(), t).ifPresent(o -> sb.append(' ').append(o));
         sb.append('\n');
     }
 
@@ -95,14 +95,12 @@ public final class BranchText {
         long sampleTime = s.hasTime() ? s.time() : Long.MAX_VALUE;
         for (int i = 0; i < b.size(); i++) {
             Branch e = b.get(i);
-            // Named as the code was when the branch ran (a trampoline may be gone by the sample).
-            long t = byEntry[i] != null && byEntry[i].status().possible() ? byEntry[i].walk().readTime() : sampleTime;
             sb.append("\t#").append(i).append(i < 10 ? "  " : " ");
             hex(sb, e.from());
-            symbol(sb, e.from(), t);
+            symbol(sb, s, byEntry[i], e.from(), sampleTime);
             sb.append(" -> ");
             hex(sb, e.to());
-            symbol(sb, e.to(), t);
+            symbol(sb, s, byEntry[i], e.to(), sampleTime);
             sb.append("  ").append(kind(byEntry[i], e.to()));
             if (e.type() != BranchType.UNKNOWN) {
                 sb.append(" [").append(e.perfTypeName()).append(']');
@@ -293,7 +291,7 @@ public final class BranchText {
                     b.append(' ');
                 }
                 long time = w.readTime();
-                b.append('\t').append(CodeText.text(x, a -> timeline.symbolize(a, time)));
+                b.append('\t').append(CodeText.text(x, a -> w.origin().names().at(a, time)));
                 l[i] = b.toString();
             }
             lines.put(w, l);
@@ -317,8 +315,21 @@ public final class BranchText {
         sb.append(", code unknown ").append(s.unknown()).append('\n');
     }
 
-    private void symbol(StringBuilder sb, long addr, long time) {
-        timeline.symbolize(addr, time).ifPresent(o -> sb.append(' ').append(o));
+    /**
+     * An entry's address named as the code was when its branch ran, by the code its range was read
+     * from (a kernel trampoline may be gone by the sample); a user-space address that code does not
+     * name (another file's) by the process's files at the sample's time.
+     */
+    private void symbol(StringBuilder sb, BranchSample s, RangeResult range, long addr, long sampleTime) {
+        java.util.Optional<dev.textpoke.code.SymbolOffset> o = java.util.Optional.empty();
+        boolean ran = range != null && range.status().possible();
+        if (ran) {
+            o = range.walk().origin().names().at(addr, range.walk().readTime());
+        }
+        if (o.isEmpty() && (!ran || addr >= 0)) {
+            o = names.at(s.pid(), addr, sampleTime);
+        }
+        o.ifPresent(x -> sb.append(' ').append(x));
     }
 
     /** perf time as perf script prints it with --ns: {@code seconds.nanoseconds:}. */

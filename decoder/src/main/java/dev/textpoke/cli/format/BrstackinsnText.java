@@ -7,11 +7,9 @@ import dev.textpoke.branches.Walk;
 import dev.textpoke.branches.WalkStatus;
 import dev.textpoke.branches.WalkedRange;
 import dev.textpoke.branches.WalkedStack;
-import dev.textpoke.code.CodeTimeline;
 import dev.textpoke.isa.BranchClass;
 import dev.textpoke.isa.Decoded;
 import dev.textpoke.isa.Instruction;
-import dev.textpoke.isa.InstructionCache;
 import dev.textpoke.isa.Undecodable;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -31,9 +29,7 @@ import java.util.List;
  */
 public final class BrstackinsnText {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
-    private final WalkSymbols symbols;
-    private final InstructionCache cache;
-    private final CodeTimeline timeline;
+    private final WalkSymbols symbols = new WalkSymbols();
     private final byte[] one = new byte[16];
     private final java.util.Map<Walk, Rendered> rendered = new java.util.IdentityHashMap<>();
     private static final int KEPT = 1 << 16;
@@ -96,11 +92,11 @@ public final class BrstackinsnText {
         return r;
     }
 
-    /** @param cache decodes the sample's ip when its final block cannot be walked (perf prints it alone) */
-    public BrstackinsnText(CodeTimeline timeline, InstructionCache cache) {
-        this.timeline = timeline;
-        this.symbols = new WalkSymbols(timeline);
-        this.cache = cache;
+    /**
+     * A walk's code ({@link Walk#origin}) names its instructions, and decodes the sample's ip when
+     * the final block cannot be walked (perf prints it alone).
+     */
+    public BrstackinsnText() {
     }
 
     /** Appends the text of one sample (nothing for a stack without entries or ranges). */
@@ -149,7 +145,7 @@ public final class BrstackinsnText {
                     }
                     if (!jumped && walk.failure() == WalkStatus.UNDECODABLE) {
                         long at = walk.size() == 0 ? r.start() : walk.instruction(walk.size() - 1).next();
-                        WalkSymbols.Sym sym = symbols.at(at, walk.readTime());
+                        WalkSymbols.Sym sym = symbols.at(walk.origin(), at, walk.readTime());
                         sym(sb, st, sym, at);
                         sb.append('\t');
                         hex16(sb, at);
@@ -168,16 +164,17 @@ public final class BrstackinsnText {
     private void finalBlock(StringBuilder sb, State st, WalkedRange r, Walk walk, BranchSample s) {
         long ip = s.ip();
         WalkStatus status = r.result().status();
-        sym(sb, st, symbols.at(r.start(), walk.readTime()), r.start());
+        sym(sb, st, symbols.at(walk.origin(), r.start(), walk.readTime()), r.start());
         if (walk.size() == 0 || status == WalkStatus.BACKWARDS) {
             // perf prints at least the sample's instruction.
             long time = s.hasTime() ? s.time() : Long.MAX_VALUE;
-            Decoded d = cache.at(ip, time);
+            Decoded d = walk.origin().cache().at(ip, time);
             if (d instanceof Instruction x) {
                 sb.append('\t');
                 hex16(sb, ip);
                 sb.append('\t');
-                int n = timeline.read(ip, time, dev.textpoke.code.WindowSide.NEW, one, 0, x.length());
+                int n = walk.origin().timeline().read(ip, time, dev.textpoke.code.WindowSide.NEW, one, 0,
+                        x.length());
                 insnBytes(sb, one, 0, n);
                 sb.append('\n');
             } else if (d instanceof Undecodable u && u.available() > 0) {

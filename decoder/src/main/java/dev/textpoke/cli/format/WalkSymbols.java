@@ -1,7 +1,7 @@
 package dev.textpoke.cli.format;
 
 import dev.textpoke.branches.Walk;
-import dev.textpoke.code.CodeTimeline;
+import dev.textpoke.branches.WalkCode;
 import dev.textpoke.code.SymbolOffset;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -19,14 +19,9 @@ final class WalkSymbols {
 
     private static final int KEPT = 1 << 16;
 
-    private final CodeTimeline timeline;
     private final Map<Walk, Sym[]> symbols = new IdentityHashMap<>();
     /** One object per symbol, so that a symbol is compared by identity. */
     private final Map<Sym, Sym> interned = new java.util.HashMap<>();
-
-    WalkSymbols(CodeTimeline timeline) {
-        this.timeline = timeline;
-    }
 
     /** The symbol of each instruction of {@code w} (null where none holds it). */
     Sym[] of(Walk w) {
@@ -38,16 +33,16 @@ final class WalkSymbols {
             }
             s = new Sym[w.size()];
             for (int i = 0; i < s.length; i++) {
-                s[i] = at(w.instruction(i).address(), w.readTime());
+                s[i] = at(w.origin(), w.instruction(i).address(), w.readTime());
             }
             symbols.put(w, s);
         }
         return s;
     }
 
-    /** The symbol holding {@code addr} at {@code time}, or null; one object per symbol. */
-    Sym at(long addr, long time) {
-        Optional<SymbolOffset> o = timeline.symbolize(addr, time);
+    /** The symbol holding {@code addr} of {@code code} at {@code time}, or null; one object per symbol. */
+    Sym at(WalkCode code, long addr, long time) {
+        Optional<SymbolOffset> o = code.names().at(addr, time);
         if (o.isEmpty()) {
             return null;
         }

@@ -46,9 +46,17 @@ public final class LbrTraceWriter implements Closeable {
      * @param samplePeriod the event's period (taken branches per sample)
      * @param hwIndex      whether stacks carry {@code hw_idx} ({@code PERF_SAMPLE_BRANCH_HW_INDEX})
      * @param cpus         CPUs of the machine (NRCPUS)
+     * @param user         whether the LBR event samples user space ({@code :u}, {@code ANY|USER}: a
+     *                     program's own branches, its processes named by {@link #comm} and their
+     *                     files by {@link #mmap2}) instead of the kernel
      */
-    public record Config(long samplePeriod, boolean hwIndex, int cpus) {
+    public record Config(long samplePeriod, boolean hwIndex, int cpus, boolean user) {
         public static final Config DEFAULT = new Config(500009, false, 2);
+
+        /** A kernel-only configuration. */
+        public Config(long samplePeriod, boolean hwIndex, int cpus) {
+            this(samplePeriod, hwIndex, cpus, false);
+        }
     }
 
     /** Intel's {@code BR_INST_RETIRED.NEAR_TAKEN}: event 0xc4, umask 0x20. */
@@ -130,13 +138,16 @@ public final class LbrTraceWriter implements Closeable {
     }
 
     private void header() throws IOException {
-        long lbrFlags = bit(AttrFlag.SAMPLE_ID_ALL) | bit(AttrFlag.EXCLUDE_USER) | bit(AttrFlag.EXCLUDE_HV)
-                | bit(AttrFlag.DISABLED) | bit(AttrFlag.INHERIT);
-        long branches = BranchSampleType.ANY | BranchSampleType.KERNEL | (config.hwIndex() ? BranchSampleType.HW_INDEX : 0);
+        boolean user = config.user();
+        long lbrFlags = bit(AttrFlag.SAMPLE_ID_ALL) | bit(user ? AttrFlag.EXCLUDE_KERNEL : AttrFlag.EXCLUDE_USER)
+                | bit(AttrFlag.EXCLUDE_HV) | bit(AttrFlag.DISABLED) | bit(AttrFlag.INHERIT);
+        long branches = BranchSampleType.ANY | (user ? BranchSampleType.USER : BranchSampleType.KERNEL)
+                | (config.hwIndex() ? BranchSampleType.HW_INDEX : 0);
         EventAttr lbr = attr(PERF_TYPE_RAW, NEAR_TAKEN, config.samplePeriod(), SAMPLES, lbrFlags, branches);
         // perf record --kcore's text-poke tracking event: dummy:u on every CPU with text_poke and ksymbol.
         long dummyFlags = bit(AttrFlag.SAMPLE_ID_ALL) | bit(AttrFlag.TEXT_POKE) | bit(AttrFlag.KSYMBOL)
-                | bit(AttrFlag.COMM) | bit(AttrFlag.MMAP) | bit(AttrFlag.EXCLUDE_KERNEL) | bit(AttrFlag.EXCLUDE_HV);
+                | bit(AttrFlag.COMM) | bit(AttrFlag.MMAP) | bit(AttrFlag.EXCLUDE_KERNEL) | bit(AttrFlag.EXCLUDE_HV)
+                | (user ? bit(AttrFlag.MMAP2) : 0);
         EventAttr dummy = attr(PERF_TYPE_SOFTWARE, COUNT_SW_DUMMY, 1, SIDEBAND, dummyFlags, 0);
         long[] lbrIds = ids(LBR_ID);
         long[] dummyIds = ids(DUMMY_ID);
@@ -147,10 +158,11 @@ public final class LbrTraceWriter implements Closeable {
         out.feature(FeatureId.VERSION.id(), enc.stringFeature("6.1.187"));
         out.feature(FeatureId.ARCH.id(), enc.stringFeature("x86_64"));
         out.feature(FeatureId.NRCPUS.id(), enc.nrCpusFeature(config.cpus(), config.cpus()));
+        String modifier = user ? ":u" : ":k";
         out.feature(FeatureId.CMDLINE.id(), cmdline(List.of("perf", "record", "--kcore", "-a", "-e",
-                "BR_INST_RETIRED.NEAR_TAKEN:k", "-b", "-c", Long.toString(config.samplePeriod()))));
+                "BR_INST_RETIRED.NEAR_TAKEN" + modifier, "-b", "-c", Long.toString(config.samplePeriod()))));
         out.feature(new Feature.EventDesc(EventAttr.SIZE_VER7, List.of(
-                new Feature.EventDescEntry(lbr, "br_inst_retired.near_taken:k", boxed(lbrIds)),
+                new Feature.EventDescEntry(lbr, "br_inst_retired.near_taken" + modifier, boxed(lbrIds)),
                 new Feature.EventDescEntry(dummy, "dummy:u", boxed(dummyIds)))));
     }
 
@@ -187,15 +199,47 @@ public final class LbrTraceWriter implements Closeable {
     }
 
     /**
-     * A sample of the LBR event in the kernel: its ip, and its branch stack newest first (as the
-     * kernel stores it), with {@code hwIdx} when the configuration asks for it.
+     * A COMM record: thread {@code tid} of process {@code pid} is named {@code name} (by an exec
+     * when {@code exec}).
+     */
+    public void comm(long time, int cpu, int pid, int tid, String name, boolean exec) throws IOException {
+        advance(time);
+        out.record(enc.comm(pid, tid, name, exec ? PerfRecord.Misc.COMM_EXEC : 0, sid(time, cpu)));
+        round();
+    }
+
+    /**
+     * An MMAP2 record: {@code len} bytes of {@code file} from offset {@code pgoff} mapped at {@code
+     * addr} in process {@code pid}, readable and executable, private, as an exec or a dynamic
+     * loader maps a program's code.
+     */
+    public void mmap2(long time, int cpu, int pid, int tid, long addr, long len, long pgoff, String file)
+            throws IOException {
+        advance(time);
+        out.record(enc.encode(new PerfRecord.Mmap2(RecordHeader.of(RecordType.MMAP2, MISC_USER), pid,
+                tid, addr, len, pgoff, 0, 0, 0, 0, 0, 0, 0, Bytes.EMPTY, PROT_READ | PROT_EXEC, MAP_PRIVATE,
+                CString.of(file, 8), Bytes.EMPTY, sid(time, cpu))));
+        round();
+    }
+
+    /** {@code PERF_RECORD_MISC_USER}. */
+    private static final int MISC_USER = 2;
+    private static final long PROT_READ = 1;
+    private static final long PROT_EXEC = 4;
+    private static final long MAP_PRIVATE = 2;
+
+    /**
+     * A sample of the LBR event: its ip (in the kernel, or in user space with a user configuration),
+     * and its branch stack newest first (as the kernel stores it), with {@code hwIdx} when the
+     * configuration asks for it.
      */
     public void sample(long time, int cpu, int pid, int tid, long ip, long hwIdx, List<BranchEntry> entries)
             throws IOException {
         advance(time);
         long id = LBR_ID + Math.max(0, cpu) % config.cpus();
         BranchStack stack = new BranchStack(config.hwIndex(), config.hwIndex() ? hwIdx : -1, entries, null);
-        out.record(enc.encode(new PerfRecord.Sample(RecordHeader.of(RecordType.SAMPLE, RecordEncoder.MISC_KERNEL),
+        int misc = config.user() ? MISC_USER : RecordEncoder.MISC_KERNEL;
+        out.record(enc.encode(new PerfRecord.Sample(RecordHeader.of(RecordType.SAMPLE, misc),
                 SAMPLES, id, ip, pid, tid, time, 0, id, id, cpu, 0, config.samplePeriod(), null, null, null, stack,
                 null, null, 0, 0, 0, null, 0, 0, 0, 0, null, Bytes.EMPTY)));
         round();

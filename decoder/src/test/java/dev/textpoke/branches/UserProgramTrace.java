@@ -1,0 +1,164 @@
+package dev.textpoke.branches;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.textpoke.code.BaseImage;
+import dev.textpoke.code.ImageSegment;
+import dev.textpoke.code.Symbol;
+import dev.textpoke.elf.ElfFile;
+import dev.textpoke.elf.ProgramHeader;
+import dev.textpoke.io.Bytes;
+import dev.textpoke.isa.BranchClass;
+import dev.textpoke.isa.Decoded;
+import dev.textpoke.isa.Instruction;
+import dev.textpoke.isa.InstructionClassifier;
+import dev.textpoke.isa.Isa;
+import dev.textpoke.perf.record.BranchEntry;
+import dev.textpoke.sim.lbr.LbrTraceWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A user-space LBR recording of a real program, as {@code perf record -b -e
+ * BR_INST_RETIRED.NEAR_TAKEN:u} would leave it: a small C program compiled here (static, no libc,
+ * no indirect branches), its flow followed from its entry through its own instructions (Capstone
+ * classifies each; a conditional branch is taken or not at random, calls and returns pair up),
+ * every taken branch an LBR entry, and a sample every few dozen taken branches with the last 16,
+ * newest first, and the instruction about to run as its ip. The process gets a COMM (exec) and an
+ * MMAP2 of the program's code segment under a path of the caller's choosing. So every range of
+ * every stack is code that the program has, on instruction boundaries: what perf's brstackinsn
+ * and textpoke both read from the file.
+ */
+final class UserProgramTrace {
+    static final int PID = 4242;
+
+    /** Loops, conditions and calls; {@code entry} never returns, so every return has its call. */
+    static final String SOURCE = """
+            static volatile unsigned long sink;
+            __attribute__((noinline)) static unsigned long collatz(unsigned long n) {
+                unsigned long steps = 0;
+                while (n != 1) {
+                    n = (n & 1) ? 3 * n + 1 : n / 2;
+                    steps++;
+                }
+                return steps;
+            }
+            __attribute__((noinline)) static unsigned long sum_odd(unsigned long n) {
+                unsigned long s = 0;
+                for (unsigned long i = 0; i < n; i++) {
+                    if (i % 3 == 0) continue;
+                    if (i & 1) s += i; else s ^= i;
+                }
+                return s;
+            }
+            __attribute__((noinline)) static unsigned long mix(unsigned long a, unsigned long b) {
+                if (a > b) return collatz(a - b + 1);
+                return sum_odd(b - a + 7);
+            }
+            void entry(void) {
+                unsigned long i = 0;
+                for (;;) {
+                    sink += mix(i & 31, i % 23);
+                    if ((i & 7) == 3) sink += collatz(i + 27);
+                    i++;
+                }
+            }
+            """;
+
+    /** The compiled program, the address its code segment is mapped at, and that segment. */
+    record Program(Path file, long mapAddress, long mapLength, long pgoff, long entry) {}
+
+    private UserProgramTrace() {}
+
+    static Program compile(Path dir) throws IOException, InterruptedException {
+        Path c = dir.resolve("prog.c");
+        Files.writeString(c, SOURCE);
+        Path prog = dir.resolve("prog");
+        run("gcc", "-O1", "-fno-jump-tables", "-fno-inline", "-nostdlib", "-static", "-no-pie", "-Wl,-e,entry",
+                "-o", prog.toString(), c.toString());
+        try (ElfFile elf = ElfFile.open(prog)) {
+            ProgramHeader text = elf.programHeaders().stream().filter(p -> p.isLoad() && p.isExecutable())
+                    .findFirst().orElseThrow();
+            long addr = text.vaddr() & ~0xfffL;
+            long end = (text.vaddr() + text.memsz() + 0xfff) & ~0xfffL;
+            return new Program(prog, addr, end - addr, text.offset() & ~0xfffL, elf.header().entry());
+        }
+    }
+
+    /**
+     * Writes the recording of {@code samples} samples of the program's flow into {@code dir} (a
+     * perf.data directory), the program's MMAP2 naming {@code mappedName}.
+     */
+    static void write(Program p, String mappedName, Path dir, int samples, long seed) throws IOException {
+        byte[] file = Files.readAllBytes(p.file());
+        byte[] code = java.util.Arrays.copyOfRange(file, (int) p.pgoff(),
+                (int) Math.min(file.length, p.pgoff() + p.mapLength()));
+        Random rnd = new Random(seed);
+        // A one-instruction kernel: the writer's recording is perf record --kcore -a's.
+        byte[] ret = {(byte) 0xc3};
+        BaseImage kernel = new BaseImage("kernel", List.of(new ImageSegment(0xffffffff81000000L, Bytes.of(ret))),
+                List.of(new Symbol("_text", 0xffffffff81000000L, 0)));
+        try (InstructionClassifier classifier = InstructionClassifier.open(Isa.X86_64);
+                LbrTraceWriter w = LbrTraceWriter.create(dir, kernel, new LbrTraceWriter.Config(64, false, 2, true),
+                        1_000)) {
+            long t = 2_000;
+            w.comm(t++, 0, PID, PID, "prog", true);
+            w.mmap2(t++, 0, PID, PID, p.mapAddress(), p.mapLength(), p.pgoff(), mappedName);
+            Map<Long, Instruction> decoded = new HashMap<>();
+            ArrayDeque<Long> calls = new ArrayDeque<>();
+            ArrayDeque<BranchEntry> lbr = new ArrayDeque<>();
+            long pc = p.entry();
+            for (int s = 0; s < samples; s++) {
+                int until = 20 + rnd.nextInt(40);
+                for (int taken = 0; taken < until;) {
+                    Instruction x = decoded.get(pc);
+                    if (x == null) {
+                        Decoded d = classifier.classify(code, (int) (pc - p.mapAddress()),
+                                Math.min(15, code.length - (int) (pc - p.mapAddress())), pc);
+                        x = (Instruction) d;
+                        decoded.put(pc, x);
+                    }
+                    long to;
+                    BranchClass k = x.branchClass();
+                    if (k == BranchClass.NONE || k == BranchClass.CONDITIONAL && rnd.nextBoolean()) {
+                        pc = x.next();
+                        continue;
+                    } else if (k == BranchClass.CONDITIONAL || k == BranchClass.UNCONDITIONAL_DIRECT) {
+                        to = x.target();
+                    } else if (k == BranchClass.CALL && x.hasTarget()) {
+                        calls.push(x.next());
+                        to = x.target();
+                    } else if (k == BranchClass.RETURN && !calls.isEmpty()) {
+                        to = calls.pop();
+                    } else {
+                        throw new IllegalStateException("the program has " + x.text() + " at " + Long.toHexString(pc));
+                    }
+                    // flags: predicted, and a few cycles (perf prints them with the block's IPC)
+                    lbr.push(new BranchEntry(pc, to, 2 | (long) (1 + rnd.nextInt(30)) << 4));
+                    if (lbr.size() > 16) {
+                        lbr.removeLast();
+                    }
+                    pc = to;
+                    taken++;
+                }
+                t += 1_000 + rnd.nextInt(1_000);
+                w.sample(t, 0, PID, PID, pc, -1, new ArrayList<>(lbr));
+            }
+        }
+    }
+
+    private static void run(String... cmd) throws IOException, InterruptedException {
+        Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, proc.waitFor(), String.join(" ", cmd) + "\n" + out);
+    }
+
+}
