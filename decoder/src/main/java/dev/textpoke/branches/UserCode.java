@@ -20,6 +20,7 @@ import dev.textpoke.perf.attr.SampleFormat;
 import dev.textpoke.perf.record.PerfRecord;
 import dev.textpoke.perf.record.SampleId;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,18 +41,17 @@ public final class UserCode implements AutoCloseable {
     static final long MAX_MAPPING_BYTES = 1L << 30;
     /** Mappings whose walkers are kept, the least recently used dropped first. */
     private static final int WALKERS_KEPT = 64;
+    /** Bytes of code the kept walkers may hold together; past it the least recently used go. */
+    private static final long MAX_HELD_BYTES = 1L << 30;
 
     private final AddressSpaces spaces = new AddressSpaces();
     private final ObjectFiles files;
     private final Locator locator;
     private final InstructionClassifier classifier;
-    /** null for a mapping whose file is not on this machine, or cannot be read. */
-    private final Map<Mapping, RangeWalker> walkers = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Mapping, RangeWalker> eldest) {
-            return size() > WALKERS_KEPT;
-        }
-    };
+    /** In order of use, least recent first; null for a mapping whose file is not on this machine. */
+    private final Map<Mapping, RangeWalker> walkers = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<Mapping, Long> heldBytes = new java.util.HashMap<>();
+    private long held;
 
     /**
      * @param buildIds the BUILD_ID feature's entries (file name to build id), may be empty
@@ -82,11 +82,21 @@ public final class UserCode implements AutoCloseable {
         if (m == null || m.kernel() || !m.executable()) {
             return null;
         }
-        if (walkers.containsKey(m)) {
-            return walkers.get(m);
+        RangeWalker w = walkers.get(m);
+        if (w != null || walkers.containsKey(m)) {
+            return w;
         }
-        RangeWalker w = load(m);
+        w = load(m);
         walkers.put(m, w);
+        long size = w == null ? 0 : w.timeline().images().get(0).segments().get(0).bytes().length();
+        heldBytes.put(m, size);
+        held += size;
+        var eldest = walkers.keySet().iterator();
+        while ((walkers.size() > WALKERS_KEPT || held > MAX_HELD_BYTES) && walkers.size() > 1) {
+            Mapping old = eldest.next();
+            held -= heldBytes.remove(old);
+            eldest.remove();
+        }
         return w;
     }
 
@@ -99,9 +109,15 @@ public final class UserCode implements AutoCloseable {
         if (o.file() == null) {
             return null;
         }
-        byte[] dst = new byte[(int) length];
+        byte[] dst;
         int n;
         try {
+            // What the file holds from the mapping's offset, allocated no larger than that.
+            long inFile = Files.size(o.file()) - m.pgoff();
+            if (inFile <= 0) {
+                return null;
+            }
+            dst = new byte[(int) Math.min(length, inFile)];
             n = o.read(m.objectAddress(m.start()), dst, 0, dst.length);
         } catch (IOException e) {
             return null; // unreadable: its ranges are unknown code, as for perf

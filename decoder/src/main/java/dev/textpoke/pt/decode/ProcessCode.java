@@ -6,11 +6,13 @@ import dev.textpoke.code.space.KernelSymbols;
 import dev.textpoke.code.space.Location;
 import dev.textpoke.code.space.Locator;
 import dev.textpoke.code.space.Mapping;
+import dev.textpoke.code.space.ObjectFile;
 import dev.textpoke.code.space.ObjectFiles;
 import dev.textpoke.io.Bytes;
 import dev.textpoke.pt.perf.Sideband;
 import dev.textpoke.pt.perf.SidebandEvent;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -95,8 +97,17 @@ public final class ProcessCode implements AutoCloseable {
         if (length <= 0 || length > MAX_MAPPING_BYTES) {
             return Optional.empty();
         }
-        byte[] dst = new byte[(int) length];
-        int n = files.of(m).read(m.pgoff(), dst, 0, dst.length);
+        ObjectFile o = files.of(m);
+        if (o.file() == null) {
+            return Optional.empty();
+        }
+        // What the file holds from the mapping's offset, allocated no larger than that.
+        long inFile = Files.size(o.file()) - m.pgoff();
+        if (inFile <= 0) {
+            return Optional.empty();
+        }
+        byte[] dst = new byte[(int) Math.min(length, inFile)];
+        int n = o.read(m.pgoff(), dst, 0, dst.length);
         if (n <= 0) {
             return Optional.empty();
         }
