@@ -37,8 +37,8 @@ import java.util.Random;
  * every stack is code that the program has, on instruction boundaries: what perf's brstackinsn
  * and textpoke both read from the file.
  */
-final class UserProgramTrace {
-    static final int PID = 4242;
+public final class UserProgramTrace {
+    public static final int PID = 4242;
 
     /** Loops, conditions and calls; {@code entry} never returns, so every return has its call. */
     static final String SOURCE = """
@@ -74,11 +74,11 @@ final class UserProgramTrace {
             """;
 
     /** The compiled program, the address its code segment is mapped at, and that segment. */
-    record Program(Path file, long mapAddress, long mapLength, long pgoff, long entry) {}
+    public record Program(Path file, long mapAddress, long mapLength, long pgoff, long entry) {}
 
     private UserProgramTrace() {}
 
-    static Program compile(Path dir) throws IOException, InterruptedException {
+    public static Program compile(Path dir) throws IOException, InterruptedException {
         Path c = dir.resolve("prog.c");
         Files.writeString(c, SOURCE);
         Path prog = dir.resolve("prog");
@@ -97,7 +97,7 @@ final class UserProgramTrace {
      * Writes the recording of {@code samples} samples of the program's flow into {@code dir} (a
      * perf.data directory), the program's MMAP2 naming {@code mappedName}.
      */
-    static void write(Program p, String mappedName, Path dir, int samples, long seed) throws IOException {
+    public static void write(Program p, String mappedName, Path dir, int samples, long seed) throws IOException {
         byte[] file = Files.readAllBytes(p.file());
         byte[] code = java.util.Arrays.copyOfRange(file, (int) p.pgoff(),
                 (int) Math.min(file.length, p.pgoff() + p.mapLength()));

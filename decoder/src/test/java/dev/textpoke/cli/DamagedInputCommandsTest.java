@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.textpoke.branches.UserProgramTrace;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -160,6 +161,41 @@ class DamagedInputCommandsTest {
             }
         }
         assertEquals(60, runs);
+    }
+
+    /**
+     * {@code branches} and {@code profile} on damaged copies of a user-space LBR recording of a
+     * program compiled here, whose ranges are read from the program's file: the MMAP2 and the
+     * stacks damaged too. Status 0 or 2, never an internal error.
+     */
+    @Test
+    void damagedUserSpaceBranchStacksEndWithStatusZeroOrTwo() throws Exception {
+        Random random = new Random(20261207);
+        UserProgramTrace.Program program = UserProgramTrace.compile(tmp);
+        Path seed = tmp.resolve("user-lbr.data");
+        UserProgramTrace.write(program, program.file().toString(), seed, 60, 5);
+        byte[] original = Files.readAllBytes(seed.resolve("data"));
+        int runs = 0;
+        for (int variant = 0; variant < 30; variant++) {
+            Path dir = tmp.resolve("user-lbr." + variant + ".data");
+            Files.createDirectories(dir);
+            byte[] b = original.clone();
+            int flips = 1 << random.nextInt(6);
+            for (int i = 0; i < flips; i++) {
+                b[16 + random.nextInt(b.length - 16)] = (byte) random.nextInt(256);
+            }
+            Files.write(dir.resolve("data"), b);
+            for (List<String> c : List.of(List.of("branches", "--insns"), List.of("branches", "--insns", "--json"),
+                    List.of("profile", "--format", "brstackinsn"), List.of("profile", "--format", "autofdo"))) {
+                CliRun r = run(c, dir);
+                String what = c + " variant " + variant;
+                assertTrue(r.status() == 0 || r.status() == ExitStatus.BAD_INPUT,
+                        what + ": " + r.status() + " " + r.err());
+                assertFalse(r.err().contains("internal error"), what + ": " + r.err());
+                runs++;
+            }
+        }
+        assertEquals(120, runs);
     }
 
     private static CliRun run(List<String> command, Path file) {
