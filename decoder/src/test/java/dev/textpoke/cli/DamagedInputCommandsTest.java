@@ -96,11 +96,7 @@ class DamagedInputCommandsTest {
         for (Path seed : seeds) {
             byte[] original = Files.readAllBytes(seed);
             for (int variant = 0; variant < VARIANTS; variant++) {
-                byte[] b = original.clone();
-                int flips = 1 << random.nextInt(6);
-                for (int i = 0; i < flips; i++) {
-                    b[16 + random.nextInt(b.length - 16)] = (byte) random.nextInt(256);
-                }
+                byte[] b = flipped(original, random);
                 if (random.nextInt(4) == 0) {
                     b = java.util.Arrays.copyOf(b, 16 + random.nextInt(b.length - 16));
                 }
@@ -141,22 +137,14 @@ class DamagedInputCommandsTest {
             for (String f : List.of("kcore_dir/kcore", "kcore_dir/kallsyms", "kcore_dir/modules", "program/user.bin")) {
                 Files.copy(seed.resolve(f), dir.resolve(f));
             }
-            byte[] b = original.clone();
-            int flips = 1 << random.nextInt(6);
-            for (int i = 0; i < flips; i++) {
-                b[16 + random.nextInt(b.length - 16)] = (byte) random.nextInt(256);
-            }
+            byte[] b = flipped(original, random);
             Files.write(dir.resolve("data"), b);
             for (List<String> c : List.of(
                     List.of("decode", "--ptwrite", "--power", "--transactions", "--task", "--json", "--symfs",
                             dir.toString()),
                     List.of("decode", "--insns", "--threads", "2", "--symfs", dir.toString()),
                     List.of("decode", "--summary", "--pid", "1000", "--symfs", dir.toString()))) {
-                CliRun r = run(c, dir);
-                String what = c + " variant " + variant;
-                assertTrue(r.status() == 0 || r.status() == ExitStatus.BAD_INPUT,
-                        what + ": " + r.status() + " " + r.err());
-                assertFalse(r.err().contains("internal error"), what + ": " + r.err());
+                assertZeroOrTwo(run(c, dir), c + " variant " + variant);
                 runs++;
             }
         }
@@ -179,23 +167,30 @@ class DamagedInputCommandsTest {
         for (int variant = 0; variant < 30; variant++) {
             Path dir = tmp.resolve("user-lbr." + variant + ".data");
             Files.createDirectories(dir);
-            byte[] b = original.clone();
-            int flips = 1 << random.nextInt(6);
-            for (int i = 0; i < flips; i++) {
-                b[16 + random.nextInt(b.length - 16)] = (byte) random.nextInt(256);
-            }
+            byte[] b = flipped(original, random);
             Files.write(dir.resolve("data"), b);
             for (List<String> c : List.of(List.of("branches", "--insns"), List.of("branches", "--insns", "--json"),
                     List.of("profile", "--format", "brstackinsn"), List.of("profile", "--format", "autofdo"))) {
-                CliRun r = run(c, dir);
-                String what = c + " variant " + variant;
-                assertTrue(r.status() == 0 || r.status() == ExitStatus.BAD_INPUT,
-                        what + ": " + r.status() + " " + r.err());
-                assertFalse(r.err().contains("internal error"), what + ": " + r.err());
+                assertZeroOrTwo(run(c, dir), c + " variant " + variant);
                 runs++;
             }
         }
         assertEquals(120, runs);
+    }
+
+    /** A copy with 1 to 32 random bytes past the magic replaced by random values. */
+    private static byte[] flipped(byte[] original, Random random) {
+        byte[] b = original.clone();
+        int flips = 1 << random.nextInt(6);
+        for (int i = 0; i < flips; i++) {
+            b[16 + random.nextInt(b.length - 16)] = (byte) random.nextInt(256);
+        }
+        return b;
+    }
+
+    private static void assertZeroOrTwo(CliRun r, String what) {
+        assertTrue(r.status() == 0 || r.status() == ExitStatus.BAD_INPUT, what + ": " + r.status() + " " + r.err());
+        assertFalse(r.err().contains("internal error"), what + ": " + r.err());
     }
 
     private static CliRun run(List<String> command, Path file) {
