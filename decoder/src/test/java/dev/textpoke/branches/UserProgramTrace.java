@@ -1,7 +1,5 @@
 package dev.textpoke.branches;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.textpoke.code.BaseImage;
 import dev.textpoke.code.ImageSegment;
 import dev.textpoke.code.Symbol;
@@ -13,6 +11,7 @@ import dev.textpoke.isa.Decoded;
 import dev.textpoke.isa.Instruction;
 import dev.textpoke.isa.InstructionClassifier;
 import dev.textpoke.isa.Isa;
+import dev.textpoke.perf.oracle.TraceFiles;
 import dev.textpoke.perf.record.BranchEntry;
 import dev.textpoke.sim.lbr.LbrTraceWriter;
 import java.io.IOException;
@@ -28,62 +27,38 @@ import java.util.Random;
 
 /**
  * A user-space LBR recording of a real program, as {@code perf record -b -e
- * BR_INST_RETIRED.NEAR_TAKEN:u} would leave it: a small C program compiled here (static, no libc,
- * no indirect branches), its flow followed from its entry through its own instructions (Capstone
- * classifies each; a conditional branch is taken or not at random, calls and returns pair up),
- * every taken branch an LBR entry, and a sample every few dozen taken branches with the last 16,
- * newest first, and the instruction about to run as its ip. The process gets a COMM (exec) and an
- * MMAP2 of the program's code segment under a path of the caller's choosing. So every range of
- * every stack is code that the program has, on instruction boundaries: what perf's brstackinsn
- * and textpoke both read from the file.
+ * BR_INST_RETIRED.NEAR_TAKEN:u} would leave it: a small C program ({@code
+ * traces/branches/lbr-demo/prog.c}: static, no libc, no indirect branches), its flow followed from
+ * its entry through its own instructions (Capstone classifies each; a conditional branch is taken
+ * or not at random, calls and returns pair up), every taken branch an LBR entry, and a sample
+ * every few dozen taken branches with the last 16, newest first, and the instruction about to run
+ * as its ip. The process gets a COMM (exec) and an MMAP2 of the program's code segment under a
+ * path of the caller's choosing. So every range of every stack is code that the program has, on
+ * instruction boundaries: what perf's brstackinsn and textpoke both read from the file.
  */
 public final class UserProgramTrace {
     public static final int PID = 4242;
 
-    /** Loops, conditions and calls; {@code entry} never returns, so every return has its call. */
-    static final String SOURCE = """
-            static volatile unsigned long sink;
-            __attribute__((noinline)) static unsigned long collatz(unsigned long n) {
-                unsigned long steps = 0;
-                while (n != 1) {
-                    n = (n & 1) ? 3 * n + 1 : n / 2;
-                    steps++;
-                }
-                return steps;
-            }
-            __attribute__((noinline)) static unsigned long sum_odd(unsigned long n) {
-                unsigned long s = 0;
-                for (unsigned long i = 0; i < n; i++) {
-                    if (i % 3 == 0) continue;
-                    if (i & 1) s += i; else s ^= i;
-                }
-                return s;
-            }
-            __attribute__((noinline)) static unsigned long mix(unsigned long a, unsigned long b) {
-                if (a > b) return collatz(a - b + 1);
-                return sum_odd(b - a + 7);
-            }
-            void entry(void) {
-                unsigned long i = 0;
-                for (;;) {
-                    sink += mix(i & 31, i % 23);
-                    if ((i & 7) == 3) sink += collatz(i + 27);
-                    i++;
-                }
-            }
-            """;
+    /** The program's source, committed (loops, conditions and calls; its entry never returns). */
+    public static final String SOURCE = "traces/branches/lbr-demo/prog.c";
+    /** Where the committed recording's program was, as its MMAP2 says (under --symfs traces/branches/lbr-demo). */
+    public static final String DEMO_PATH = "/usr/local/bin/lbr-demo";
 
     /** The compiled program, the address its code segment is mapped at, and that segment. */
     public record Program(Path file, long mapAddress, long mapLength, long pgoff, long entry) {}
 
     private UserProgramTrace() {}
 
+    /** Compiles the committed source into {@code dir} as {@code generate.sh} does. */
     public static Program compile(Path dir) throws IOException, InterruptedException {
-        Path c = dir.resolve("prog.c");
-        Files.writeString(c, SOURCE);
         Path prog = dir.resolve("prog");
         run("gcc", "-O1", "-fno-jump-tables", "-fno-inline", "-nostdlib", "-static", "-no-pie", "-Wl,-e,entry",
-                "-o", prog.toString(), c.toString());
+                "-o", prog.toString(), TraceFiles.root().resolve(SOURCE).toString());
+        return of(prog);
+    }
+
+    /** A compiled program: where its code segment is mapped (its file offsets as the loader maps them). */
+    public static Program of(Path prog) throws IOException {
         try (ElfFile elf = ElfFile.open(prog)) {
             ProgramHeader text = elf.programHeaders().stream().filter(p -> p.isLoad() && p.isExecutable())
                     .findFirst().orElseThrow();
@@ -91,6 +66,17 @@ public final class UserProgramTrace {
             long end = (text.vaddr() + text.memsz() + 0xfff) & ~0xfffL;
             return new Program(prog, addr, end - addr, text.offset() & ~0xfffL, elf.header().entry());
         }
+    }
+
+    /**
+     * Makes {@code traces/branches/user.data} (run by {@code traces/branches/generate.sh}) from the
+     * committed program {@code traces/branches/lbr-demo/usr/local/bin/lbr-demo}, recorded as at
+     * {@link #DEMO_PATH}. The tests regenerate it and compare.
+     */
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args.length > 0 ? args[0] : "traces/branches");
+        Path prog = TraceFiles.root().resolve("traces/branches/lbr-demo" + DEMO_PATH);
+        write(of(prog), DEMO_PATH, dir.resolve("user.data"), 40, 20261207);
     }
 
     /**
@@ -158,7 +144,9 @@ public final class UserProgramTrace {
     private static void run(String... cmd) throws IOException, InterruptedException {
         Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, proc.waitFor(), String.join(" ", cmd) + "\n" + out);
+        if (proc.waitFor() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed:\n" + out);
+        }
     }
 
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.textpoke.cli.CliRun;
 import dev.textpoke.cli.ExitStatus;
 import dev.textpoke.perf.oracle.PerfTool;
+import dev.textpoke.perf.oracle.TraceFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * User-space ranges of branch stacks are read from the file the process mapped, as perf reads
  * them: on a user-space LBR recording of a program compiled here ({@link UserProgramTrace}),
  * {@code textpoke profile --format brstackinsn} equals {@code perf script -F brstackinsn} line for
- * line with the program at its recorded path, under {@code --symfs}, and withheld (then neither
- * can read a range); and {@code branches} names the entries' addresses with the program's symbols
+ * line with the program at its recorded path, under {@code --symfs} (the committed {@code
+ * traces/branches/user.data} too), and withheld (then neither can read a range); and {@code branches} names the entries' addresses with the program's symbols
  * as {@code perf script -F brstacksym} does.
  */
 class UserRangesMatchPerfTest {
@@ -118,6 +119,15 @@ class UserRangesMatchPerfTest {
         assertTrue(expected.stream().anyMatch(l -> l.contains("insn:")), "perf found the program under --symfs");
         assertSameLines(expected, ours("profile", "--format", "brstackinsn", "--symfs", symfs.toString(),
                 dir.toString()));
+    }
+
+    @Test
+    void theCommittedRecordingUnderSymfsIsPerfs() throws Exception {
+        Path dir = TraceFiles.traces().resolve("branches/user.data");
+        String symfs = TraceFiles.traces().resolve("branches/lbr-demo").toString();
+        List<String> expected = perfText(dir, "--symfs", symfs);
+        assertTrue(expected.stream().filter(l -> l.contains("insn:")).count() > 2_000, "perf read the program");
+        assertSameLines(expected, ours("profile", "--format", "brstackinsn", "--symfs", symfs, dir.toString()));
     }
 
     @Test
