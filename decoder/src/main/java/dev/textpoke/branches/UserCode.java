@@ -48,9 +48,13 @@ public final class UserCode implements AutoCloseable {
     private final ObjectFiles files;
     private final Locator locator;
     private final InstructionClassifier classifier;
-    /** In order of use, least recent first; null for a mapping whose file is not on this machine. */
-    private final Map<Mapping, RangeWalker> walkers = new LinkedHashMap<>(16, 0.75f, true);
-    private final Map<Mapping, Long> heldBytes = new java.util.HashMap<>();
+    /** A mapping's walker (null when its file is not on this machine) and the bytes of code it holds. */
+    private record Loaded(RangeWalker walker, long bytes) {}
+
+    private static final Loaded NOT_HERE = new Loaded(null, 0);
+
+    /** In order of use, least recent first. */
+    private final Map<Mapping, Loaded> walkers = new LinkedHashMap<>(16, 0.75f, true);
     private long held;
 
     /**
@@ -82,32 +86,28 @@ public final class UserCode implements AutoCloseable {
         if (m == null || m.kernel() || !m.executable()) {
             return null;
         }
-        RangeWalker w = walkers.get(m);
-        if (w != null || walkers.containsKey(m)) {
-            return w;
+        Loaded l = walkers.get(m);
+        if (l == null) {
+            l = load(m);
+            walkers.put(m, l);
+            held += l.bytes();
+            var eldest = walkers.values().iterator();
+            while ((walkers.size() > WALKERS_KEPT || held > MAX_HELD_BYTES) && walkers.size() > 1) {
+                held -= eldest.next().bytes();
+                eldest.remove();
+            }
         }
-        w = load(m);
-        walkers.put(m, w);
-        long size = w == null ? 0 : w.timeline().images().get(0).segments().get(0).bytes().length();
-        heldBytes.put(m, size);
-        held += size;
-        var eldest = walkers.keySet().iterator();
-        while ((walkers.size() > WALKERS_KEPT || held > MAX_HELD_BYTES) && walkers.size() > 1) {
-            Mapping old = eldest.next();
-            held -= heldBytes.remove(old);
-            eldest.remove();
-        }
-        return w;
+        return l.walker();
     }
 
-    private RangeWalker load(Mapping m) {
+    private Loaded load(Mapping m) {
         long length = m.end() - m.start();
         if (length <= 0 || length > MAX_MAPPING_BYTES) {
-            return null;
+            return NOT_HERE;
         }
         ObjectFile o = files.of(m);
         if (o.file() == null) {
-            return null;
+            return NOT_HERE;
         }
         byte[] dst;
         int n;
@@ -115,15 +115,15 @@ public final class UserCode implements AutoCloseable {
             // What the file holds from the mapping's offset, allocated no larger than that.
             long inFile = Files.size(o.file()) - m.pgoff();
             if (inFile <= 0) {
-                return null;
+                return NOT_HERE;
             }
             dst = new byte[(int) Math.min(length, inFile)];
             n = o.read(m.objectAddress(m.start()), dst, 0, dst.length);
         } catch (IOException e) {
-            return null; // unreadable: its ranges are unknown code, as for perf
+            return NOT_HERE; // unreadable: its ranges are unknown code, as for perf
         }
         if (n <= 0) {
-            return null;
+            return NOT_HERE;
         }
         // A mapping may run past the end of its file (its last page): code is what the file holds.
         Bytes code = n == dst.length ? Bytes.wrapOwned(dst) : Bytes.copyOf(dst, 0, n);
@@ -144,8 +144,8 @@ public final class UserCode implements AutoCloseable {
             SymbolIndex.Found f = o.symbol(at);
             return f == null ? Optional.empty() : Optional.of(new SymbolOffset(f.name(), at - f.start()));
         };
-        return new RangeWalker(new WalkCode(timeline, new InstructionCache(timeline, classifier), names),
-                classifier.isa().maxLength());
+        return new Loaded(new RangeWalker(new WalkCode(timeline, new InstructionCache(timeline, classifier), names),
+                classifier.isa().maxLength()), code.length());
     }
 
     /** The symbol of a user-space address of process {@code pid} at {@code time}, as perf names it. */

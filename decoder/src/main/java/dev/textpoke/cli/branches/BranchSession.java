@@ -1,11 +1,11 @@
 package dev.textpoke.cli.branches;
 
+import dev.textpoke.branches.AddressNames;
 import dev.textpoke.branches.Binaries;
 import dev.textpoke.branches.BranchStackReader;
 import dev.textpoke.branches.RangeWalker;
 import dev.textpoke.branches.StackTiming;
 import dev.textpoke.branches.StackWalker;
-import dev.textpoke.branches.AddressNames;
 import dev.textpoke.branches.UserCode;
 import dev.textpoke.cli.code.ImageOptions;
 import dev.textpoke.cli.code.MappedFileOptions;
@@ -16,9 +16,9 @@ import dev.textpoke.code.ImageSegment;
 import dev.textpoke.code.SymbolOffset;
 import dev.textpoke.code.image.KcoreDir;
 import dev.textpoke.code.perf.PerfTimeline;
+import dev.textpoke.io.Bytes;
 import dev.textpoke.isa.InstructionCache;
 import dev.textpoke.isa.InstructionClassifier;
-import dev.textpoke.io.Bytes;
 import dev.textpoke.isa.Isa;
 import dev.textpoke.perf.PerfData;
 import dev.textpoke.perf.feature.Feature;

@@ -13,11 +13,13 @@ import dev.textpoke.branches.Walk;
 import dev.textpoke.branches.WalkStatus;
 import dev.textpoke.branches.WalkedRange;
 import dev.textpoke.branches.WalkedStack;
+import dev.textpoke.code.SymbolOffset;
 import dev.textpoke.isa.BranchClass;
 import dev.textpoke.isa.Instruction;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The text of {@code textpoke branches}: a line per sample (comm, pid/tid, cpu, time with
@@ -321,7 +323,7 @@ public final class BranchText {
      * name (another file's) by the process's files at the sample's time.
      */
     private void symbol(StringBuilder sb, BranchSample s, RangeResult range, long addr, long sampleTime) {
-        java.util.Optional<dev.textpoke.code.SymbolOffset> o = java.util.Optional.empty();
+        Optional<SymbolOffset> o = Optional.empty();
         boolean ran = range != null && range.status().possible();
         if (ran) {
             o = range.walk().origin().names().at(addr, range.walk().readTime());

@@ -32,7 +32,8 @@ import java.util.List;
 
 /**
  * Writes a perf.data directory of kernel branch stacks as {@code perf record --kcore -a -e
- * BR_INST_RETIRED.NEAR_TAKEN:k -b -c PERIOD} leaves it (the recording the kernel's AutoFDO
+ * BR_INST_RETIRED.NEAR_TAKEN:k -b -c PERIOD} leaves it (or of user-space ones, {@code :u}, with
+ * {@link Config#user}) (the recording the kernel's AutoFDO
  * documentation asks for): {@code data} with an LBR event (raw {@code 0x20c4}, kernel only, every
  * branch: {@code branch_sample_type ANY|KERNEL}, optionally {@code HW_INDEX}) and perf's {@code
  * dummy:u} tracking event with {@code text_poke} and {@code ksymbol}; the kernel's MMAP
