@@ -3,6 +3,7 @@ package dev.textpoke.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.textpoke.perf.oracle.PerfTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,6 +66,32 @@ class SamplesSymbolsTest {
 
     private static void assertSameAsPerf(Path file, List<String> options) throws Exception {
         assertTrue(fresh.assertSamplesAsPerfScript(file, options).size() > 50, "a recording with samples");
+    }
+
+    /**
+     * {@code --symfs}: a recording's files copied under another root, as to another machine (every
+     * file its BUILD_ID feature names, {@code perf record -N} so that no build-id cache holds
+     * them, the program itself moved there), named as {@code perf script --symfs} names them.
+     */
+    @Test
+    void filesCopiedUnderSymfsAreNamedAsPerfNamesThem() throws Exception {
+        FreshRecordings moved = FreshRecordings.in(Files.createDirectories(tmp.resolve("moved")));
+        Path file = moved.record("moved.data", List.of("-N", "-e", "cpu-clock:u", "-F", "2000", "-g"), 200);
+        Path symfs = tmp.resolve("symfs");
+        PerfTool.Result ids = moved.perf().run("buildid-list", "-i", file.toString());
+        assertEquals(0, ids.status(), ids.err());
+        for (String line : ids.out()) {
+            String path = line.substring(line.indexOf(' ') + 1);
+            if (path.startsWith("/")) {
+                Path copy = symfs.resolve(path.substring(1));
+                Files.createDirectories(copy.getParent());
+                Files.copy(Path.of(path), copy);
+            }
+        }
+        Files.delete(moved.workload());
+        List<String> perf = moved.assertSamplesAsPerfScript(file,
+                List.of("--symfs", symfs.toString(), "-F", "comm,tid,time,ip,sym,symoff,dso"));
+        assertTrue(perf.stream().anyMatch(l -> l.contains(" leaf+0x")), String.join("\n", perf));
     }
 
     /** Kernel and user symbols both appear: the comparison above is not of two columns of [unknown]. */

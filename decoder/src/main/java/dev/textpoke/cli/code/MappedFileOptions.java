@@ -5,17 +5,19 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * Where the files that user-space code was mapped from are looked for, as perf looks: {@code
- * --symfs} first, then perf's build-id cache, then the recorded path. A picocli mixin of the
- * commands that read user-space code ({@code decode}, {@code branches}, {@code profile}).
+ * Where the files that user-space code was mapped from are looked for, as perf looks: perf's
+ * build-id cache, then the recorded path, under {@code --symfs} instead of {@code /} when given. A picocli mixin of the
+ * commands that read user-space code or name it ({@code decode}, {@code branches}, {@code
+ * profile}, {@code samples}).
  */
 public final class MappedFileOptions {
     @Option(names = "--symfs", paramLabel = "DIR", description = "Look for the files user-space code was mapped"
-            + " from under DIR first, as perf's --symfs (a recording's binaries copied to another machine).")
+            + " from, and their debug files, under DIR instead of /, as perf's --symfs (a recording's binaries"
+            + " copied to another machine).")
     Path symfs;
 
     @Option(names = "--buildid-dir", paramLabel = "DIR", description = "perf's build-id cache, where perf record"
-            + " copies the binaries it saw (default: $PERF_BUILDID_DIR, else ~/.debug).")
+            + " copies the binaries (and the kernel's kallsyms) it saw (default: $PERF_BUILDID_DIR, else ~/.debug).")
     Path buildIdDir;
 
     /** perf's defaults with the options given. */

@@ -61,7 +61,8 @@ import picocli.CommandLine.Spec;
                 + " and branch stack.",
             "Time has nanoseconds. Kernel symbols come from --kallsyms, --kcore, --vmlinux, the kcore_dir beside"
                 + " the file, perf's build-id cache or /proc/kallsyms of the recorded kernel; user-space symbols"
-                + " from the mapped files (by build id in perf's cache and /usr/lib/debug, or at their path).",
+                + " from the mapped files (by build id in perf's cache and /usr/lib/debug, or at their path; under"
+                + " --symfs when given).",
             "User stacks sampled with --call-graph dwarf are unwound with the mapped files' call frame information"
                 + " (.eh_frame, .debug_frame), as perf script --no-inline unwinds them."})
 public final class SamplesCommand implements Callable<Integer> {

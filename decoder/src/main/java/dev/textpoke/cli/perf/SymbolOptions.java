@@ -1,5 +1,6 @@
 package dev.textpoke.cli.perf;
 
+import dev.textpoke.cli.code.MappedFileOptions;
 import dev.textpoke.code.space.KernelSymbols;
 import dev.textpoke.code.space.ObjectFiles;
 import dev.textpoke.perf.PerfData;
@@ -10,13 +11,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Where the names of addresses come from: the kernel's ({@code --kallsyms}, {@code --kcore},
  * {@code --vmlinux}, else the {@code kcore_dir} beside the perf.data, else perf's build-id cache or
  * this machine's {@code /proc/kallsyms} when it runs the recorded kernel) and user space's (the
- * mapped files, found by build id in perf's cache and {@code /usr/lib/debug}, or at their path).
+ * mapped files, found under {@code --symfs}, by build id in perf's cache and {@code /usr/lib/debug},
+ * or at their path).
  */
 final class SymbolOptions {
     @Option(names = "--kallsyms", paramLabel = "FILE", description = "A /proc/kallsyms copy naming kernel addresses.")
@@ -30,13 +33,12 @@ final class SymbolOptions {
             + " addresses.")
     Path vmlinux;
 
-    @Option(names = "--buildid-dir", paramLabel = "DIR", description = "perf's build-id cache (default:"
-            + " $PERF_BUILDID_DIR, else ~/.debug), where perf record copies the binaries and kallsyms it saw.")
-    Path buildIdDir;
+    /** {@code --symfs} and {@code --buildid-dir}: the cache holds the recorded kernel's kallsyms too. */
+    @Mixin
+    MappedFileOptions mappedFiles;
 
     ObjectFiles.Config files() {
-        ObjectFiles.Config c = ObjectFiles.Config.defaults();
-        return buildIdDir == null ? c : c.withBuildIdDir(buildIdDir);
+        return mappedFiles.config();
     }
 
     /**

@@ -24,6 +24,10 @@ import java.util.Objects;
  *   <li>without one: the mapped path, if it exists (it may have changed since the recording).
  * </ul>
  *
+ * With {@code --symfs DIR} the mapped paths and the debug directories are looked up under DIR
+ * instead of {@code /}, and nowhere else, as perf joins them with its {@code symfs} (perf's
+ * build-id cache is not under it, and this machine's vDSO is not taken).
+ *
  * The vDSO, when perf's cache does not have it, is this process's own when its build id is the
  * recorded one (perf does the same, {@code vdso__dso_findnew}). Names that are not files ({@code
  * //anon}, {@code [heap]}, {@code [stack]}, {@code (deleted)} files) get an object without a file:
@@ -32,8 +36,8 @@ import java.util.Objects;
 public final class ObjectFiles {
     /**
      * Where perf keeps its build-id cache, and where debug files are installed; {@code symfs}
-     * (or null), a directory every mapped path is looked up under first, as perf's {@code
-     * --symfs}.
+     * (or null), the directory mapped paths and debug directories are looked up under instead of
+     * {@code /}, as perf's {@code --symfs}.
      */
     public record Config(Path buildIdDir, List<Path> debugDirs, Path symfs) {
         public Config {
@@ -129,11 +133,7 @@ public final class ObjectFiles {
         }
         Path file = null;
         Path symbols = null;
-        Path underSymfs = config.symfs() != null && name.startsWith("/") ? config.symfs().resolve(name.substring(1)) : null;
-        if (underSymfs != null && Files.isRegularFile(underSymfs)) {
-            // perf's --symfs: the recorded path under another root comes first
-            return new ObjectFile(name, underSymfs, underSymfs);
-        }
+        Path mapped = name.startsWith("/") ? onHost(name) : null;
         if (buildId != null && !buildId.isEmpty()) {
             String hex = HexFormat.of().formatHex(buildId.toArray());
             String dir = hex.substring(0, 2);
@@ -155,21 +155,21 @@ public final class ObjectFiles {
                     file = cached;
                 }
             }
-            if (file == null && name.startsWith("/") && Files.isRegularFile(Path.of(name))
-                    && ObjectFile.hasBuildId(Path.of(name), buildId)) {
-                file = Path.of(name);
+            if (file == null && mapped != null && Files.isRegularFile(mapped) && ObjectFile.hasBuildId(mapped, buildId)) {
+                file = mapped;
             }
             if (symbols == null) {
                 symbols = debugFile(buildId);
             }
-            if (file == null && name.equals(VDSO)) {
+            if (file == null && name.equals(VDSO) && config.symfs() == null) {
                 file = RunningVdso.copyIf(buildId);
             }
         } else if (name.equals(VDSO)) {
-            // No build id recorded: perf takes the running kernel's vDSO, and so does this.
-            file = RunningVdso.copyIf(null);
-        } else if (name.startsWith("/") && !name.endsWith(" (deleted)") && Files.isRegularFile(Path.of(name))) {
-            file = Path.of(name);
+            // No build id recorded: perf takes the running kernel's vDSO, and so does this. Under
+            // --symfs perf looks for its copy of it there, and finds none.
+            file = config.symfs() == null ? RunningVdso.copyIf(null) : null;
+        } else if (mapped != null && !name.endsWith(" (deleted)") && Files.isRegularFile(mapped)) {
+            file = mapped;
             // The file's own build id finds its debug file, as perf reads it when the recording had none.
             Bytes own = ObjectFile.buildIdOf(file);
             if (own != null) {
@@ -179,10 +179,16 @@ public final class ObjectFiles {
         return new ObjectFile(name, file, symbols != null ? symbols : file);
     }
 
+    /** An absolute path of the recording's machine on this one: under {@code --symfs} when given. */
+    private Path onHost(String absolute) {
+        return config.symfs() == null ? Path.of(absolute) : config.symfs().resolve(absolute.substring(1));
+    }
+
     /** The separate debug file for a build id in the configured debug directories, or null. */
     private Path debugFile(Bytes buildId) {
         String hex = HexFormat.of().formatHex(buildId.toArray());
-        for (Path d : config.debugDirs()) {
+        for (Path dir : config.debugDirs()) {
+            Path d = dir.isAbsolute() ? onHost(dir.toString()) : dir;
             Path debug = d.resolve(".build-id").resolve(hex.substring(0, 2)).resolve(hex.substring(2) + ".debug");
             if (Files.isRegularFile(debug)) {
                 return debug;
