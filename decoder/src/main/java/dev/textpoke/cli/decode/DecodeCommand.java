@@ -272,7 +272,7 @@ public final class DecodeCommand implements Callable<Integer> {
 
     /**
      * The user-space code of the recording's processes, from its MMAP records and the files they
-     * name (found where perf finds them, {@code --symfs} first).
+     * name (found where perf finds them, under {@code --symfs} when given).
      */
     private ProcessCode processCode(PerfData data, IntelPtData pt) {
         ObjectFiles.Config c = mappedFiles.config();
