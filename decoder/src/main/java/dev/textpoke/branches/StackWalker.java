@@ -90,20 +90,26 @@ public final class StackWalker {
         Branch oldest = b.get(n - 1);
         out.add(new WalkedRange(RangeKind.OLDEST_BRANCH, n - 1, oldest.from(), oldest.from(), lo[n - 1], hi[n - 1],
                 walkerFor(s, oldest.from(), oldest.from()).walk(oldest.from(), oldest.from(), oldest.to(),
-                        RangeKind.OLDEST_BRANCH, lo[n - 1], hi[n - 1], sampleTime)));
+                        RangeKind.OLDEST_BRANCH, lo[n - 1], hi[n - 1], sampleTime), null));
         for (int i = n - 2; i >= 0; i--) {
             long start = b.get(i + 1).to();
             long end = b.get(i).from();
+            RangeResult joined = null;
+            if ((start < 0) != (end < 0) && i > 0) {
+                long on = b.get(i - 1).from();
+                joined = walkerFor(s, start, on).walk(start, on, b.get(i - 1).to(), RangeKind.BETWEEN, lo[i + 1],
+                        hi[i - 1], sampleTime);
+            }
             out.add(new WalkedRange(RangeKind.BETWEEN, i, start, end, lo[i + 1], hi[i],
                     walkerFor(s, start, end).walk(start, end, b.get(i).to(), RangeKind.BETWEEN, lo[i + 1], hi[i],
-                            sampleTime)));
+                            sampleTime), joined));
         }
         Branch newest = b.get(0);
         if (newest.from() != s.ip() && !newest.abort()) {
             long high = s.hasTime() ? s.time() : Long.MAX_VALUE;
             out.add(new WalkedRange(RangeKind.FINAL, -1, newest.to(), s.ip(), lo[0], high,
                     walkerFor(s, newest.to(), s.ip()).walk(newest.to(), s.ip(), s.ip(), RangeKind.FINAL, lo[0], high,
-                            sampleTime)));
+                            sampleTime), null));
         }
         return new WalkedStack(s, null, out);
     }

@@ -32,12 +32,19 @@ import java.util.Random;
  * its entry through its own instructions (Capstone classifies each; a conditional branch is taken
  * or not at random, calls and returns pair up), every taken branch an LBR entry, and a sample
  * every few dozen taken branches with the last 16, newest first, and the instruction about to run
- * as its ip. The process gets a COMM (exec) and an MMAP2 of the program's code segment under a
+ * as its ip. Now and then an interrupt comes before an instruction: the LBR records only its
+ * return, from the kernel's IRETQ to that instruction, as a ring-filtered LBR does. The process gets a COMM (exec) and an MMAP2 of the program's code segment under a
  * path of the caller's choosing. So every range of every stack is code that the program has, on
  * instruction boundaries: what perf's brstackinsn and textpoke both read from the file.
  */
 public final class UserProgramTrace {
     public static final int PID = 4242;
+    private static final long KERNEL_TEXT = 0xffffffff81000000L;
+    private static final int IRET_OFFSET = 0x10000;
+    /** The kernel's IRETQ: where each recorded return from an interrupt comes from. */
+    static final long KERNEL_IRET = KERNEL_TEXT + IRET_OFFSET;
+    /** One instruction in this many is interrupted. */
+    private static final int INTERRUPT_EVERY = 150;
 
     /** The program's source, committed (loops, conditions and calls; its entry never returns). */
     public static final String SOURCE = "traces/branches/lbr-demo/prog.c";
@@ -88,10 +95,16 @@ public final class UserProgramTrace {
         byte[] code = java.util.Arrays.copyOfRange(file, (int) p.pgoff(),
                 (int) Math.min(file.length, p.pgoff() + p.mapLength()));
         Random rnd = new Random(seed);
-        // A one-instruction kernel: the writer's recording is perf record --kcore -a's.
-        byte[] ret = {(byte) 0xc3};
-        BaseImage kernel = new BaseImage("kernel", List.of(new ImageSegment(0xffffffff81000000L, Bytes.of(ret))),
-                List.of(new Symbol("_text", 0xffffffff81000000L, 0)));
+        // A kernel of one function, the IRETQ that ends its interrupts, 64 KB into its text (the
+        // writer's recording is perf record --kcore -a's). perf's brstackinsn compares an address
+        // with the last symbol it printed in the address space of each one's own file (a kcore
+        // offset against a program's file offset): at the start of the kernel's text the two would
+        // meet, and perf would leave out a symbol line where the program's code begins.
+        byte[] text = new byte[IRET_OFFSET + 2];
+        text[IRET_OFFSET] = 0x48;
+        text[IRET_OFFSET + 1] = (byte) 0xcf;
+        BaseImage kernel = new BaseImage("kernel", List.of(new ImageSegment(KERNEL_TEXT, Bytes.of(text))),
+                List.of(new Symbol("_text", KERNEL_TEXT, 0), new Symbol("irq_return", KERNEL_IRET, 2)));
         try (InstructionClassifier classifier = InstructionClassifier.open(Isa.X86_64);
                 LbrTraceWriter w = LbrTraceWriter.create(dir, kernel, new LbrTraceWriter.Config(64, false, 2, true),
                         1_000)) {
@@ -112,6 +125,12 @@ public final class UserProgramTrace {
                         x = (Instruction) d;
                         decoded.put(pc, x);
                     }
+                    if (rnd.nextInt(INTERRUPT_EVERY) == 0) {
+                        // An interrupt before this instruction: a :u LBR does not record the way in,
+                        // only the way back (IRETQ in the kernel to here).
+                        record(lbr, KERNEL_IRET, pc, rnd);
+                        taken++;
+                    }
                     long to;
                     BranchClass k = x.branchClass();
                     if (k == BranchClass.NONE || k == BranchClass.CONDITIONAL && rnd.nextBoolean()) {
@@ -127,17 +146,21 @@ public final class UserProgramTrace {
                     } else {
                         throw new IllegalStateException("the program has " + x.text() + " at " + Long.toHexString(pc));
                     }
-                    // flags: predicted, and a few cycles (perf prints them with the block's IPC)
-                    lbr.push(new BranchEntry(pc, to, 2 | (long) (1 + rnd.nextInt(30)) << 4));
-                    if (lbr.size() > 16) {
-                        lbr.removeLast();
-                    }
+                    record(lbr, pc, to, rnd);
                     pc = to;
                     taken++;
                 }
                 t += 1_000 + rnd.nextInt(1_000);
                 w.sample(t, 0, PID, PID, pc, -1, new ArrayList<>(lbr));
             }
+        }
+    }
+
+    /** The newest entry of a 16-entry LBR: predicted, and a few cycles (perf prints them with the block's IPC). */
+    private static void record(ArrayDeque<BranchEntry> lbr, long from, long to, Random rnd) {
+        lbr.push(new BranchEntry(from, to, 2 | (long) (1 + rnd.nextInt(30)) << 4));
+        if (lbr.size() > 16) {
+            lbr.removeLast();
         }
     }
 

@@ -135,7 +135,9 @@ class UserRangesMatchPerfTest {
         Path dir = tmp.resolve("gone-user.data");
         UserProgramTrace.write(program, tmp.resolve("not-here/prog").toString(), dir, 100, 3);
         List<String> expected = perfText(dir);
-        assertTrue(expected.stream().noneMatch(l -> l.contains("insn:")), String.join("\n", expected));
+        // only the kernel's IRETQ (from the kcore copy) has instructions
+        assertTrue(expected.stream().noneMatch(l -> l.contains("insn:") && !l.strip().startsWith("ffffffff")),
+                String.join("\n", expected));
         assertSameLines(expected, ours("profile", "--format", "brstackinsn", dir.toString()));
         CliRun summary = CliRun.of("branches", "--summary", "--json", dir.toString());
         assertEquals(ExitStatus.OK, summary.status(), summary.err());

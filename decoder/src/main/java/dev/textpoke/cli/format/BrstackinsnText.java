@@ -22,10 +22,10 @@ import java.util.List;
  * range's instructions as they were when the range ran rather than at the sample's time. Where
  * the code did not change within a stack the text is perf's, byte for byte.
  *
- * <p>Not reproduced: perf joins a range that crosses from kernel to user addresses with the next
- * one (a ring-filtered stack); past a misaligned range's end perf goes on printing up to 15 bytes
- * further; for a final block that ends before it starts perf scans 128 bytes for a branch. Those
- * print the range as unwalkable here. Not thread-safe.
+ * <p>A range from one privilege level to the other (a ring filter dropped the branch that
+ * crossed) is joined with the next one, as perf does. Not reproduced: past a misaligned range's
+ * end perf goes on printing up to 15 bytes further; for a final block that ends before it starts
+ * perf scans 128 bytes for a branch. Those print the range as unwalkable here. Not thread-safe.
  */
 public final class BrstackinsnText {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -108,6 +108,7 @@ public final class BrstackinsnText {
         sb.append('\n');
         State st = new State();
         List<Branch> b = s.branches();
+        int joinedEntry = -2; // the entry whose range a joined range took in
         for (WalkedRange r : w.ranges()) {
             Walk walk = r.result().walk();
             WalkStatus status = r.result().status();
@@ -121,44 +122,60 @@ public final class BrstackinsnText {
                     }
                 }
                 case BETWEEN -> {
-                    if (walk.size() == 0 && status != WalkStatus.UNDECODABLE) {
-                        continue; // perf cannot fetch the block: nothing
+                    if (r.entry() == joinedEntry) {
+                        continue; // the range before it took it in
                     }
-                    Rendered x = render(walk);
-                    int insn = 0;
-                    boolean jumped = false;
-                    long end = r.end();
-                    for (int i = 0; i < walk.size(); i++) {
-                        WalkSymbols.Sym sym = x.sym[i];
-                        if (sym != null && sym != st.last && !sym.equals(st.last)) {
-                            sb.append(x.symLine[i]);
-                            st.last = sym;
-                        }
-                        if (walk.instruction(i).address() == end) {
-                            sb.append(x.jump[i]);
-                            flags(sb, st, b.get(r.entry()), ++insn);
-                            jumped = true;
-                            break;
-                        }
-                        sb.append(x.plain[i]);
-                        insn++;
-                    }
-                    if (!jumped && walk.failure() == WalkStatus.UNDECODABLE) {
-                        long at = walk.size() == 0 ? r.start() : walk.instruction(walk.size() - 1).next();
-                        WalkSymbols.Sym sym = symbols.at(walk.origin(), at, walk.readTime());
-                        sym(sb, st, sym, at);
-                        sb.append('\t');
-                        hex16(sb, at);
-                        sb.append("\t<bad>\n");
-                    }
-                    if (!jumped) {
-                        sb.append("\tmismatch of LBR data and executable\n");
+                    if (r.joined() != null) {
+                        // perf: grab_bb's -ENXIO (start and end in different rings), then on to the
+                        // next entry's source, whose branch ends the joined range
+                        joinedEntry = r.entry() - 1;
+                        Walk joined = r.joined().walk();
+                        between(sb, st, joined, r.joined().status(), r.start(), b.get(joinedEntry).from(),
+                                b.get(joinedEntry));
+                    } else {
+                        between(sb, st, walk, status, r.start(), r.end(), b.get(r.entry()));
                     }
                 }
                 case FINAL -> finalBlock(sb, st, r, walk, s);
             }
         }
         sb.append('\n');
+    }
+
+    /** A range between two entries, from {@code start} to the branch of {@code e} at {@code end}. */
+    private void between(StringBuilder sb, State st, Walk walk, WalkStatus status, long start, long end, Branch e) {
+        if (walk.size() == 0 && status != WalkStatus.UNDECODABLE) {
+            return; // perf cannot fetch the block: nothing
+        }
+        Rendered x = render(walk);
+        int insn = 0;
+        boolean jumped = false;
+        for (int i = 0; i < walk.size(); i++) {
+            WalkSymbols.Sym sym = x.sym[i];
+            if (sym != null && sym != st.last && !sym.equals(st.last)) {
+                sb.append(x.symLine[i]);
+                st.last = sym;
+            }
+            if (walk.instruction(i).address() == end) {
+                sb.append(x.jump[i]);
+                flags(sb, st, e, ++insn);
+                jumped = true;
+                break;
+            }
+            sb.append(x.plain[i]);
+            insn++;
+        }
+        if (!jumped && walk.failure() == WalkStatus.UNDECODABLE) {
+            long at = walk.size() == 0 ? start : walk.instruction(walk.size() - 1).next();
+            WalkSymbols.Sym sym = symbols.at(walk.origin(), at, walk.readTime());
+            sym(sb, st, sym, at);
+            sb.append('\t');
+            hex16(sb, at);
+            sb.append("\t<bad>\n");
+        }
+        if (!jumped) {
+            sb.append("\tmismatch of LBR data and executable\n");
+        }
     }
 
     private void finalBlock(StringBuilder sb, State st, WalkedRange r, Walk walk, BranchSample s) {
