@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +93,7 @@ public final class UserProgramTrace {
      */
     public static void write(Program p, String mappedName, Path dir, int samples, long seed) throws IOException {
         byte[] file = Files.readAllBytes(p.file());
-        byte[] code = java.util.Arrays.copyOfRange(file, (int) p.pgoff(),
+        byte[] code = Arrays.copyOfRange(file, (int) p.pgoff(),
                 (int) Math.min(file.length, p.pgoff() + p.mapLength()));
         Random rnd = new Random(seed);
         // A kernel of one function, the IRETQ that ends its interrupts, 64 KB into its text (the

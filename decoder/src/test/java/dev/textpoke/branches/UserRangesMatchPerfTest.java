@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * them: on a user-space LBR recording of a program compiled here ({@link UserProgramTrace}),
  * {@code textpoke profile --format brstackinsn} equals {@code perf script -F brstackinsn} line for
  * line with the program at its recorded path, under {@code --symfs} (the committed {@code
- * traces/branches/user.data} too), and withheld (then neither can read a range); and {@code branches} names the entries' addresses with the program's symbols
- * as {@code perf script -F brstacksym} does.
+ * traces/branches/user.data} too), and withheld (then neither can read a range); and {@code
+ * branches} names the entries' addresses with the program's symbols as {@code perf script -F
+ * brstacksym} does.
  */
 class UserRangesMatchPerfTest {
     @TempDir
@@ -86,12 +89,12 @@ class UserRangesMatchPerfTest {
             }
         }
         // textpoke: "\t#N  from sym+off -> to sym+off  kind ..." (an offset of 0 not printed)
-        java.util.regex.Pattern entry = java.util.regex.Pattern.compile(
+        Pattern entry = Pattern.compile(
                 "^\t#\\d+ +[0-9a-f]+ (\\S+) -> [0-9a-f]+ (\\S+)  .*");
         List<String> actual = new ArrayList<>();
         List<String> text = ours("branches", dir.toString());
         for (String line : text) {
-            java.util.regex.Matcher m = entry.matcher(line);
+            Matcher m = entry.matcher(line);
             if (m.matches()) {
                 actual.add(perfName(m.group(1)) + " -> " + perfName(m.group(2)));
             }
@@ -142,7 +145,7 @@ class UserRangesMatchPerfTest {
         CliRun summary = CliRun.of("branches", "--summary", "--json", dir.toString());
         assertEquals(ExitStatus.OK, summary.status(), summary.err());
         assertTrue(summary.out().contains("\"inconsistent_ranges\":0"), summary.out());
-        assertTrue(!summary.out().contains("\"unknown_ranges\":0,") && !summary.out().contains("\"unknown_ranges\":0}"),
-                summary.out());
+        Matcher unknown = Pattern.compile("\"unknown_ranges\":(\\d+)").matcher(summary.out());
+        assertTrue(unknown.find() && Long.parseLong(unknown.group(1)) > 1_000, summary.out());
     }
 }
