@@ -92,6 +92,16 @@ public final class UserProgramTrace {
      * perf.data directory), the program's MMAP2 naming {@code mappedName}.
      */
     public static void write(Program p, String mappedName, Path dir, int samples, long seed) throws IOException {
+        write(p, mappedName, dir, samples, seed, 0);
+    }
+
+    /**
+     * As {@link #write(Program, String, Path, int, long)}, with one taken branch in {@code
+     * misalignEvery} (none when 0) recorded one byte into its instruction, as an LBR read against
+     * another build of the program looks.
+     */
+    public static void write(Program p, String mappedName, Path dir, int samples, long seed, int misalignEvery)
+            throws IOException {
         byte[] file = Files.readAllBytes(p.file());
         byte[] code = Arrays.copyOfRange(file, (int) p.pgoff(),
                 (int) Math.min(file.length, p.pgoff() + p.mapLength()));
@@ -147,7 +157,8 @@ public final class UserProgramTrace {
                     } else {
                         throw new IllegalStateException("the program has " + x.text() + " at " + Long.toHexString(pc));
                     }
-                    record(lbr, pc, to, rnd);
+                    boolean misaligned = misalignEvery > 0 && x.length() > 1 && rnd.nextInt(misalignEvery) == 0;
+                    record(lbr, misaligned ? pc + 1 : pc, to, rnd);
                     pc = to;
                     taken++;
                 }

@@ -72,6 +72,20 @@ class UserRangesMatchPerfTest {
         assertSameLines(expected, ours("profile", "--format", "brstackinsn", dir.toString()));
     }
 
+    /**
+     * Branches recorded one byte into their instruction (the LBR of another build): perf prints on
+     * past each such range's end while the bytes it read last, then its mismatch line.
+     */
+    @Test
+    void misalignedRangesArePrintedAsPerfPrintsThem() throws Exception {
+        Path dir = tmp.resolve("misaligned-user.data");
+        UserProgramTrace.write(program, program.file().toString(), dir, 200, 6, 25);
+        List<String> expected = perfText(dir);
+        assertTrue(expected.stream().filter(l -> l.equals("\tmismatch of LBR data and executable")).count() > 20,
+                "misaligned ranges");
+        assertSameLines(expected, ours("profile", "--format", "brstackinsn", dir.toString()));
+    }
+
     @Test
     void theEntriesAreNamedWithTheProgramsSymbolsAsPerfNamesThem() throws Exception {
         Path dir = tmp.resolve("named-user.data");

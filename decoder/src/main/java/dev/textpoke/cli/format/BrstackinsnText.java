@@ -4,6 +4,7 @@ import dev.textpoke.branches.Branch;
 import dev.textpoke.branches.BranchSample;
 import dev.textpoke.branches.RangeKind;
 import dev.textpoke.branches.Walk;
+import dev.textpoke.branches.WalkCode;
 import dev.textpoke.branches.WalkStatus;
 import dev.textpoke.branches.WalkedRange;
 import dev.textpoke.branches.WalkedStack;
@@ -23,12 +24,15 @@ import java.util.List;
  * the code did not change within a stack the text is perf's, byte for byte.
  *
  * <p>A range from one privilege level to the other (a ring filter dropped the branch that
- * crossed) is joined with the next one, as perf does. Not reproduced: past a misaligned range's
- * end perf goes on printing up to 15 bytes further; for a final block that ends before it starts
- * perf scans 128 bytes for a branch. Those print the range as unwalkable here. Not thread-safe.
+ * crossed) is joined with the next one, and past a range's end that an instruction stepped over
+ * the bytes perf read are printed on, as perf does. Not reproduced: for a final block that ends
+ * before it starts perf scans 128 bytes for a branch; it is printed as unwalkable here. Not
+ * thread-safe.
  */
 public final class BrstackinsnText {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** perf's {@code MAXINSN}: the longest x86 instruction, read past a range's end. */
+    private static final int MAX_INSN = 15;
     private final WalkSymbols symbols = new WalkSymbols();
     private final byte[] one = new byte[16];
     private final java.util.Map<Walk, Rendered> rendered = new java.util.IdentityHashMap<>();
@@ -165,6 +169,9 @@ public final class BrstackinsnText {
             sb.append(x.plain[i]);
             insn++;
         }
+        if (!jumped && walk.size() > 0 && Long.compareUnsigned(walk.instruction(walk.size() - 1).next(), end) > 0) {
+            pastTheEnd(sb, st, walk, start, end); // the last instruction stepped over the end
+        }
         if (!jumped && walk.failure() == WalkStatus.UNDECODABLE) {
             long at = walk.size() == 0 ? start : walk.instruction(walk.size() - 1).next();
             WalkSymbols.Sym sym = symbols.at(walk.origin(), at, walk.readTime());
@@ -175,6 +182,33 @@ public final class BrstackinsnText {
         }
         if (!jumped) {
             sb.append("\tmismatch of LBR data and executable\n");
+        }
+    }
+
+    /**
+     * After an instruction that stepped over a range's end (the code is not what the LBR saw), perf
+     * prints on while the bytes it read last: {@code end - start} and one longest instruction
+     * ({@code grab_bb}'s {@code MAXINSN}), an instruction cut off by their end as {@code <bad>}.
+     */
+    private void pastTheEnd(StringBuilder sb, State st, Walk walk, long start, long end) {
+        WalkCode code = walk.origin();
+        int want = (int) (end - start) + MAX_INSN;
+        byte[] read = new byte[want];
+        int have = code.timeline().read(start, walk.readTime(), walk.readSide(), read, 0, want);
+        long a = walk.instruction(walk.size() - 1).next();
+        while (a - start < have) {
+            sym(sb, st, symbols.at(code, a, walk.readTime()), a);
+            sb.append('\t');
+            hex16(sb, a);
+            sb.append('\t');
+            Decoded d = code.cache().at(a, walk.readTime(), walk.readSide());
+            if (!(d instanceof Instruction x) || x.next() - start > have) {
+                sb.append("<bad>\n");
+                return;
+            }
+            insnBytes(sb, read, (int) (a - start), x.length());
+            sb.append('\n');
+            a = x.next();
         }
     }
 
