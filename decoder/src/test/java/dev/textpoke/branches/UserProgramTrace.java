@@ -92,15 +92,21 @@ public final class UserProgramTrace {
      * perf.data directory), the program's MMAP2 naming {@code mappedName}.
      */
     public static void write(Program p, String mappedName, Path dir, int samples, long seed) throws IOException {
-        write(p, mappedName, dir, samples, seed, 0);
+        write(p, mappedName, dir, samples, seed, Faults.NONE);
     }
 
     /**
-     * As {@link #write(Program, String, Path, int, long)}, with one taken branch in {@code
-     * misalignEvery} (none when 0) recorded one byte into its instruction, as an LBR read against
-     * another build of the program looks.
+     * What goes wrong in a recording, one in so many (never when 0): a taken branch recorded one byte
+     * into its instruction, as an LBR read against another build of the program looks; a sample
+     * whose ip lags behind its newest branch (the program's first instruction), as an LBR missing a
+     * branch or two looks.
      */
-    public static void write(Program p, String mappedName, Path dir, int samples, long seed, int misalignEvery)
+    public record Faults(int misalignEvery, int lagEvery) {
+        public static final Faults NONE = new Faults(0, 0);
+    }
+
+    /** As {@link #write(Program, String, Path, int, long)}, with faults. */
+    public static void write(Program p, String mappedName, Path dir, int samples, long seed, Faults faults)
             throws IOException {
         byte[] file = Files.readAllBytes(p.file());
         byte[] code = Arrays.copyOfRange(file, (int) p.pgoff(),
@@ -157,13 +163,15 @@ public final class UserProgramTrace {
                     } else {
                         throw new IllegalStateException("the program has " + x.text() + " at " + Long.toHexString(pc));
                     }
-                    boolean misaligned = misalignEvery > 0 && x.length() > 1 && rnd.nextInt(misalignEvery) == 0;
+                    boolean misaligned = faults.misalignEvery() > 0 && x.length() > 1
+                            && rnd.nextInt(faults.misalignEvery()) == 0;
                     record(lbr, misaligned ? pc + 1 : pc, to, rnd);
                     pc = to;
                     taken++;
                 }
                 t += 1_000 + rnd.nextInt(1_000);
-                w.sample(t, 0, PID, PID, pc, -1, new ArrayList<>(lbr));
+                boolean lags = faults.lagEvery() > 0 && rnd.nextInt(faults.lagEvery()) == 0;
+                w.sample(t, 0, PID, PID, lags ? p.mapAddress() : pc, -1, new ArrayList<>(lbr));
             }
         }
     }

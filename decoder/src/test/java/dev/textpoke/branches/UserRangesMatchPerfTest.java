@@ -74,15 +74,19 @@ class UserRangesMatchPerfTest {
 
     /**
      * Branches recorded one byte into their instruction (the LBR of another build): perf prints on
-     * past each such range's end while the bytes it read last, then its mismatch line.
+     * past each such range's end while the bytes it read last, then its mismatch line. Samples whose
+     * ip lies before their newest branch's target (a missing branch): perf walks 128 bytes from the
+     * target to the first branch.
      */
     @Test
-    void misalignedRangesArePrintedAsPerfPrintsThem() throws Exception {
-        Path dir = tmp.resolve("misaligned-user.data");
-        UserProgramTrace.write(program, program.file().toString(), dir, 200, 6, 25);
+    void misalignedRangesAndLaggingSamplesArePrintedAsPerfPrintsThem() throws Exception {
+        Path dir = tmp.resolve("faulty-user.data");
+        UserProgramTrace.write(program, program.file().toString(), dir, 200, 6, new UserProgramTrace.Faults(25, 5));
         List<String> expected = perfText(dir);
         assertTrue(expected.stream().filter(l -> l.equals("\tmismatch of LBR data and executable")).count() > 20,
                 "misaligned ranges");
+        assertTrue(expected.stream().filter(l -> l.equals("\t... not reaching sample ...")).count() > 10,
+                "samples behind their branches");
         assertSameLines(expected, ours("profile", "--format", "brstackinsn", dir.toString()));
     }
 

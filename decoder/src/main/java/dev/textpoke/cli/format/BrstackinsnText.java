@@ -24,15 +24,16 @@ import java.util.List;
  * the code did not change within a stack the text is perf's, byte for byte.
  *
  * <p>A range from one privilege level to the other (a ring filter dropped the branch that
- * crossed) is joined with the next one, and past a range's end that an instruction stepped over
- * the bytes perf read are printed on, as perf does. Not reproduced: for a final block that ends
- * before it starts perf scans 128 bytes for a branch; it is printed as unwalkable here. Not
- * thread-safe.
+ * crossed) is joined with the next one, past a range's end that an instruction stepped over the
+ * bytes perf read are printed on, and a final block that ends before it starts is scanned for 128
+ * bytes up to a branch, as perf does. Not thread-safe.
  */
 public final class BrstackinsnText {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     /** perf's {@code MAXINSN}: the longest x86 instruction, read past a range's end. */
     private static final int MAX_INSN = 15;
+    /** How far perf walks from the newest branch's target when the sample's ip lies before it. */
+    private static final int MISSING_SCAN = 128;
     private final WalkSymbols symbols = new WalkSymbols();
     private final byte[] one = new byte[16];
     private final java.util.Map<Walk, Rendered> rendered = new java.util.IdentityHashMap<>();
@@ -212,10 +213,45 @@ public final class BrstackinsnText {
         }
     }
 
+    /**
+     * A sample's ip before its newest branch's target: the LBR missed a branch or two. perf then
+     * reads {@link #MISSING_SCAN} bytes (and one longest instruction) from the target and prints
+     * them up to the first branch; false when it could read none.
+     */
+    private boolean missingBranch(StringBuilder sb, Walk walk, long start, long ip) {
+        WalkCode code = walk.origin();
+        byte[] read = new byte[MISSING_SCAN + MAX_INSN];
+        int have = code.timeline().read(start, walk.readTime(), walk.readSide(), read, 0, read.length);
+        if (have <= 0) {
+            return false;
+        }
+        for (long a = start; a - start <= MISSING_SCAN;) {
+            sb.append('\t');
+            hex16(sb, a);
+            sb.append('\t');
+            Decoded d = code.cache().at(a, walk.readTime(), walk.readSide());
+            if (!(d instanceof Instruction x) || x.next() - start > have) {
+                sb.append("<bad>\n");
+                break;
+            }
+            insnBytes(sb, read, (int) (a - start), x.length());
+            sb.append('\n');
+            if (x.branchClass() != BranchClass.NONE && a != ip) {
+                sb.append("\t... not reaching sample ...\n");
+                break;
+            }
+            a = x.next();
+        }
+        return true;
+    }
+
     private void finalBlock(StringBuilder sb, State st, WalkedRange r, Walk walk, BranchSample s) {
         long ip = s.ip();
         WalkStatus status = r.result().status();
         sym(sb, st, symbols.at(walk.origin(), r.start(), walk.readTime()), r.start());
+        if (status == WalkStatus.BACKWARDS && missingBranch(sb, walk, r.start(), ip)) {
+            return;
+        }
         if (walk.size() == 0 || status == WalkStatus.BACKWARDS) {
             // perf prints at least the sample's instruction.
             long time = s.hasTime() ? s.time() : Long.MAX_VALUE;
