@@ -8,6 +8,7 @@ import dev.textpoke.branches.WalkCode;
 import dev.textpoke.branches.WalkStatus;
 import dev.textpoke.branches.WalkedRange;
 import dev.textpoke.branches.WalkedStack;
+import dev.textpoke.code.WindowSide;
 import dev.textpoke.isa.BranchClass;
 import dev.textpoke.isa.Decoded;
 import dev.textpoke.isa.Instruction;
@@ -215,13 +216,12 @@ public final class BrstackinsnText {
 
     /**
      * A sample's ip before its newest branch's target: the LBR missed a branch or two. perf then
-     * reads {@link #MISSING_SCAN} bytes (and one longest instruction) from the target and prints
-     * them up to the first branch; false when it could read none.
+     * reads {@link #MISSING_SCAN} bytes (and one longest instruction) from the target, as the code
+     * is at the sample's time, and prints them up to the first branch; false when it could read none.
      */
-    private boolean missingBranch(StringBuilder sb, Walk walk, long start, long ip) {
-        WalkCode code = walk.origin();
+    private boolean missingBranch(StringBuilder sb, WalkCode code, long start, long ip, long time) {
         byte[] read = new byte[MISSING_SCAN + MAX_INSN];
-        int have = code.timeline().read(start, walk.readTime(), walk.readSide(), read, 0, read.length);
+        int have = code.timeline().read(start, time, WindowSide.NEW, read, 0, read.length);
         if (have <= 0) {
             return false;
         }
@@ -229,7 +229,7 @@ public final class BrstackinsnText {
             sb.append('\t');
             hex16(sb, a);
             sb.append('\t');
-            Decoded d = code.cache().at(a, walk.readTime(), walk.readSide());
+            Decoded d = code.cache().at(a, time, WindowSide.NEW);
             if (!(d instanceof Instruction x) || x.next() - start > have) {
                 sb.append("<bad>\n");
                 break;
@@ -249,19 +249,18 @@ public final class BrstackinsnText {
         long ip = s.ip();
         WalkStatus status = r.result().status();
         sym(sb, st, symbols.at(walk.origin(), r.start(), walk.readTime()), r.start());
-        if (status == WalkStatus.BACKWARDS && missingBranch(sb, walk, r.start(), ip)) {
+        long time = s.hasTime() ? s.time() : Long.MAX_VALUE;
+        if (status == WalkStatus.BACKWARDS && missingBranch(sb, walk.origin(), r.start(), ip, time)) {
             return;
         }
         if (walk.size() == 0 || status == WalkStatus.BACKWARDS) {
             // perf prints at least the sample's instruction.
-            long time = s.hasTime() ? s.time() : Long.MAX_VALUE;
             Decoded d = walk.origin().cache().at(ip, time);
             if (d instanceof Instruction x) {
                 sb.append('\t');
                 hex16(sb, ip);
                 sb.append('\t');
-                int n = walk.origin().timeline().read(ip, time, dev.textpoke.code.WindowSide.NEW, one, 0,
-                        x.length());
+                int n = walk.origin().timeline().read(ip, time, WindowSide.NEW, one, 0, x.length());
                 insnBytes(sb, one, 0, n);
                 sb.append('\n');
             } else if (d instanceof Undecodable u && u.available() > 0) {
