@@ -17,8 +17,9 @@ public enum SampleField {
     PERIOD(0), EVENT(0), TRACE(SampleFormat.RAW), ADDR(SampleFormat.ADDR), IP(SampleFormat.IP),
     SYM(SampleFormat.IP | SampleFormat.ADDR), SYMOFF(SampleFormat.IP | SampleFormat.ADDR),
     DSO(SampleFormat.IP | SampleFormat.ADDR),
-    // With no branch stack perf prints nothing for it.
-    BRSTACK(0);
+    // With no branch stack perf prints nothing for them; brstacksym names the addresses (with dso,
+    // their objects), and perf prints it only without brstack.
+    BRSTACK(0), BRSTACKSYM(0);
 
     private final long needs;
 

@@ -172,13 +172,45 @@ public final class SampleFormatter {
         }
         if (fields.contains(SampleField.BRSTACK) && s.branches != null) {
             for (BranchEntry b : s.branches.entries()) {
-                sb.text(" 0x").hex(b.from(), 0).text("/0x").hex(b.to(), 0)
-                        .ascii('/').ascii(prediction(b)).ascii('/').ascii(b.inTransaction() ? 'X' : '-')
-                        .ascii('/').ascii(b.abort() ? 'A' : '-').ascii('/').decimal(b.cycles(), 0)
-                        .ascii('/').text(branchType(b)).ascii(' ');
+                sb.text(" 0x").hex(b.from(), 0).text("/0x").hex(b.to(), 0);
+                branchFlags(b);
+            }
+        } else if (fields.contains(SampleField.BRSTACKSYM) && s.branches != null) {
+            // perf_sample__fprintf_brstacksym: no space before the first entry
+            for (BranchEntry b : s.branches.entries()) {
+                branchEnd(s, b.from(), dso);
+                sb.ascii('/');
+                branchEnd(s, b.to(), dso);
+                branchFlags(b);
             }
         }
         sb.ascii('\n');
+    }
+
+    /** An entry's flags as perf's {@code print_bstack_flags} prints them, and the space after. */
+    private void branchFlags(BranchEntry b) {
+        sb.ascii('/').ascii(prediction(b)).ascii('/').ascii(b.inTransaction() ? 'X' : '-')
+                .ascii('/').ascii(b.abort() ? 'A' : '-').ascii('/').decimal(b.cycles(), 0)
+                .ascii('/').text(branchType(b)).ascii(' ');
+    }
+
+    /**
+     * A branch's source or target as brstacksym names it: {@code sym+0xoff} or {@code [unknown]}
+     * (perf's {@code symbol__fprintf_symname_offs}), then {@code (dso)} with the dso field. perf
+     * looks it up in the sample's mode first, then in the others ({@code thread__find_symbol_fb}):
+     * an address is the kernel's or user space's by its half of the address space.
+     */
+    private void branchEnd(SampleFields s, long addr, boolean dso) {
+        Location l = namer.locate(s.pid, addr, s.time, addr < 0);
+        sb.text(symbolOffset(l));
+        if (dso) {
+            sb.ascii('(').text(l.dso()).ascii(')');
+        }
+    }
+
+    /** {@code sym+0xoff}, the offset always, or {@code [unknown]}. */
+    private static String symbolOffset(Location l) {
+        return l.symbol() == null ? Location.UNKNOWN : l.symbol().name() + "+0x" + Long.toHexString(l.symbolOffset());
     }
 
     private static boolean kernelMode(int misc) {
@@ -325,12 +357,17 @@ public final class SampleFormatter {
                 j.put("frames", jsonFrames(s, sym, symoff, dso));
             }
         }
-        if (fields.contains(SampleField.BRSTACK) && s.branches != null) {
+        boolean named = fields.contains(SampleField.BRSTACKSYM);
+        if ((fields.contains(SampleField.BRSTACK) || named) && s.branches != null) {
             List<Map<String, Object>> branches = new ArrayList<>();
             for (BranchEntry b : s.branches.entries()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("from", "0x" + Long.toHexString(b.from()));
                 m.put("to", "0x" + Long.toHexString(b.to()));
+                if (named) {
+                    m.put("from_sym", symbolOffset(namer.locate(s.pid, b.from(), s.time, b.from() < 0)));
+                    m.put("to_sym", symbolOffset(namer.locate(s.pid, b.to(), s.time, b.to() < 0)));
+                }
                 m.put("mispred", b.mispredicted());
                 m.put("predicted", b.predicted());
                 m.put("in_tx", b.inTransaction());

@@ -71,7 +71,7 @@ final class SampleFieldSets {
      * defaults) and some event samples the kernel (its attr does not exclude it).
      */
     boolean mayNameKernelCode() {
-        if (asked != null && !asked.contains(SampleField.SYM)) {
+        if (asked != null && !asked.contains(SampleField.SYM) && !asked.contains(SampleField.BRSTACKSYM)) {
             return false;
         }
         for (Event e : data.events().events()) {

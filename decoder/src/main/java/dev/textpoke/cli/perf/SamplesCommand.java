@@ -80,7 +80,8 @@ public final class SamplesCommand implements Callable<Integer> {
 
     @Option(names = {"-F", "--fields"}, paramLabel = "LIST",
             description = "Fields to print, as for perf script: comm,tid,pid,cpu,time,period,event,trace,addr,ip,"
-                    + "sym,symoff,dso,brstack (callchain: the same as ip; sym, symoff and dso go with ip). A field"
+                    + "sym,symoff,dso,brstack,brstacksym (callchain: the same as ip; sym, symoff and dso go with ip,"
+                    + " dso with brstacksym too). A field"
                     + " the samples do not have is an error. Default: perf script's fields for each kind of event.")
     String fieldList;
 

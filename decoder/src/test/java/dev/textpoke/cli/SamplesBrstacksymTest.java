@@ -1,0 +1,82 @@
+package dev.textpoke.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.textpoke.perf.oracle.PerfTool;
+import dev.textpoke.perf.oracle.TraceFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code samples -F ...,brstacksym}: every branch entry's source and target named as {@code perf
+ * script -F brstacksym} names them ({@code sym+0xoff} or {@code [unknown]}, with {@code dso} their
+ * objects), line for line: a user-space LBR recording of a program (under {@code --symfs}), a
+ * kernel one whose code was patched (its symbols from the kcore copy, a trampoline's from its
+ * KSYMBOL), and quipper's real LBR recordings, whose files are not here.
+ */
+class SamplesBrstacksymTest {
+    @TempDir
+    static Path tmp;
+    static PerfTool perf;
+
+    @BeforeAll
+    static void perf() throws Exception {
+        perf = PerfTool.in(tmp);
+    }
+
+    static Stream<List<String>> cases() {
+        String user = TraceFiles.traces().resolve("branches/user.data").toString();
+        String symfs = TraceFiles.traces().resolve("branches/lbr-demo").toString();
+        String kernel = TraceFiles.traces().resolve("branches/flips.data").toString();
+        Path quipper = TraceFiles.root().resolve("../shared/external-traces/perf_data_converter/src/quipper/testdata");
+        return Stream.of(
+                List.of(user, "--symfs", symfs, "-F", "brstacksym"),
+                List.of(user, "--symfs", symfs, "-F", "comm,tid,time,ip,sym,dso,brstacksym"),
+                List.of(kernel, "-F", "comm,tid,time,ip,sym,brstacksym"),
+                List.of(kernel, "-F", "brstacksym,dso"),
+                List.of(quipper.resolve("perf.data.branch-4.14").toString(), "-F", "brstacksym,dso"),
+                List.of(quipper.resolve("perf.data.branch_stack_spec").toString(), "-F", "tid,ip,brstacksym"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void theEntriesAreNamedAsPerfNamesThem(List<String> args) throws Exception {
+        String file = args.get(0);
+        List<String> options = args.subList(1, args.size());
+        List<String> perfArgs = new ArrayList<>(List.of("script", "--ns", "-i", file));
+        perfArgs.addAll(options);
+        PerfTool.Result p = perf.run(perfArgs.toArray(String[]::new));
+        assertEquals(0, p.status(), p.err());
+        List<String> ours = new ArrayList<>(List.of("samples"));
+        ours.addAll(options);
+        ours.add(file);
+        CliRun r = CliRun.of(ours.toArray(String[]::new));
+        assertEquals(ExitStatus.OK, r.status(), r.err());
+        List<String> mine = r.out().lines().toList();
+        assertTrue(p.out().stream().anyMatch(l -> l.contains("/P/") || l.contains("/M/") || l.contains("/-/")),
+                "entries: " + p.out());
+        assertEquals(p.out().size(), mine.size(), "lines");
+        for (int i = 0; i < mine.size(); i++) {
+            assertEquals(p.out().get(i), mine.get(i), "line " + (i + 1));
+        }
+    }
+
+    /** The names are there: the program's functions and the kernel's. */
+    @Test
+    void theProgramAndTheKernelAreNamed() {
+        String out = CliRun.of("samples", "--symfs", TraceFiles.traces().resolve("branches/lbr-demo").toString(),
+                "-F", "brstacksym", TraceFiles.traces().resolve("branches/user.data").toString()).out();
+        assertTrue(out.contains("collatz+0x") && out.contains("irq_return+0x0/entry+0x"), out);
+        String json = CliRun.of("samples", "--json", "-F", "brstacksym",
+                TraceFiles.traces().resolve("branches/flips.data").toString()).out();
+        assertTrue(json.contains("\"from_sym\":\"start_kernel+0x"), json.substring(0, Math.min(600, json.length())));
+    }
+}
