@@ -172,7 +172,10 @@ public final class SampleFormatter {
         }
         if (fields.contains(SampleField.BRSTACK) && s.branches != null) {
             for (BranchEntry b : s.branches.entries()) {
-                sb.text(" 0x").hex(b.from(), 0).text("/0x").hex(b.to(), 0);
+                sb.text(" 0x").hex(b.from(), 0);
+                branchObject(s, b.from(), dso);
+                sb.text("/0x").hex(b.to(), 0);
+                branchObject(s, b.to(), dso);
                 branchFlags(b);
             }
         } else if (fields.contains(SampleField.BRSTACKSYM) && s.branches != null) {
@@ -205,6 +208,13 @@ public final class SampleFormatter {
         sb.text(symbolOffset(l));
         if (dso) {
             sb.ascii('(').text(l.dso()).ascii(')');
+        }
+    }
+
+    /** With the dso field, {@code (dso)} after a brstack address, as perf prints it. */
+    private void branchObject(SampleFields s, long addr, boolean dso) {
+        if (dso) {
+            sb.ascii('(').text(namer.locate(s.pid, addr, s.time, addr < 0).dso()).ascii(')');
         }
     }
 

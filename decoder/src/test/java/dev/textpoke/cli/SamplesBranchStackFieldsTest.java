@@ -18,11 +18,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@code samples -F ...,brstacksym}: every branch entry's source and target named as {@code perf
  * script -F brstacksym} names them ({@code sym+0xoff} or {@code [unknown]}, with {@code dso} their
- * objects), line for line: a user-space LBR recording of a program (under {@code --symfs}), a
+ * objects), and {@code -F brstack,dso} with each address's object, line for line: a user-space LBR recording of a program (under {@code --symfs}), a
  * kernel one whose code was patched (its symbols from the kcore copy, a trampoline's from its
  * KSYMBOL), and quipper's real LBR recordings, whose files are not here.
  */
-class SamplesBrstacksymTest {
+class SamplesBranchStackFieldsTest {
     @TempDir
     static Path tmp;
     static PerfTool perf;
@@ -42,7 +42,10 @@ class SamplesBrstacksymTest {
                 List.of(user, "--symfs", symfs, "-F", "comm,tid,time,ip,sym,dso,brstacksym"),
                 List.of(kernel, "-F", "comm,tid,time,ip,sym,brstacksym"),
                 List.of(kernel, "-F", "brstacksym,dso"),
+                List.of(user, "--symfs", symfs, "-F", "ip,dso,brstack"),
+                List.of(kernel, "-F", "brstack,dso"),
                 List.of(quipper.resolve("perf.data.branch-4.14").toString(), "-F", "brstacksym,dso"),
+                List.of(quipper.resolve("perf.data.branch-4.14").toString(), "-F", "brstack,dso"),
                 List.of(quipper.resolve("perf.data.branch_stack_spec").toString(), "-F", "tid,ip,brstacksym"));
     }
 
