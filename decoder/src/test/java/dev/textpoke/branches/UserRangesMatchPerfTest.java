@@ -121,6 +121,14 @@ class UserRangesMatchPerfTest {
                 expected.size() + " entries");
         assertEquals(expected.size(), actual.size(), String.join("\n", text.subList(0, Math.min(8, text.size()))));
         assertEquals(expected, actual);
+        // the JSON entries carry the same names
+        List<String> json = new ArrayList<>();
+        Matcher m = Pattern.compile("\"from_sym\":\"([^\"]+)\",\"to_sym\":\"([^\"]+)\"")
+                .matcher(CliRun.of("branches", "--json", dir.toString()).out());
+        while (m.find()) {
+            json.add(perfName(m.group(1)) + " -> " + perfName(m.group(2)));
+        }
+        assertEquals(expected, json);
     }
 
     /** perf's brstacksym always prints the offset. */

@@ -75,7 +75,7 @@ public final class BranchesCommand implements Callable<Integer> {
         try (BranchSession session = open();
                 BranchStackReader reader = session.reader(BranchStackReader.Order.FILE)) {
             BranchText text = new BranchText(session.names());
-            BranchJson js = new BranchJson();
+            BranchJson js = new BranchJson(session.names());
             try {
                 StackItem item;
                 while ((item = reader.next()) != null) {

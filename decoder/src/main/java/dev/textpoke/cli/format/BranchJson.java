@@ -1,5 +1,6 @@
 package dev.textpoke.cli.format;
 
+import dev.textpoke.branches.AddressNames;
 import dev.textpoke.branches.Branch;
 import dev.textpoke.branches.BranchSample;
 import dev.textpoke.branches.BranchSummary;
@@ -9,6 +10,7 @@ import dev.textpoke.branches.RangeResult;
 import dev.textpoke.branches.Walk;
 import dev.textpoke.branches.WalkedRange;
 import dev.textpoke.branches.WalkedStack;
+import dev.textpoke.code.SymbolOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,8 +23,14 @@ import java.util.function.Consumer;
  */
 public final class BranchJson {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
-    /** A walk's instructions are named by the code it was read from ({@code Walk.origin}). */
-    public BranchJson() {
+    private final AddressNames names;
+
+    /**
+     * @param names names the entries' addresses as the text does (a walk's instructions are named
+     *              by the code it was read from, {@code Walk.origin})
+     */
+    public BranchJson(AddressNames names) {
+        this.names = names;
     }
 
     /** One object per sample: where, when, the mode, hw_idx and the entries, newest first. */
@@ -49,9 +57,14 @@ public final class BranchJson {
             }
         }
         List<JsonLine> entries = new ArrayList<>(s.size());
+        long sampleTime = s.hasTime() ? s.time() : Long.MAX_VALUE;
         for (int i = 0; i < s.size(); i++) {
             Branch b = s.branches().get(i);
             JsonLine e = new JsonLine().putHex("from", b.from()).putHex("to", b.to())
+                    .put("from_sym", BranchText.entryName(names, s, byEntry[i], b.from(), sampleTime)
+                            .map(SymbolOffset::toString).orElse(null))
+                    .put("to_sym", BranchText.entryName(names, s, byEntry[i], b.to(), sampleTime)
+                            .map(SymbolOffset::toString).orElse(null))
                     .put("mispred", b.mispredicted()).put("predicted", b.predicted())
                     .put("in_tx", b.inTransaction()).put("abort", b.abort()).put("cycles", b.cycles())
                     .put("type", b.type().perfName()).put("new_type", b.newType().perfName())

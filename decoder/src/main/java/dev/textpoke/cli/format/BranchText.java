@@ -323,6 +323,12 @@ public final class BranchText {
      * name (another file's) by the process's files at the sample's time.
      */
     private void symbol(StringBuilder sb, BranchSample s, RangeResult range, long addr, long sampleTime) {
+        entryName(names, s, range, addr, sampleTime).ifPresent(x -> sb.append(' ').append(x));
+    }
+
+    /** The name {@link #branches} gives an entry's source or target (JSON gives the same). */
+    static Optional<SymbolOffset> entryName(AddressNames names, BranchSample s, RangeResult range, long addr,
+            long sampleTime) {
         Optional<SymbolOffset> o = Optional.empty();
         boolean ran = range != null && range.status().possible();
         if (ran) {
@@ -331,7 +337,7 @@ public final class BranchText {
         if (o.isEmpty() && (!ran || addr >= 0)) {
             o = names.at(s.pid(), addr, sampleTime);
         }
-        o.ifPresent(x -> sb.append(' ').append(x));
+        return o;
     }
 
     /** perf time as perf script prints it with --ns: {@code seconds.nanoseconds:}. */
