@@ -68,10 +68,10 @@ class LibiptEventsDifferentialTest {
             List<String> theirs = project(libipt.get(i));
             List<String> ia = only(theirs, "insn ");
             List<String> ib = only(s.ours(), "insn ");
-            assertEquals(ia, ib, s.what() + ": instructions differ at " + firstDifference(ia, ib));
+            assertEquals(ia, ib, s.what() + ": instructions " + LibiptFlowDifferentialTest.firstDifference(ia, ib));
             List<String> ea = only(theirs, "event ");
             List<String> eb = only(s.ours(), "event ");
-            assertEquals(ea, eb, s.what() + ": events differ at " + firstDifference(ea, eb));
+            assertEquals(ea, eb, s.what() + ": events " + LibiptFlowDifferentialTest.firstDifference(ea, eb));
             assertTrue(theirs.stream().noneMatch(l -> l.startsWith("error ")), s.what() + ": libipt errors " + theirs);
             events += only(theirs, "event ").size();
             instructions += only(theirs, "insn ").size();
@@ -79,15 +79,6 @@ class LibiptEventsDifferentialTest {
         System.out.printf("libipt events differential: %d streams, %d events and %d instructions equal%n",
                 streams.size(), events, instructions);
         assertTrue(events > 20_000, "events compared " + events);
-    }
-
-    private static String firstDifference(List<String> libipt, List<String> ours) {
-        int q = 0;
-        while (q < libipt.size() && q < ours.size() && libipt.get(q).equals(ours.get(q))) {
-            q++;
-        }
-        return q + ": libipt " + libipt.subList(q, Math.min(libipt.size(), q + 2)) + " textpoke "
-                + ours.subList(q, Math.min(ours.size(), q + 2));
     }
 
     private static List<String> only(List<String> lines, String prefix) {

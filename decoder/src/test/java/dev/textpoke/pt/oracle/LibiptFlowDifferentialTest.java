@@ -212,7 +212,8 @@ class LibiptFlowDifferentialTest {
         return lines.subList(0, i);
     }
 
-    private static String firstDifference(List<String> libipt, List<String> ours) {
+    /** Where two line lists first differ, with a few lines around it: for a failure's message. */
+    static String firstDifference(List<String> libipt, List<String> ours) {
         int i = 0;
         while (i < libipt.size() && i < ours.size() && libipt.get(i).equals(ours.get(i))) {
             i++;
