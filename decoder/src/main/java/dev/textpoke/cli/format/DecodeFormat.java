@@ -214,12 +214,8 @@ public final class DecodeFormat implements FlowSink {
             } else {
                 line.append("\"0x").hex(e.ip(), 1).append('"');
             }
-            // as an instruction's: the symbol's name and the offset into it
-            if (sym == null) {
-                line.append(",\"sym\":null,\"symoff\":null");
-            } else {
-                line.append(",\"sym\":").jsonString(sym.name()).append(",\"symoff\":").dec(sym.offset(), 1);
-            }
+            line.append(',');
+            jsonSymbolOffset(line, sym); // as an instruction's
             TraceEventText.jsonFields(line, e, options.cbr());
             line.append('}');
         } else {
@@ -353,12 +349,8 @@ public final class DecodeFormat implements FlowSink {
             String hex = block.hex(i);
             b.clear();
             if (options.json()) {
-                b.append("\"ip\":\"0x").hex(insn.address(), 1).append("\",\"sym\":");
-                if (sym.isPresent()) {
-                    b.jsonString(sym.get().name()).append(",\"symoff\":").dec(sym.get().offset(), 1);
-                } else {
-                    b.append("null,\"symoff\":null");
-                }
+                b.append("\"ip\":\"0x").hex(insn.address(), 1).append("\",");
+                jsonSymbolOffset(b, sym.orElse(null));
                 b.append(",\"bytes\":\"").append(hex).append("\",\"insn\":").jsonString(insn.text());
             } else {
                 b.hex(insn.address(), 16).append(' ');
@@ -394,6 +386,15 @@ public final class DecodeFormat implements FlowSink {
 
     private static String name(SymbolOffset s) {
         return s == null ? "[unknown]" : s.toString();
+    }
+
+    /** {@code "sym":NAME,"symoff":OFF}, both null without a symbol. */
+    private static void jsonSymbolOffset(LineBuffer b, SymbolOffset s) {
+        if (s == null) {
+            b.append("\"sym\":null,\"symoff\":null");
+        } else {
+            b.append("\"sym\":").jsonString(s.name()).append(",\"symoff\":").dec(s.offset(), 1);
+        }
     }
 
     private void jsonSymbol(SymbolOffset s) {
