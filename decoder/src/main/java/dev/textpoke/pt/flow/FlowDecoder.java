@@ -316,10 +316,7 @@ public final class FlowDecoder {
             case PTW -> traceEvent(TraceEvent.Kind.PTWRITE, events.payload(), 0, 0, 0);
             case CBR -> traceEvent(TraceEvent.Kind.CBR, 0, (int) events.payload(), 0, 0);
             case EXSTOP -> traceEvent(TraceEvent.Kind.EXSTOP, 0, 0, 0, 0);
-            case PWRE -> {
-                int p = events.power();
-                traceEvent(TraceEvent.Kind.PWRE, 0, p >>> 16 & 1, p >>> 8 & 0xff, p & 0xff);
-            }
+            case PWRE -> sink.event(pwre(perfTime(events.time()), walkIp(), false, events.power()));
             case PWRX -> {
                 int p = events.power();
                 traceEvent(TraceEvent.Kind.PWRX, 0, p >>> 16 & 0xff, p >>> 8 & 0xff, p & 0xff);
@@ -333,8 +330,18 @@ public final class FlowDecoder {
      * it is placed where the walk stands (perf's rule); without an IP in hand, at 0.
      */
     private void traceEvent(TraceEvent.Kind kind, long payload, int a, int b, int c) {
-        long ip = s.mode == Mode.IDLE ? s.ip : 0;
-        sink.event(new TraceEvent(kind, perfTime(events.time()), ip, false, payload, a, b, c));
+        sink.event(new TraceEvent(kind, perfTime(events.time()), walkIp(), false, payload, a, b, c));
+    }
+
+    /** Where an event without a FUP is placed: where the walk stands, or 0 without an IP in hand. */
+    private long walkIp() {
+        return s.mode == Mode.IDLE ? s.ip : 0;
+    }
+
+    /** A PWRE event from its packet's bits ({@link EventDecoder#power}): hardware, C-state, sub-C-state. */
+    private static TraceEvent pwre(long time, long ip, boolean ipBound, int power) {
+        return new TraceEvent(TraceEvent.Kind.PWRE, time, ip, ipBound, 0, power >>> 16 & 1, power >>> 8 & 0xff,
+                power & 0xff);
     }
 
     /** Where a FUP-bound event's IP is reached: the event, with what its packets carried. */
@@ -352,9 +359,7 @@ public final class FlowDecoder {
                 sink.event(new TraceEvent(TraceEvent.Kind.MWAIT, time, s.fupIp, true, 0, (int) s.fupPayload,
                         (int) (s.fupPayload >>> 32), 0));
                 if (s.fupBinding == EventDecoder.Binding.PWRE) {
-                    int p = s.fupPower;
-                    sink.event(new TraceEvent(TraceEvent.Kind.PWRE, time, s.fupIp, true, 0, p >>> 16 & 1,
-                            p >>> 8 & 0xff, p & 0xff));
+                    sink.event(pwre(time, s.fupIp, true, s.fupPower));
                 }
             }
             default -> { }
