@@ -155,7 +155,7 @@ public final class DecodeFormat implements FlowSink {
     }
 
     @Override
-    public void branch(BranchKind kind, long from, long to, long time) {
+    public void branch(BranchKind kind, long from, long to, long time, boolean inTx) {
         if (options.instructions() || !keeps(printable(time))) {
             return;
         }
@@ -178,10 +178,16 @@ public final class DecodeFormat implements FlowSink {
             }
             line.append(",\"to_sym\":");
             jsonSymbol(toSym);
+            if (inTx) {
+                line.append(",\"in_tx\":true");
+            }
             line.append('}');
         } else {
             int col = line.length();
             line.append(kind.perfName()).padTo(col, 8);
+            if (inTx) {
+                line.append("(x) ");
+            }
             line.hex(from, 16).append(' ').append(name(fromSym)).append(" => ");
             if (to == 0) {
                 line.hex(0, 16).append(" [unknown]");

@@ -36,7 +36,7 @@ public final class DecodeCounts implements FlowSink {
     }
 
     @Override
-    public void branch(BranchKind kind, long from, long to, long time) {
+    public void branch(BranchKind kind, long from, long to, long time, boolean inTx) {
         branches[kind.ordinal()]++;
     }
 

@@ -136,8 +136,8 @@ public final class UnitDecoder implements AutoCloseable {
         }
 
         @Override
-        public void branch(BranchKind kind, long from, long to, long time) {
-            sink.branch(kind, from, to, time);
+        public void branch(BranchKind kind, long from, long to, long time, boolean inTx) {
+            sink.branch(kind, from, to, time, inTx);
         }
 
         @Override

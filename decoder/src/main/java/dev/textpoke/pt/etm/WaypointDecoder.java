@@ -763,7 +763,7 @@ public final class WaypointDecoder {
                     i = j;
                 }
             } else if (e instanceof Br b) {
-                out.branch(b.kind(), b.from(), b.to(), b.time());
+                out.branch(b.kind(), b.from(), b.to(), b.time(), false);
             } else if (e instanceof Iss is) {
                 out.issue(is.issue());
             } else if (e instanceof Dec d) {

@@ -449,6 +449,14 @@ public final class EventDecoder {
         return errorKind;
     }
 
+    /**
+     * PSB: whether the PSB+'s MODE.TSX has InTX set (the code at its IP runs inside a transaction);
+     * without a MODE.TSX there, the last one read says.
+     */
+    public boolean inTransaction() {
+        return (txBits & 1) != 0;
+    }
+
     /** The execution mode bits of the last MODE.Exec (bit 0 CS.L: 64-bit). */
     public int execMode() {
         return execMode;

@@ -19,7 +19,7 @@ final class Candidate implements FlowSink {
 
     record Run(Block block, int from, int to, long time) implements Entry {}
 
-    record Branch(BranchKind kind, long from, long to, long time) implements Entry {}
+    record Branch(BranchKind kind, long from, long to, long time, boolean inTx) implements Entry {}
 
     record Event(TraceEvent event) implements Entry {}
 
@@ -92,8 +92,8 @@ final class Candidate implements FlowSink {
     }
 
     @Override
-    public void branch(BranchKind kind, long from, long to, long time) {
-        tail.add(new Branch(kind, from, to, time));
+    public void branch(BranchKind kind, long from, long to, long time, boolean inTx) {
+        tail.add(new Branch(kind, from, to, time, inTx));
     }
 
     @Override
@@ -178,7 +178,7 @@ final class Candidate implements FlowSink {
                     i = j;
                 }
             } else if (e instanceof Branch b) {
-                sink.branch(b.kind(), b.from(), b.to(), b.time());
+                sink.branch(b.kind(), b.from(), b.to(), b.time(), b.inTx());
             } else if (e instanceof Event ev) {
                 sink.event(ev.event());
             } else if (e instanceof Issue is) {

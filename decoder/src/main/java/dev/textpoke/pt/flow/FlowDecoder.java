@@ -134,6 +134,11 @@ public final class FlowDecoder {
         EventDecoder.Binding fupBinding;
         /** Whether the code runs in 32-bit mode (the last MODE.Exec that took effect). */
         boolean compat;
+        /**
+         * Whether the code runs inside a TSX transaction: from a PSB+'s MODE.TSX, or from where a
+         * MODE.TSX's FUP says a transaction began, until its commit or abort (perf's tx_flags).
+         */
+        boolean inTx;
         /** The bits of a MODE.Exec that takes effect at the next TIP or TIP.PGE's target, or -1. */
         int execPending = -1;
         /** What the FUP-bound event carries ({@link EventDecoder#payload}, {@link EventDecoder#power}). */
@@ -168,6 +173,7 @@ public final class FlowDecoder {
             fupAbort = o.fupAbort;
             fupBinding = o.fupBinding;
             compat = o.compat;
+            inTx = o.inTx;
             execPending = o.execPending;
             fupPayload = o.fupPayload;
             fupPower = o.fupPower;
@@ -192,7 +198,7 @@ public final class FlowDecoder {
                     && target == o.target && targetSuppressed == o.targetSuppressed
                     && disableAfterBranch == o.disableAfterBranch && fupIp == o.fupIp && fupAbort == o.fupAbort
                     && fupBinding == o.fupBinding && fupPayload == o.fupPayload && fupPower == o.fupPower
-                    && compat == o.compat && execPending == o.execPending
+                    && compat == o.compat && inTx == o.inTx && execPending == o.execPending
                     && afterOverflow == o.afterOverflow && declineOnce == o.declineOnce
                     && stopPending == o.stopPending && events.nextOffset() == o.events.nextOffset()
                     && stack.sameAs(o.stack);
@@ -280,6 +286,7 @@ public final class FlowDecoder {
             case ERROR -> {
                 report(events.errorKind(), "undecodable packet; resynchronising at the next PSB");
                 s.stack.clear();
+                s.inTx = false;
                 s.mode = Mode.NO_IP;
                 return;
             }
@@ -353,8 +360,11 @@ public final class FlowDecoder {
             case EXSTOP -> sink.event(new TraceEvent(TraceEvent.Kind.EXSTOP, time, s.fupIp, true, 0, 0, 0, 0));
             // a MODE.TSX that begins (InTX set) or commits a transaction: its FUP names the first
             // instruction inside it, or the first after it
-            case TSX -> sink.event(new TraceEvent(TraceEvent.Kind.TRANSACTION, time, s.fupIp, true, 0,
-                    (s.fupPayload & 1) != 0 ? TraceEvent.TX_BEGIN : TraceEvent.TX_COMMIT, 0, 0));
+            case TSX -> {
+                s.inTx = (s.fupPayload & 1) != 0;
+                sink.event(new TraceEvent(TraceEvent.Kind.TRANSACTION, time, s.fupIp, true, 0,
+                        s.inTx ? TraceEvent.TX_BEGIN : TraceEvent.TX_COMMIT, 0, 0));
+            }
             case MWAIT, PWRE -> {
                 sink.event(new TraceEvent(TraceEvent.Kind.MWAIT, time, s.fupIp, true, 0, (int) s.fupPayload,
                         (int) (s.fupPayload >>> 32), 0));
@@ -405,7 +415,7 @@ public final class FlowDecoder {
             }
             case AWAIT_TIP -> {
                 BranchKind kind = s.fupAbort ? BranchKind.TX_ABORT : BranchKind.HW_INT;
-                sink.branch(kind, s.fupIp, suppressed ? 0 : target, s.now);
+                sink.branch(kind, s.fupIp, suppressed ? 0 : target, s.now, false);
                 resumeAt(target, suppressed);
             }
             case NO_IP -> {
@@ -434,7 +444,7 @@ public final class FlowDecoder {
             s.mode = Mode.NO_IP;
             return;
         }
-        sink.branch(BranchKind.TRACE_BEGIN, 0, target, s.now);
+        sink.branch(BranchKind.TRACE_BEGIN, 0, target, s.now, false);
         s.ip = target;
         takeExecMode();
         s.mode = Mode.IDLE;
@@ -466,7 +476,7 @@ public final class FlowDecoder {
             }
             case AWAIT_TIP -> {
                 // An interrupt or exception into untraced code: tracing stops at the FUP's address.
-                sink.branch(BranchKind.TRACE_END, s.fupIp, suppressed ? 0 : target, s.now);
+                sink.branch(BranchKind.TRACE_END, s.fupIp, suppressed ? 0 : target, s.now, false);
                 s.ip = s.fupIp;
                 s.mode = Mode.DISABLED;
             }
@@ -528,6 +538,7 @@ public final class FlowDecoder {
         // the PSB+'s MODE.Exec is the mode at its FUP's IP, now
         s.compat = is32(events.execMode());
         s.execPending = -1;
+        s.inTx = events.inTransaction();
         s.stack.clear();
         if (s.mode == Mode.AWAIT_TIP) {
             missingTip();
@@ -601,7 +612,7 @@ public final class FlowDecoder {
                 boolean taken = nextBit();
                 Instruction jcc = b.last();
                 if (taken) {
-                    sink.branch(BranchKind.JCC, jcc.address(), jcc.target(), s.now);
+                    taken(BranchKind.JCC, jcc.address(), jcc.target());
                     s.ip = jcc.target();
                 } else {
                     s.ip = jcc.next();
@@ -626,7 +637,7 @@ public final class FlowDecoder {
                 emit(b, n);
                 nextBit();
                 long to = s.stack.pop();
-                sink.branch(BranchKind.RETURN, b.endAddress(), to, s.now);
+                taken(BranchKind.RETURN, b.endAddress(), to);
                 s.ip = to;
             }
             case INDIRECT_JUMP, INDIRECT_CALL, FAR_TRANSFER -> deferredTip(b);
@@ -661,7 +672,7 @@ public final class FlowDecoder {
         if (b.end() == BlockEnd.INDIRECT_CALL) {
             s.stack.push(b.next());
         }
-        sink.branch(kind, last.address(), events.ip(), s.now);
+        taken(kind, last.address(), events.ip());
         s.ip = events.ip();
     }
 
@@ -729,7 +740,7 @@ public final class FlowDecoder {
             disable(b);
             return;
         }
-        sink.branch(kind, b.endAddress(), s.targetSuppressed ? 0 : s.target, s.now);
+        taken(kind, b.endAddress(), s.targetSuppressed ? 0 : s.target);
         resumeAt(s.target, s.targetSuppressed);
     }
 
@@ -745,9 +756,18 @@ public final class FlowDecoder {
     /** Tracing stops at {@code b}'s last instruction, a branch (a TIP.PGD). */
     private void disable(Block b) {
         long to = s.targetSuppressed ? 0 : s.target;
-        sink.branch(BranchKind.TRACE_END, b.endAddress(), to, s.now);
+        taken(BranchKind.TRACE_END, b.endAddress(), to);
         s.ip = to;
         s.mode = Mode.DISABLED;
+    }
+
+    /**
+     * A branch the walk took at an instruction: inside a transaction it is marked so, as perf marks
+     * the branches its instruction walk reports (asynchronous ones, an abort's, a trace start's are
+     * not: they are not an instruction's).
+     */
+    private void taken(BranchKind kind, long from, long to) {
+        sink.branch(kind, from, to, s.now, s.inTx);
     }
 
     private static BranchKind farKind(Instruction insn) {
@@ -808,6 +828,7 @@ public final class FlowDecoder {
             case WALK_FUP -> {
                 if (s.fupAbort) {
                     // the instruction the transaction aborted at; the TIP to the handler follows
+                    s.inTx = false;
                     sink.event(new TraceEvent(TraceEvent.Kind.TRANSACTION, s.now, s.fupIp, true, 0,
                             TraceEvent.TX_ABORT, 0, 0));
                 }
@@ -827,7 +848,7 @@ public final class FlowDecoder {
         switch (b.end()) {
             case DIRECT_JUMP -> {
                 Instruction j = b.last();
-                sink.branch(BranchKind.JMP, j.address(), j.target(), s.now);
+                taken(BranchKind.JMP, j.address(), j.target());
                 s.ip = j.target();
             }
             case DIRECT_CALL -> {
@@ -836,7 +857,7 @@ public final class FlowDecoder {
                 if (c.target() != c.next()) {
                     s.stack.push(c.next());
                 }
-                sink.branch(BranchKind.CALL, c.address(), c.target(), s.now);
+                taken(BranchKind.CALL, c.address(), c.target());
                 s.ip = c.target();
             }
             default -> s.ip = b.next();

@@ -9,8 +9,11 @@ public interface FlowSink {
     /** Instructions {@code [from, to)} of {@code block} ran, in order. */
     void instructions(Block block, int from, int to, long time, boolean ambiguous);
 
-    /** A taken branch (or trace start/end): {@code to} is 0 when not known. */
-    void branch(BranchKind kind, long from, long to, long time);
+    /**
+     * A taken branch (or trace start/end): {@code to} is 0 when not known; {@code inTx} when an
+     * instruction inside a TSX transaction took it (perf's {@code (x)}).
+     */
+    void branch(BranchKind kind, long from, long to, long time, boolean inTx);
 
     /** A PTWRITE payload or a power event, in order with the flow around it. */
     default void event(TraceEvent event) {

@@ -17,9 +17,9 @@ public final class TeeSink implements FlowSink {
     }
 
     @Override
-    public void branch(BranchKind kind, long from, long to, long time) {
-        a.branch(kind, from, to, time);
-        b.branch(kind, from, to, time);
+    public void branch(BranchKind kind, long from, long to, long time, boolean inTx) {
+        a.branch(kind, from, to, time, inTx);
+        b.branch(kind, from, to, time, inTx);
     }
 
     @Override

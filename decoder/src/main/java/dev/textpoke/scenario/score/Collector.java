@@ -31,7 +31,7 @@ public final class Collector implements FlowSink {
     }
 
     @Override
-    public void branch(BranchKind kind, long from, long to, long time) {
+    public void branch(BranchKind kind, long from, long to, long time, boolean inTx) {
     }
 
     @Override

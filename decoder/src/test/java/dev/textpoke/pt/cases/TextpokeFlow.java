@@ -66,7 +66,7 @@ public final class TextpokeFlow implements PtCaseFlow {
             }
 
             @Override
-            public void branch(BranchKind kind, long from, long to, long time) {
+            public void branch(BranchKind kind, long from, long to, long time, boolean inTx) {
             }
 
             @Override

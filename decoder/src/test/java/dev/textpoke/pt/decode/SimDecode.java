@@ -56,7 +56,7 @@ final class SimDecode implements FlowSink {
     }
 
     @Override
-    public void branch(BranchKind kind, long from, long to, long time) {
+    public void branch(BranchKind kind, long from, long to, long time, boolean inTx) {
     }
 
     @Override

@@ -95,7 +95,7 @@ class UnitPlannerTest {
         }
 
         @Override
-        public void branch(BranchKind kind, long from, long to, long time) {
+        public void branch(BranchKind kind, long from, long to, long time, boolean inTx) {
         }
 
         @Override

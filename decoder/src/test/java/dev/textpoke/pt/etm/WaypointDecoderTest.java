@@ -43,7 +43,7 @@ class WaypointDecoderTest {
         }
 
         @Override
-        public void branch(BranchKind kind, long from, long to, long time) {
+        public void branch(BranchKind kind, long from, long to, long time, boolean inTx) {
         }
 
         @Override

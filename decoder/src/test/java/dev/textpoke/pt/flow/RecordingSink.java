@@ -20,7 +20,7 @@ final class RecordingSink implements FlowSink {
     }
 
     @Override
-    public void branch(BranchKind kind, long from, long to, long time) {
+    public void branch(BranchKind kind, long from, long to, long time, boolean inTx) {
         branches.add(kind.perfName() + " " + Long.toHexString(from) + "->" + Long.toHexString(to));
     }
 

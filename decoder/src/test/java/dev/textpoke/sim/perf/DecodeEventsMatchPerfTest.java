@@ -52,7 +52,7 @@ class DecodeEventsMatchPerfTest {
     private static final Pattern OUR_EVENT = Pattern.compile(
             "^\\[(\\d+)\\] \\S+: (ptwrite|cbr|mwait|pwre|exstop|pwrx)\\s+(.*?)  ([0-9a-f]{16}) ");
     private static final Pattern OUR_BRANCH = Pattern.compile(
-            "^\\[(\\d+)\\] \\S+: [a-z ]{7} ([0-9a-f]{16}) .*? => ([0-9a-f]{16}) ");
+            "^\\[(\\d+)\\] \\S+: [a-z ]{7} (?:\\(x\\) )?([0-9a-f]{16}) .*? => ([0-9a-f]{16}) ");
 
     /** Branches and events as "cpu branch from => to" and "cpu kind: text @ ip", in order. */
     static List<String> lines(List<String> text, Pattern event, Pattern branch) {
@@ -265,6 +265,56 @@ class DecodeEventsMatchPerfTest {
         CliRun json = CliRun.of("decode", "--transactions", "--json", dir.toString());
         assertTrue(json.out().contains("\"type\":\"transaction\",\"ip\":\"0x" + at("loop3", 7)
                 + "\",\"sym\":\"loop3\",\"symoff\":7,\"what\":\"commit\"}"), json.out());
+        JsonSchemaTest.assertDocumented("decode", json.out());
+    }
+
+    private static final Pattern OUR_MARKED_BRANCH = Pattern.compile(
+            "^\\[(\\d+)\\] \\S+: [a-z ]{7} (\\(x\\) )?([0-9a-f]{16}) .*? => ([0-9a-f]{16}) ");
+
+    /**
+     * Branches inside a transaction: perf ({@code --itrace=b -F +flags}) marks a branch that an
+     * instruction inside a TSX transaction took with {@code (x)}, from the instruction its
+     * MODE.TSX's FUP names, and from a PSB+ whose MODE.TSX has InTX set, until the commit; not the
+     * trace start nor the end after the commit. textpoke marks the same branches, in the text and
+     * in JSON ({@code in_tx}).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void branchesInsideATransactionAreMarkedAsPerfMarksThem(boolean beganBeforeTheTrace) throws Exception {
+        long t0 = PtPerfDataWriterTest.TSC0 + 700_000;
+        long l = kernel.at("loop3");
+        // loop3: mov ecx,3 (+0); dec ecx (+5); jnz (+7); call leaf (+9); ret (+0xe); leaf: nop; ret
+        PacketEncoder e = beganBeforeTheTrace
+                ? new PacketEncoder().psb().tsc(t0).modeTsx(true, false).psbend().modeExec(64, false).tipPge(l)
+                : PtPerfDataWriterTest.start(t0, l).modeTsx(true, false).fup(l + 5);
+        e.tnt(PtPerfDataWriterTest.TTNT, 4).modeTsx(false, false).fup(l + 0xe);
+        Path dir = write(beganBeforeTheTrace ? "tx-psb.data" : "tx-branches.data", PtConfig.PERF_DEFAULT, t0, e);
+        PerfTool.Result r = perf.run("script", "-i", dir.toString(), "--itrace=b", "-F", "+flags");
+        assertEquals(0, r.status(), r.err());
+        List<String> perfs = new ArrayList<>();
+        for (String line : r.out()) {
+            Matcher m = PERF_FLAGGED_BRANCH.matcher(line);
+            if (m.find()) {
+                perfs.add(Integer.parseInt(m.group(1)) + " " + hex(m.group(2)) + " => " + hex(m.group(3))
+                        + (line.contains("(x)") ? " (x)" : ""));
+            }
+        }
+        CliRun ours = CliRun.of("decode", dir.toString());
+        assertEquals(0, ours.status(), ours.err());
+        List<String> mine = new ArrayList<>();
+        for (String line : ours.out().split("\n")) {
+            Matcher m = OUR_MARKED_BRANCH.matcher(line);
+            if (m.find()) {
+                mine.add(Integer.parseInt(m.group(1)) + " " + hex(m.group(3)) + " => " + hex(m.group(4))
+                        + (m.group(2) != null ? " (x)" : ""));
+            }
+        }
+        // jnz twice, the call and leaf's ret inside; the trace's start and end outside
+        assertEquals(4, perfs.stream().filter(x -> x.endsWith(" (x)")).count(), perfs.toString());
+        assertEquals(6, perfs.size(), perfs.toString());
+        assertEquals(perfs, mine);
+        CliRun json = CliRun.of("decode", "--json", dir.toString());
+        assertEquals(4, json.out().lines().filter(x -> x.contains("\"in_tx\":true")).count(), json.out());
         JsonSchemaTest.assertDocumented("decode", json.out());
     }
 
