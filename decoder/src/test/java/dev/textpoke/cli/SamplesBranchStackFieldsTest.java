@@ -27,6 +27,20 @@ class SamplesBranchStackFieldsTest {
     static Path tmp;
     static PerfTool perf;
 
+    /** flips.data's kallsyms without the kcore beside it: perf then knows the kernel's symbols only. */
+    static final Path KALLSYMS_ALONE;
+
+    static {
+        try {
+            KALLSYMS_ALONE = java.nio.file.Files.createTempDirectory("kallsyms-alone").resolve("kallsyms");
+            java.nio.file.Files.copy(TraceFiles.traces().resolve("branches/flips.data/kcore_dir/kallsyms"), KALLSYMS_ALONE);
+            KALLSYMS_ALONE.toFile().deleteOnExit();
+            KALLSYMS_ALONE.getParent().toFile().deleteOnExit();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @BeforeAll
     static void perf() throws Exception {
         perf = PerfTool.in(tmp);
@@ -46,7 +60,16 @@ class SamplesBranchStackFieldsTest {
                 List.of(kernel, "-F", "brstack,dso"),
                 List.of(quipper.resolve("perf.data.branch-4.14").toString(), "-F", "brstacksym,dso"),
                 List.of(quipper.resolve("perf.data.branch-4.14").toString(), "-F", "brstack,dso"),
-                List.of(quipper.resolve("perf.data.branch_stack_spec").toString(), "-F", "tid,ip,brstacksym"));
+                List.of(quipper.resolve("perf.data.branch_stack_spec").toString(), "-F", "tid,ip,brstacksym"),
+                // brstackoff: the address where perf read the object from a file, else the offset
+                // into it (the program found or not, the kernel from kcore or from kallsyms alone, a
+                // trampoline's KSYMBOL, a real recording whose files are not here)
+                List.of(user, "--symfs", symfs, "-F", "brstackoff"),
+                List.of(user, "-F", "ip,dso,brstackoff"),
+                List.of(kernel, "-F", "brstackoff,dso"),
+                List.of(kernel, "--kallsyms", KALLSYMS_ALONE.toString(), "-F", "brstackoff,dso"),
+                List.of(quipper.resolve("perf.data.branch-4.14").toString(), "-F", "brstackoff,dso"),
+                List.of(quipper.resolve("perf.data.branch-4.14").toString(), "-F", "brstack,brstackoff"));
     }
 
     @ParameterizedTest

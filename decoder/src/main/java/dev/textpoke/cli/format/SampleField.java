@@ -18,8 +18,9 @@ public enum SampleField {
     SYM(SampleFormat.IP | SampleFormat.ADDR), SYMOFF(SampleFormat.IP | SampleFormat.ADDR),
     DSO(SampleFormat.IP | SampleFormat.ADDR),
     // With no branch stack perf prints nothing for them; brstacksym names the addresses (with dso,
-    // their objects), and perf prints it only without brstack.
-    BRSTACK(0), BRSTACKSYM(0);
+    // their objects), brstackoff gives them as the objects see them; perf prints one of the three,
+    // in this order of preference.
+    BRSTACK(0), BRSTACKSYM(0), BRSTACKOFF(0);
 
     private final long needs;
 

@@ -45,6 +45,11 @@ public final class SampleFormatter {
         /** The address as the mapped object sees it (a file offset in user space): what a frame prints. */
         long objectAddress(int pid, long addr, long time, boolean kernel);
 
+        /** The address as perf's brstackoff prints it ({@code Locator#dsoAddress}). */
+        default long dsoAddress(int pid, long addr, long time, boolean kernel) {
+            return addr;
+        }
+
         /**
          * The user frames unwound from the sample's user stack, innermost first, into {@code out},
          * and their {@link #objectAddress}es into {@code objects}; returns how many (0: not
@@ -184,6 +189,14 @@ public final class SampleFormatter {
                 branchEnd(s, b.from(), dso);
                 sb.ascii('/');
                 branchEnd(s, b.to(), dso);
+                branchFlags(b);
+            }
+        } else if (fields.contains(SampleField.BRSTACKOFF) && s.branches != null) {
+            for (BranchEntry b : s.branches.entries()) {
+                sb.text(" 0x").hex(namer.dsoAddress(s.pid, b.from(), s.time, b.from() < 0), 0);
+                branchObject(s, b.from(), dso);
+                sb.text("/0x").hex(namer.dsoAddress(s.pid, b.to(), s.time, b.to() < 0), 0);
+                branchObject(s, b.to(), dso);
                 branchFlags(b);
             }
         }
@@ -368,7 +381,8 @@ public final class SampleFormatter {
             }
         }
         boolean named = fields.contains(SampleField.BRSTACKSYM);
-        if ((fields.contains(SampleField.BRSTACK) || named) && s.branches != null) {
+        boolean offsets = fields.contains(SampleField.BRSTACKOFF);
+        if ((fields.contains(SampleField.BRSTACK) || named || offsets) && s.branches != null) {
             List<Map<String, Object>> branches = new ArrayList<>();
             for (BranchEntry b : s.branches.entries()) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -377,6 +391,10 @@ public final class SampleFormatter {
                 if (named) {
                     m.put("from_sym", symbolOffset(namer.locate(s.pid, b.from(), s.time, b.from() < 0)));
                     m.put("to_sym", symbolOffset(namer.locate(s.pid, b.to(), s.time, b.to() < 0)));
+                }
+                if (offsets) {
+                    m.put("from_off", "0x" + Long.toHexString(namer.dsoAddress(s.pid, b.from(), s.time, b.from() < 0)));
+                    m.put("to_off", "0x" + Long.toHexString(namer.dsoAddress(s.pid, b.to(), s.time, b.to() < 0)));
                 }
                 m.put("mispred", b.mispredicted());
                 m.put("predicted", b.predicted());

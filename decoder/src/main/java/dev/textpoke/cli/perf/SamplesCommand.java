@@ -80,8 +80,9 @@ public final class SamplesCommand implements Callable<Integer> {
 
     @Option(names = {"-F", "--fields"}, paramLabel = "LIST",
             description = "Fields to print, as for perf script: comm,tid,pid,cpu,time,period,event,trace,addr,ip,"
-                    + "sym,symoff,dso,brstack,brstacksym (callchain: the same as ip; sym, symoff and dso go with ip,"
-                    + " dso with brstacksym too). A field"
+                    + "sym,symoff,dso,brstack,brstacksym,brstackoff (callchain: the same as ip; sym, symoff and dso"
+                    + " go with ip, dso with the branch stack fields too; brstackoff: addresses as perf's, offsets"
+                    + " into the objects perf cannot read). A field"
                     + " the samples do not have is an error. Default: perf script's fields for each kind of event.")
     String fieldList;
 
@@ -164,6 +165,11 @@ public final class SamplesCommand implements Callable<Integer> {
                 @Override
                 public long objectAddress(int pid, long addr, long time, boolean k) {
                     return locator.objectAddress(pid, addr, time, k);
+                }
+
+                @Override
+                public long dsoAddress(int pid, long addr, long time, boolean k) {
+                    return locator.dsoAddress(pid, addr, time, k);
                 }
 
                 @Override

@@ -23,7 +23,7 @@ import java.util.Optional;
  */
 public final class KernelSymbols {
     /** No kernel symbols: every kernel address is {@code [unknown]}. */
-    public static final KernelSymbols NONE = new KernelSymbols(SymbolIndex.EMPTY, List.of(), "none");
+    public static final KernelSymbols NONE = new KernelSymbols(SymbolIndex.EMPTY, List.of(), "none", false);
 
     /** The dso name perf gives kernel text. */
     public static final String KERNEL_DSO = "[kernel.kallsyms]";
@@ -32,11 +32,22 @@ public final class KernelSymbols {
     /** Module names by group (1..); group 0 is the kernel. */
     private final List<String> modules;
     private final String source;
+    private final boolean fromImage;
 
-    private KernelSymbols(SymbolIndex symbols, List<String> modules, String source) {
+    private KernelSymbols(SymbolIndex symbols, List<String> modules, String source, boolean fromImage) {
         this.symbols = symbols;
         this.modules = List.copyOf(modules);
         this.source = source;
+        this.fromImage = fromImage;
+    }
+
+    /**
+     * Whether perf reads this kernel from an image: a vmlinux, or the {@code kcore} beside a kallsyms
+     * copy (perf's {@code dso__load_kcore} looks there first). Its addresses are then the image's
+     * own (perf's {@code dso->adjust_symbols}); from kallsyms alone perf knows only the symbols.
+     */
+    public boolean fromImage() {
+        return fromImage;
     }
 
     /** Where the symbols come from (a path), for messages. */
@@ -113,7 +124,8 @@ public final class KernelSymbols {
             entries.add(new SymbolIndex.Entry(new String(b, f[4], f[5] - f[4], StandardCharsets.ISO_8859_1),
                     addr, 0, binding, group));
         }
-        return new KernelSymbols(SymbolIndex.of(entries, true), new ArrayList<>(groups.keySet()), file.toString());
+        return new KernelSymbols(SymbolIndex.of(entries, true), new ArrayList<>(groups.keySet()), file.toString(),
+                Files.isRegularFile(file.resolveSibling("kcore")));
     }
 
     /**
@@ -165,7 +177,7 @@ public final class KernelSymbols {
                 }
             }
         }
-        return new KernelSymbols(SymbolIndex.of(entries, false), List.of(), file.toString());
+        return new KernelSymbols(SymbolIndex.of(entries, false), List.of(), file.toString(), true);
     }
 
     /**

@@ -96,6 +96,31 @@ public final class Locator {
         return l;
     }
 
+    /**
+     * The address as perf's {@code brstackoff} prints it: where perf loaded the object from an image
+     * (a user-space file found here, a vmlinux, the kcore beside kallsyms; perf's {@code
+     * adjust_symbols}) the address itself, else as the map sees it ({@code map__map_ip}): the file
+     * offset in user space, the offset into the kernel's map (whose start is the MMAP's, its pgoff
+     * 0) or into a module's or a KSYMBOL's; the address itself outside every map.
+     */
+    public long dsoAddress(int pid, long addr, long time, boolean kernelMode) {
+        Location l = locate(pid, addr, time, kernelMode);
+        Mapping m = l.mapping();
+        if (m == null) {
+            return addr;
+        }
+        if (!m.kernel()) {
+            return l.object() != null && l.object().file() != null ? addr : l.objectAddress();
+        }
+        if (isKernelText(m)) {
+            return kernel().fromImage() ? addr : addr - m.start();
+        }
+        if (isModule(m)) {
+            return kernel().fromImage() ? addr : addr - m.start() + m.pgoff();
+        }
+        return addr - m.start();
+    }
+
     private Location kernel(long addr, Mapping m) {
         if (m != null && !isKernelText(m)) {
             if (!isModule(m)) {
