@@ -3,6 +3,7 @@ package dev.textpoke.branches;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.textpoke.cli.CliRun;
@@ -108,9 +109,15 @@ class RealStacksOracleTest {
         return Long.parseUnsignedLong(((String) s).substring(2), 16);
     }
 
-    /** perf's {@code get_branch_type}: empty for UNKNOWN, else the type's (or new type's) name. */
+    /**
+     * perf's {@code get_branch_type}: empty for UNKNOWN, else the type's (or new type's) name. The
+     * new type is named only for EXTEND_ABI (it is a field of its own only then).
+     */
     static String perfType(Map<String, Object> e) {
         String t = (String) e.get("type");
+        if (!t.equals("EXTEND_ABI")) {
+            assertNull(e.get("new_type"), e.toString());
+        }
         return t.equals("N/A") ? "" : t.equals("EXTEND_ABI") ? (String) e.get("new_type") : t;
     }
 

@@ -4,6 +4,7 @@ import dev.textpoke.branches.AddressNames;
 import dev.textpoke.branches.Branch;
 import dev.textpoke.branches.BranchSample;
 import dev.textpoke.branches.BranchSummary;
+import dev.textpoke.branches.BranchType;
 import dev.textpoke.branches.DamagedStack;
 import dev.textpoke.branches.RangeKind;
 import dev.textpoke.branches.RangeResult;
@@ -67,7 +68,8 @@ public final class BranchJson {
                             .map(SymbolOffset::toString).orElse(null))
                     .put("mispred", b.mispredicted()).put("predicted", b.predicted())
                     .put("in_tx", b.inTransaction()).put("abort", b.abort()).put("cycles", b.cycles())
-                    .put("type", b.type().perfName()).put("new_type", b.newType().perfName())
+                    .put("type", b.type().perfName())
+                    .put("new_type", b.type() == BranchType.EXTEND_ABI ? b.newType().perfName() : null)
                     .put("spec", b.spec().perfName()).put("priv", b.priv().name().toLowerCase(Locale.ROOT))
                     .put("kind", BranchText.kind(byEntry[i], b.to()));
             if (b.hasCounter()) {
