@@ -46,6 +46,8 @@ public final class EventDecoder {
     private int execMode = 1;        // CS.L: 64-bit until MODE.Exec says otherwise
     private int txBits;
     private long cr3;
+    /** The last PIP's non-root bit: the code runs in a VMX guest. */
+    private boolean nonRoot;
 
     // The current event.
     private EventType type;
@@ -191,6 +193,7 @@ public final class EventDecoder {
                 }
                 case PIP -> {
                     cr3 = packets.pipCr3();
+                    nonRoot = packets.pipNr();
                     payload = cr3;
                     return set(EventType.PIP, packets.offset());
                 }
@@ -295,7 +298,10 @@ public final class EventDecoder {
                 }
                 case MODE_EXEC -> execMode = packets.modeBits();
                 case MODE_TSX -> txBits = packets.modeBits();
-                case PIP -> cr3 = packets.pipCr3();
+                case PIP -> {
+                    cr3 = packets.pipCr3();
+                    nonRoot = packets.pipNr();
+                }
                 case FUP -> {
                     IpCompression ipc = packets.ipc();
                     long v = lastIp.update(ipc, packets.ipPayload());
@@ -472,6 +478,11 @@ public final class EventDecoder {
         return cr3;
     }
 
+    /** PIP, PSB: whether the last PIP set the VMX non-root bit (the code after it is a guest's). */
+    public boolean nonRoot() {
+        return nonRoot;
+    }
+
     /** The time now, in TSC ticks (0 before the first timing packet). */
     public long time() {
         return clock.timestamp();
@@ -492,6 +503,7 @@ public final class EventDecoder {
         int execMode;
         int txBits;
         long cr3;
+        boolean nonRoot;
         PacketClock clock;
 
         /** Where the events continue in the buffer: equal for decoders at the same point of the trace. */
@@ -512,6 +524,7 @@ public final class EventDecoder {
         s.execMode = execMode;
         s.txBits = txBits;
         s.cr3 = cr3;
+        s.nonRoot = nonRoot;
         if (s.clock == null) {
             s.clock = clock.copy();
         } else {
@@ -532,6 +545,7 @@ public final class EventDecoder {
         execMode = s.execMode;
         txBits = s.txBits;
         cr3 = s.cr3;
+        nonRoot = s.nonRoot;
         clock.copyFrom(s.clock);
     }
 }

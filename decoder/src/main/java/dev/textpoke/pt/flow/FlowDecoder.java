@@ -139,6 +139,12 @@ public final class FlowDecoder {
          * MODE.TSX's FUP says a transaction began, until its commit or abort (perf's tx_flags).
          */
         boolean inTx;
+        /**
+         * Whether the code runs as a VMX guest (perf's nr), and what it will run as after the next
+         * branch (next_nr: a PIP's non-root bit takes effect at the branch that follows it).
+         */
+        boolean nonRoot;
+        boolean nextNonRoot;
         /** The bits of a MODE.Exec that takes effect at the next TIP or TIP.PGE's target, or -1. */
         int execPending = -1;
         /** What the FUP-bound event carries ({@link EventDecoder#payload}, {@link EventDecoder#power}). */
@@ -174,6 +180,8 @@ public final class FlowDecoder {
             fupBinding = o.fupBinding;
             compat = o.compat;
             inTx = o.inTx;
+            nonRoot = o.nonRoot;
+            nextNonRoot = o.nextNonRoot;
             execPending = o.execPending;
             fupPayload = o.fupPayload;
             fupPower = o.fupPower;
@@ -198,7 +206,8 @@ public final class FlowDecoder {
                     && target == o.target && targetSuppressed == o.targetSuppressed
                     && disableAfterBranch == o.disableAfterBranch && fupIp == o.fupIp && fupAbort == o.fupAbort
                     && fupBinding == o.fupBinding && fupPayload == o.fupPayload && fupPower == o.fupPower
-                    && compat == o.compat && inTx == o.inTx && execPending == o.execPending
+                    && compat == o.compat && inTx == o.inTx && nonRoot == o.nonRoot
+                    && nextNonRoot == o.nextNonRoot && execPending == o.execPending
                     && afterOverflow == o.afterOverflow && declineOnce == o.declineOnce
                     && stopPending == o.stopPending && events.nextOffset() == o.events.nextOffset()
                     && stack.sameAs(o.stack);
@@ -307,6 +316,7 @@ public final class FlowDecoder {
                 s.afterOverflow = true;
                 s.mode = Mode.NO_IP;
             }
+            case PIP -> s.nextNonRoot = events.nonRoot();
             case MODE_EXEC -> {
                 // the mode of the next TIP's or TIP.PGE's target (SDM "MODE.Exec Packet")
                 int bits = (int) events.payload();
@@ -414,8 +424,11 @@ public final class FlowDecoder {
                 s.mode = Mode.WALK_TIP;
             }
             case AWAIT_TIP -> {
-                BranchKind kind = s.fupAbort ? BranchKind.TX_ABORT : BranchKind.HW_INT;
-                sink.branch(kind, s.fupIp, suppressed ? 0 : target, s.now, false);
+                // An asynchronous transfer out of a guest into the host (a PIP clearing the
+                // non-root bit between its FUP and TIP) is a VM exit, as perf names it.
+                BranchKind kind = s.fupAbort ? BranchKind.TX_ABORT
+                        : s.nonRoot && !s.nextNonRoot ? BranchKind.VMEXIT : BranchKind.HW_INT;
+                asynchronous(kind, s.fupIp, suppressed ? 0 : target);
                 resumeAt(target, suppressed);
             }
             case NO_IP -> {
@@ -444,7 +457,7 @@ public final class FlowDecoder {
             s.mode = Mode.NO_IP;
             return;
         }
-        sink.branch(BranchKind.TRACE_BEGIN, 0, target, s.now, false);
+        asynchronous(BranchKind.TRACE_BEGIN, 0, target);
         s.ip = target;
         takeExecMode();
         s.mode = Mode.IDLE;
@@ -476,7 +489,7 @@ public final class FlowDecoder {
             }
             case AWAIT_TIP -> {
                 // An interrupt or exception into untraced code: tracing stops at the FUP's address.
-                sink.branch(BranchKind.TRACE_END, s.fupIp, suppressed ? 0 : target, s.now, false);
+                asynchronous(BranchKind.TRACE_END, s.fupIp, suppressed ? 0 : target);
                 s.ip = s.fupIp;
                 s.mode = Mode.DISABLED;
             }
@@ -539,6 +552,8 @@ public final class FlowDecoder {
         s.compat = is32(events.execMode());
         s.execPending = -1;
         s.inTx = events.inTransaction();
+        s.nonRoot = events.nonRoot();
+        s.nextNonRoot = s.nonRoot;
         s.stack.clear();
         if (s.mode == Mode.AWAIT_TIP) {
             missingTip();
@@ -768,6 +783,13 @@ public final class FlowDecoder {
      */
     private void taken(BranchKind kind, long from, long to) {
         sink.branch(kind, from, to, s.now, s.inTx);
+        s.nonRoot = s.nextNonRoot;
+    }
+
+    /** A branch no instruction took: an interrupt's, an abort's, a trace start's or end's. */
+    private void asynchronous(BranchKind kind, long from, long to) {
+        sink.branch(kind, from, to, s.now, false);
+        s.nonRoot = s.nextNonRoot;
     }
 
     private static BranchKind farKind(Instruction insn) {
