@@ -145,6 +145,11 @@ public final class FlowDecoder {
          */
         boolean nonRoot;
         boolean nextNonRoot;
+        /**
+         * A PSB+ was the last thing the packets said: a TIP.PGE now enables tracing after the
+         * instruction whose IP the PSB+ gave (the WRMSR that set TraceEn), not while it was on.
+         */
+        boolean afterPsb;
         /** The bits of a MODE.Exec that takes effect at the next TIP or TIP.PGE's target, or -1. */
         int execPending = -1;
         /** What the FUP-bound event carries ({@link EventDecoder#payload}, {@link EventDecoder#power}). */
@@ -182,6 +187,7 @@ public final class FlowDecoder {
             inTx = o.inTx;
             nonRoot = o.nonRoot;
             nextNonRoot = o.nextNonRoot;
+            afterPsb = o.afterPsb;
             execPending = o.execPending;
             fupPayload = o.fupPayload;
             fupPower = o.fupPower;
@@ -207,7 +213,7 @@ public final class FlowDecoder {
                     && disableAfterBranch == o.disableAfterBranch && fupIp == o.fupIp && fupAbort == o.fupAbort
                     && fupBinding == o.fupBinding && fupPayload == o.fupPayload && fupPower == o.fupPower
                     && compat == o.compat && inTx == o.inTx && nonRoot == o.nonRoot
-                    && nextNonRoot == o.nextNonRoot && execPending == o.execPending
+                    && nextNonRoot == o.nextNonRoot && afterPsb == o.afterPsb && execPending == o.execPending
                     && afterOverflow == o.afterOverflow && declineOnce == o.declineOnce
                     && stopPending == o.stopPending && events.nextOffset() == o.events.nextOffset()
                     && stack.sameAs(o.stack);
@@ -302,10 +308,15 @@ public final class FlowDecoder {
             case TNT, TIP, TIP_PGE, TIP_PGD, FUP, FUP_EVENT, PSB -> flowEvent();
             default -> { }
         }
+        boolean afterPsb = s.afterPsb;
+        if (t == EventType.TNT || t == EventType.TIP || t == EventType.TIP_PGE || t == EventType.TIP_PGD
+                || t == EventType.FUP || t == EventType.FUP_EVENT) {
+            s.afterPsb = false;
+        }
         switch (t) {
             case TNT -> onTnt();
             case TIP -> onTip();
-            case TIP_PGE -> onPge();
+            case TIP_PGE -> onPge(afterPsb);
             case TIP_PGD -> onPgd();
             case FUP -> onFup();
             case FUP_EVENT -> onFupEvent();
@@ -441,15 +452,16 @@ public final class FlowDecoder {
         }
     }
 
-    private void onPge() {
+    private void onPge(boolean afterPsb) {
         long target = events.ip();
         boolean suppressed = events.ipSuppressed();
         if (s.mode == Mode.AWAIT_TIP) {
             missingTip();
         }
-        if (s.mode == Mode.IDLE && s.ip != target) {
-            // At its own IP it is harmless: erratum BDM70 gives a PSB+ with an IP just before the
-            // TIP.PGE that enables tracing there.
+        if (s.mode == Mode.IDLE && s.ip != target && !afterPsb) {
+            // Right after a PSB+ it is harmless: when a WRMSR sets TraceEn, the PSB+ gives the
+            // WRMSR's IP and the TIP.PGE the next instruction's (perf takes it so); at its own IP,
+            // erratum BDM70 gives a PSB+ with an IP just before the TIP.PGE that enables tracing there.
             report(PtError.BAD_CONTEXT, "TIP.PGE while tracing is on");
         }
         s.afterOverflow = false;
@@ -564,6 +576,7 @@ public final class FlowDecoder {
         }
         long ip = events.ip();
         s.afterOverflow = false;
+        s.afterPsb = true;
         if (s.mode == Mode.IDLE) {
             // Straight-line code may have run between the last branch and the PSB: walk to its IP.
             s.fupIp = ip;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.textpoke.cli.CliRun;
 import dev.textpoke.io.Bytes;
 import dev.textpoke.perf.oracle.PerfTool;
+import dev.textpoke.pt.packet.PacketEncoder;
 import dev.textpoke.pt.perf.SidebandEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,6 +83,38 @@ class DecodeMatchesPerfTest {
         PtPerfDataWriter.writeDirectory(rec, dir);
         List<Line> perfs = perf(dir);
         assertTrue(perfs.size() >= 10, perfs.toString());
+        assertEquals(perfs, textpoke(dir));
+    }
+
+    /**
+     * Tracing enabled by a WRMSR: the PSB+ gives the WRMSR's IP (here loop3's first instruction)
+     * and the TIP.PGE the next instruction's. perf takes the TIP.PGE as the trace's start, without
+     * an error ({@code --itrace=be} prints none), and decodes from there; textpoke does the same.
+     * (The Skylake recording of quipper's {@code perf.data.intel_pt-4.14} starts so.)
+     */
+    @Test
+    void aTraceEnabledAfterThePsbIpStartsWithoutAnError() throws Exception {
+        long t0 = PtPerfDataWriterTest.TSC0 + 40_000;
+        long l = kernel.at("loop3");
+        Bytes trace = PtPerfDataWriterTest.end(new PacketEncoder().psb().tsc(t0).fup(l)
+                .psbend().modeExec(64, false).tipPge(l + 5).tnt(PtPerfDataWriterTest.TTNT, 4));
+        PtRecording rec = PtRecording.builder(kernel.kcore()).cpus(2)
+                .stream(AuxStream.ofCpu(1, trace, PtPerfDataWriterTest.ns(t0) + 5_000))
+                .sideband(new SidebandEvent.ItraceStart(PtPerfDataWriterTest.ns(t0) - 1_000, 1, 0, 0, -1))
+                .build();
+        Path dir = tmp.resolve("wrmsr.data");
+        PtPerfDataWriter.writeDirectory(rec, dir);
+        PerfTool.Result errors = perf.run("script", "-i", dir.toString(), "--itrace=be");
+        assertEquals(0, errors.status(), errors.err());
+        assertTrue(errors.out().stream().noneMatch(x -> x.contains("error")), errors.out().toString());
+        // the trace starts at the TIP.PGE's target
+        assertTrue(errors.out().get(0).contains("0 [unknown] ([unknown]) => " + Long.toHexString(l + 5)),
+                errors.out().toString());
+        CliRun ours = CliRun.of("decode", dir.toString());
+        assertEquals(0, ours.status(), ours.err());
+        assertTrue(ours.out().lines().noneMatch(x -> x.contains(" error ")), ours.out());
+        List<Line> perfs = perf(dir);
+        assertTrue(perfs.size() >= 9, perfs.toString());
         assertEquals(perfs, textpoke(dir));
     }
 
