@@ -94,7 +94,20 @@ class BadInvocationsTest {
                         "Try 'textpoke decode --help' for more information."),
                 c(bad, "decode --pid 1,x " + PT, "textpoke decode: Invalid value for option '--pid' (PID): 'x' is"
                         + " not an int", "Usage: textpoke decode [-hV]",
-                        "Try 'textpoke decode --help' for more information."));
+                        "Try 'textpoke decode --help' for more information."),
+                // filters no line can pass: perf refuses the first three ("Invalid cpu_list",
+                // "Requested CPU 99 too large", "Invalid time string"); the rest would print nothing
+                c(bad, "decode --cpu 3-1 " + PT, "textpoke decode: --cpu 3-1: not a CPU list (e.g. 0,2-3)",
+                        "Usage: textpoke decode [-hV]", "Try 'textpoke decode --help' for more information."),
+                c(bad, "decode --cpu 0,99 " + PT, "textpoke: --cpu 99: the recording's machine has 2 CPUs (0-1)"),
+                c(bad, "decode --time 5,1 " + PT, "textpoke decode: --time 5,1: the start is after the end",
+                        "Usage: textpoke decode [-hV]", "Try 'textpoke decode --help' for more information."),
+                c(bad, "decode --tid -5 " + PT, "textpoke decode: --tid -5: not a thread id",
+                        "Usage: textpoke decode [-hV]", "Try 'textpoke decode --help' for more information."),
+                c(bad, "decode --symbol= " + PT, "textpoke decode: --symbol needs names (NAME[,NAME])",
+                        "Usage: textpoke decode [-hV]", "Try 'textpoke decode --help' for more information."),
+                c(bad, "decode --comm= " + PT, "textpoke decode: --comm needs command names (COMM[,COMM])",
+                        "Usage: textpoke decode [-hV]", "Try 'textpoke decode --help' for more information."));
     }
 
     @Test

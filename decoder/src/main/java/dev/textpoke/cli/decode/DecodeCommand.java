@@ -1,5 +1,6 @@
 package dev.textpoke.cli.decode;
 
+import dev.textpoke.cli.CommandError;
 import dev.textpoke.cli.ExitStatus;
 import dev.textpoke.cli.Progress;
 import dev.textpoke.cli.code.ImageOptions;
@@ -40,6 +41,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -159,6 +161,23 @@ public final class DecodeCommand implements Callable<Integer> {
         Set<Integer> cpuFilter = cpus == null ? null : parseCpus(cpus);
         long[] range = time == null ? new long[] {Long.MIN_VALUE, Long.MAX_VALUE} : parseTime(time);
         Set<String> symbolFilter = symbols == null ? Set.of() : new LinkedHashSet<>(List.of(symbols.split(",")));
+        // Names and ids that no line can have: the filter would print nothing, without a word.
+        if (symbolFilter.contains("") || symbols != null && symbols.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--symbol needs names (NAME[,NAME])");
+        }
+        if (comms.contains("")) {
+            throw new ParameterException(spec.commandLine(), "--comm needs command names (COMM[,COMM])");
+        }
+        for (int id : pids) {
+            if (id < 0) {
+                throw new ParameterException(spec.commandLine(), "--pid " + id + ": not a process id");
+            }
+        }
+        for (int id : tids) {
+            if (id < 0) {
+                throw new ParameterException(spec.commandLine(), "--tid " + id + ": not a thread id");
+            }
+        }
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (threadCount < 1) {
             throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
@@ -170,6 +189,7 @@ public final class DecodeCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         try (PerfData data = PerfData.open(file); IntelPtData pt = IntelPtData.read(data)) {
+            checkCpus(cpuFilter, data);
             List<BaseImage> bases = images.load(data);
             CodeTimeline timeline = noReplay ? baseOnly(bases) : PerfTimeline.build(data, bases);
             if (bases.isEmpty()) {
@@ -330,15 +350,44 @@ public final class DecodeCommand implements Callable<Integer> {
                 } else {
                     int a = Integer.parseInt(part.substring(0, dash).strip());
                     int b = Integer.parseInt(part.substring(dash + 1).strip());
+                    if (a < 0 || b < a) {
+                        throw new NumberFormatException(part);
+                    }
                     for (int c = a; c <= b; c++) {
                         out.add(c);
                     }
                 }
             }
         } catch (NumberFormatException e) {
+            // perf says "Invalid cpu_list" (a range that goes down, a negative CPU, a word)
             throw new ParameterException(spec.commandLine(), "--cpu " + list + ": not a CPU list (e.g. 0,2-3)");
         }
         return out;
+    }
+
+    /**
+     * A CPU the recording cannot have (at or past its nr_cpus_available, NRCPUS feature) is refused,
+     * as perf refuses it ("Requested CPU 99 too large"): the filter would silently print nothing.
+     */
+    private static void checkCpus(Set<Integer> cpus, PerfData data) {
+        if (cpus == null) {
+            return;
+        }
+        Optional<Feature.NrCpus> n;
+        try {
+            n = data.features().get(FeatureId.NRCPUS, Feature.NrCpus.class);
+        } catch (IOException e) {
+            return; // a damaged feature section is reported with the rest of the damage
+        }
+        if (n.isPresent()) {
+            long available = n.get().available();
+            for (int c : cpus) {
+                if (c >= available) {
+                    throw new CommandError("--cpu " + c + ": the recording's machine has " + available
+                            + " CPU" + (available == 1 ? "" : "s") + " (0-" + (available - 1) + ")");
+                }
+            }
+        }
     }
 
     private long[] parseTime(String range) {
@@ -348,6 +397,10 @@ public final class DecodeCommand implements Callable<Integer> {
         try {
             long from = a.isBlank() ? Long.MIN_VALUE : PerfTime.parse(a);
             long to = b.isBlank() ? Long.MAX_VALUE : PerfTime.parse(b);
+            if (from > to) {
+                // perf says "Invalid time string"; the range would hold nothing
+                throw new ParameterException(spec.commandLine(), "--time " + range + ": the start is after the end");
+            }
             return new long[] {from, to};
         } catch (NumberFormatException e) {
             throw new ParameterException(spec.commandLine(), "--time " + range + ": " + e.getMessage());
