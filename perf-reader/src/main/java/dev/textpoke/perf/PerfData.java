@@ -148,6 +148,14 @@ public final class PerfData implements Closeable {
         byte[] head = new byte[Math.min(n, PIPE_HEADER)];
         w.buffer().get(w.position(), head);
         ByteOrder order = pipeOrder(head, name);
+        if (order == null && head.length == PIPE_HEADER
+                && Magic.of(ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getLong(0)) != null) {
+            // A perf.data, but not in pipe format: its sections are found by their file offsets,
+            // which a stream cannot seek to. Saying the stream ends inside the header would mislead.
+            throw new PerfFormatException(Kind.BAD_SIZE, name, 8, "a file-mode perf.data (its header points at"
+                    + " its sections by file offset) cannot be read from a stream: give its path, or make a"
+                    + " pipe-mode copy with 'perf inject -i FILE -o -'");
+        }
         if (order == null) {
             FileHeader.parse(head, name); // names the problem: bad magic or truncation
             throw new PerfFormatException(Kind.BAD_SIZE, name, 8,

@@ -69,6 +69,21 @@ class PerfDataTest {
         }
     }
 
+    /**
+     * A file-mode perf.data given as a stream (cat FILE | textpoke info -) is refused at its header
+     * size field as a format the stream cannot have, not reported as a header cut short: the
+     * stream goes on past the header.
+     */
+    @Test
+    void aFileModePerfDataOnAStreamIsRefusedAtItsHeaderSize() throws Exception {
+        byte[] file = Files.readAllBytes(dev.textpoke.perf.oracle.TraceFiles.traces().resolve("recorded/cpu-clock.data"));
+        assertEquals(104, java.nio.ByteBuffer.wrap(file, 8, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+        PerfFormatException e = assertThrows(PerfFormatException.class,
+                () -> PerfData.openStream(new ByteArrayInputStream(file), "(stdin)"));
+        assertEquals(Kind.BAD_SIZE, e.kind());
+        assertEquals(8, e.offset());
+    }
+
     @Test
     void readsPipeModeFromAStreamWithEventsFromHeaderAttr() throws Exception {
         ByteOrder o = ByteOrder.LITTLE_ENDIAN;
