@@ -86,9 +86,8 @@ class BadInvocationsTest {
                 c(bad, "text " + POKES + " --at soon ffffffff81000000", "textpoke text: not a perf time (ns, or"
                         + " seconds.fraction as perf script prints it): soon", "Usage: textpoke text [-hV]",
                         "Try 'textpoke text --help' for more information."),
-                c(bad, "decode -", "textpoke decode: decode reads the input twice (the trace, then the code"
-                        + " modifications in time order): give a file, not standard input",
-                        "Usage: textpoke decode [-hV]", "Try 'textpoke decode --help' for more information."),
+                c(bad, "decode -", "textpoke: decode reads the input twice (the trace, then the code"
+                        + " modifications in time order): give a file, not standard input"),
                 c(bad, "decode --summary --comm swapper " + PT, "textpoke decode: --task, --pid, --tid and --comm are"
                         + " about lines; --summary counts the whole trace", "Usage: textpoke decode [-hV]",
                         "Try 'textpoke decode --help' for more information."),

@@ -184,8 +184,9 @@ public final class DecodeCommand implements Callable<Integer> {
         }
         if (PerfData.STDIN.equals(file)) {
             // One pass gathers the trace, a second replays the code modifications before decoding.
-            throw new ParameterException(spec.commandLine(), "decode reads the input twice (the trace, then the"
-                    + " code modifications in time order): give a file, not standard input");
+            // A well-formed request standard input cannot satisfy: one line, no synopsis.
+            throw new CommandError("decode reads the input twice (the trace, then the code modifications in time"
+                    + " order): give a file, not standard input");
         }
         PrintWriter err = spec.commandLine().getErr();
         try (PerfData data = PerfData.open(file); IntelPtData pt = IntelPtData.read(data)) {
