@@ -10,7 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -68,6 +70,43 @@ class TruncatedFeaturesTest {
             assertFalse(features.contains("pmu_caps"), "a feature past the end is not listed as present: " + features);
             assertTrue(features.contains("hostname"), features);
         }
+    }
+
+    /**
+     * The commands that read a perf.data directory's code and trace (pokes, decode) report a cut
+     * feature section the same way: their whole output, then the one line, status 2.
+     */
+    @ParameterizedTest
+    @CsvSource({"pokes, pokes/pokes.data", "decode --summary, pt/pokes.data", "decode, pt/kernel.data"})
+    void aCutFeatureSectionOfADirectoryIsDamageAfterTheOutput(String command, String trace) throws Exception {
+        Path source = TestTraces.trace(trace);
+        Path dir = tmp.resolve("cut.data");
+        Files.createDirectories(dir);
+        try (var files = Files.walk(source)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path to = dir.resolve(source.relativize(f).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(f, to);
+            }
+        }
+        byte[] whole = Files.readAllBytes(source.resolve("data"));
+        Files.write(dir.resolve("data"), Arrays.copyOf(whole, whole.length - 100));
+        long entry = firstEntryPastEnd(whole, whole.length - 100);
+        assertTrue(entry > 0);
+        List<String> args = new ArrayList<>(List.of(command.split(" ")));
+        CliRun run = CliRun.of(concat(args, dir.toString()));
+        assertEquals(ExitStatus.BAD_INPUT, run.status(), run.err());
+        String err = run.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("textpoke: " + dir.resolve("data") + ": at byte " + entry + " (0x"
+                + Long.toHexString(entry) + "): "), err);
+        assertEquals(CliRun.of(concat(args, source.toString())).out(), run.out());
+    }
+
+    private static String[] concat(List<String> args, String file) {
+        List<String> all = new ArrayList<>(args);
+        all.add(file);
+        return all.toArray(String[]::new);
     }
 
     /**

@@ -73,13 +73,15 @@ public final class PokesCommand implements Callable<Integer> {
                     summary.add(a);
                 }
             }
+            int status = ExitStatus.OK;
+            if (check) {
+                out.flush();
+                spec.commandLine().getErr().println("textpoke pokes: " + summary);
+                status = summary.mismatched() > 0 ? ExitStatus.FINDINGS : ExitStatus.OK;
+            }
+            // Damage that did not stop the records (feature sections past the end of a cut file).
+            return InputWarnings.after(data, out, spec.commandLine().getErr(), status);
         }
-        if (!check) {
-            return ExitStatus.OK;
-        }
-        out.flush();
-        spec.commandLine().getErr().println("textpoke pokes: " + summary);
-        return summary.mismatched() > 0 ? ExitStatus.FINDINGS : ExitStatus.OK;
     }
 
     /** The instruction set of the recorded machine: the ARCH feature's, x86-64 without one. */

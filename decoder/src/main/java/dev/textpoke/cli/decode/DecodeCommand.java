@@ -2,6 +2,7 @@ package dev.textpoke.cli.decode;
 
 import dev.textpoke.cli.CommandError;
 import dev.textpoke.cli.ExitStatus;
+import dev.textpoke.cli.InputWarnings;
 import dev.textpoke.cli.Progress;
 import dev.textpoke.cli.code.ImageOptions;
 import dev.textpoke.cli.code.MappedFileOptions;
@@ -190,6 +191,7 @@ public final class DecodeCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         try (PerfData data = PerfData.open(file); IntelPtData pt = IntelPtData.read(data)) {
+            InputWarnings.notes(data, err);
             checkCpus(cpuFilter, data);
             List<BaseImage> bases = images.load(data);
             CodeTimeline timeline = noReplay ? baseOnly(bases) : PerfTimeline.build(data, bases);
@@ -235,8 +237,9 @@ public final class DecodeCommand implements Callable<Integer> {
                 err.println("textpoke decode: " + d.getMessage());
                 return ExitStatus.BAD_INPUT;
             }
+            // Damage that did not stop the records (feature sections past the end of a cut file).
+            return InputWarnings.after(data, spec.commandLine().getOut(), err, ExitStatus.OK);
         }
-        return ExitStatus.OK;
     }
 
     /** Decodes each queue in order (in a thread of its own when there are threads) and merges the lines by time. */
