@@ -6,6 +6,7 @@ import dev.textpoke.io.Bytes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Applies every change in time order over the base images, once, while a timeline is built:
@@ -165,8 +166,12 @@ final class Replay {
         }
         long addr = added.address(row);
         long time = added.start(row);
-        added.classify(row, classifier.classify(added.oldBytes(row), added.newBytes(row),
-                symbolizer.region(addr, time), symbolizer.at(addr, time)));
+        Bytes oldBytes = added.oldBytes(row);
+        Bytes newBytes = added.newBytes(row);
+        Optional<SymbolOffset> callee = X86SiteClassifier.callTarget(addr, oldBytes, newBytes)
+                .flatMap(target -> symbolizer.at(target, time));
+        added.classify(row, classifier.classify(oldBytes, newBytes, symbolizer.region(addr, time),
+                symbolizer.at(addr, time), callee));
     }
 
     /** Writes {@code bytes} from {@code addr}, and forgets the rest of {@code span}. */

@@ -23,9 +23,23 @@ public final class X86SiteClassifier implements SiteClassifier {
     /** {@code endbr64} is 4 bytes: the ftrace site follows it in IBT kernels. */
     private static final long ENDBR_LENGTH = 4;
 
+    /**
+     * Where the 5-byte relative call in {@code newBytes} (else {@code oldBytes}) written at {@code
+     * address} goes, or empty when neither is one.
+     */
+    public static Optional<Long> callTarget(long address, Bytes oldBytes, Bytes newBytes) {
+        for (Bytes b : new Bytes[] {newBytes, oldBytes}) {
+            if (b.length() == 5 && b.get(0) == CALL32) {
+                int rel = b.get(1) | b.get(2) << 8 | b.get(3) << 16 | b.get(4) << 24;
+                return Optional.of(address + 5 + rel);
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     public SiteKind classify(Bytes oldBytes, Bytes newBytes, Optional<Region> region,
-            Optional<SymbolOffset> symbol) {
+            Optional<SymbolOffset> symbol, Optional<SymbolOffset> callee) {
         if (oldBytes.isEmpty()) {
             return SiteKind.TRAMPOLINE_CREATE;
         }
@@ -75,7 +89,8 @@ public final class X86SiteClassifier implements SiteClassifier {
         if (calls) {
             boolean atEntry = symbol.isPresent()
                     && (symbol.get().offset() == 0 || symbol.get().offset() == ENDBR_LENGTH);
-            return atEntry || name.contains("ftrace") ? SiteKind.FTRACE : SiteKind.STATIC_CALL;
+            boolean intoFtrace = callee.isPresent() && callee.get().name().contains("ftrace");
+            return atEntry || name.contains("ftrace") || intoFtrace ? SiteKind.FTRACE : SiteKind.STATIC_CALL;
         }
         boolean staticCallShapes = (o == JMP32 || o == CALL32 || o == RET || oldNop)
                 && (n == JMP32 || n == CALL32 || n == RET || newNop);

@@ -17,7 +17,7 @@ class X86SiteClassifierTest {
 
     private SiteKind kind(String old, String neu, String symbol, long offset) {
         return classifier.classify(Bytes.ofHex(old), Bytes.ofHex(neu), Optional.empty(),
-                symbol == null ? Optional.empty() : Optional.of(new SymbolOffset(symbol, offset)));
+                symbol == null ? Optional.empty() : Optional.of(new SymbolOffset(symbol, offset)), Optional.empty());
     }
 
     @Test
@@ -26,6 +26,21 @@ class X86SiteClassifierTest {
         assertEquals(SiteKind.JUMP_LABEL_2, kind("eb10", "6690", "schedule", 0x40));
         assertEquals(SiteKind.JUMP_LABEL_5, kind("0f1f440000", "e9a0010000", "schedule", 0x40));
         assertEquals(SiteKind.JUMP_LABEL_5, kind("e9a0010000", "0f1f440000", null, 0));
+    }
+
+    /**
+     * Without the site's symbol (no kernel image, only the trampoline's KSYMBOL), a call into an
+     * ftrace trampoline still says the site is ftrace's; a call elsewhere stays a static call.
+     */
+    @Test
+    void aCallIntoAnFtraceTrampolineIsAnFtraceSite() {
+        // e8 fb ff 3f 3f at ffffffff81000000: ffffffff81000005 + 0x3f3ffffb = ffffffffc0400000
+        assertEquals(Optional.of(0xffffffffc0400000L), X86SiteClassifier.callTarget(0xffffffff81000000L,
+                Bytes.ofHex("0f1f440000"), Bytes.ofHex("e8fbff3f3f")));
+        assertEquals(SiteKind.FTRACE, classifier.classify(Bytes.ofHex("0f1f440000"), Bytes.ofHex("e8fbff3f3f"),
+                Optional.empty(), Optional.empty(), Optional.of(new SymbolOffset("ftrace_trampoline", 0))));
+        assertEquals(SiteKind.STATIC_CALL, classifier.classify(Bytes.ofHex("0f1f440000"), Bytes.ofHex("e8fbff3f3f"),
+                Optional.empty(), Optional.empty(), Optional.of(new SymbolOffset("__x64_sys_read", 0))));
     }
 
     @Test
@@ -59,7 +74,7 @@ class X86SiteClassifierTest {
         assertEquals(SiteKind.TRAMPOLINE_FREE, kind("c3", "", null, 0));
         Region prog = new Region("bpf_prog_x", RegionType.BPF, 0xffffffffc0000000L, 64, 0, 10, Optional.empty());
         assertEquals(SiteKind.BPF_TEXT, classifier.classify(Bytes.ofHex("0f1f440000"), Bytes.ofHex("e811111111"),
-                Optional.of(prog), Optional.of(new SymbolOffset("bpf_prog_x", 0))));
+                Optional.of(prog), Optional.of(new SymbolOffset("bpf_prog_x", 0)), Optional.empty()));
     }
 
     @Test
