@@ -44,6 +44,11 @@ public final class SampleFields {
     int chainLength;
     /** The branch stack; only from a parsed sample. */
     BranchStack branches;
+    /**
+     * Whether the branch stack is an LBR call stack ({@code --call-graph lbr}: branch_sample_type
+     * CALL_STACK), from which perf takes the chain's user part.
+     */
+    boolean lbrCallStack;
     /** The RAW data (a tracepoint's fields); only from a parsed sample, else null. */
     byte[] raw;
     /**
@@ -121,6 +126,12 @@ public final class SampleFields {
             chain[i] = s.callchain().get(i);
         }
         branches = s.has(SampleFormat.BRANCH_STACK) ? s.branchStack() : null;
+        lbrCallStack = false;
+    }
+
+    /** The event's branch stack is an LBR call stack (its attr's branch_sample_type has CALL_STACK). */
+    public void lbrCallStack(boolean callStack) {
+        lbrCallStack = callStack;
     }
 
     /**
@@ -244,6 +255,7 @@ public final class SampleFields {
             chain[i] = b.getLong(start + fixedEnd + 8 + 8 * i);
         }
         branches = null;
+        lbrCallStack = false;
         // where perf's unwinder starts: only with a user stack to unwind (evsel.c, user_stack.size)
         userRegsIp = (t & SampleFormat.STACK_USER) != 0 && dynSize > 0 ? regsIp : -1;
         if (userRegsIp != -1) {

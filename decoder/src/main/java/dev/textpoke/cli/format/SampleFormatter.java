@@ -241,10 +241,63 @@ public final class SampleFormatter {
         return mode == MISC_KERNEL || mode == MISC_HYPERVISOR;
     }
 
+    /**
+     * Where the chain's user part starts when perf takes it from an LBR call stack instead ({@code
+     * --call-graph lbr}; machine.c, {@code resolve_lbr_callchain_sample}): the index of the chain's
+     * PERF_CONTEXT_USER marker, or -1 when the chain is printed as recorded (no call stack, or no
+     * user part). The user frames are then the newest entry's target and every entry's source.
+     */
+    private static int lbrUserStart(SampleFields s) {
+        if (!s.lbrCallStack || s.branches == null) {
+            return -1;
+        }
+        for (int i = 0; i < Math.min(s.chainLength, MAX_USER_FRAMES); i++) {
+            if (s.chain[i] == CONTEXT_USER) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The user frames of an LBR call stack, innermost first: the newest entry's target (the
+     * function the sample is in), then each entry's source (the calls). An empty stack gives none;
+     * perf 6.1 reads an entry past it then.
+     */
+    private int lbrFrames(SampleFields s, long[] out) {
+        List<BranchEntry> e = s.branches.entries();
+        if (e.isEmpty()) {
+            return 0;
+        }
+        int n = 0;
+        out[n++] = e.get(0).to();
+        for (int i = 0; i < e.size() && n < out.length; i++) {
+            out[n++] = e.get(i).from();
+        }
+        return n;
+    }
+
     /** The frames of the call chain, one per line, as sample__fprintf_callchain prints them. */
     private void frames(SampleFields s, boolean sym, boolean symoff, boolean dso) {
         boolean kernel = false; // perf starts a chain in user mode until a context marker says otherwise
         boolean any = sym || dso;
+        int lbr = lbrUserStart(s);
+        if (lbr >= 0) {
+            // the kernel part as recorded, then the user part from the call stack
+            for (int i = 0; i < lbr; i++) {
+                long ip = s.chain[i];
+                if (Long.compareUnsigned(ip, CONTEXT_MAX) >= 0) {
+                    kernel = ip == CONTEXT_KERNEL || ip == CONTEXT_HV || (kernel && ip != CONTEXT_USER);
+                    continue;
+                }
+                frame(s, ip, kernel, any, sym, symoff, dso);
+            }
+            int n = lbrFrames(s, userFrames);
+            for (int i = 0; i < n; i++) {
+                frame(s, userFrames[i], false, any, sym, symoff, dso);
+            }
+            return;
+        }
         for (int i = 0; i < s.chainLength; i++) {
             long ip = s.chain[i];
             if (Long.compareUnsigned(ip, CONTEXT_MAX) >= 0) {
@@ -412,13 +465,21 @@ public final class SampleFormatter {
     private List<JsonLine> jsonFrames(SampleFields s, boolean sym, boolean symoff, boolean dso) {
         List<JsonLine> out = new ArrayList<>(s.chainLength + 1);
         boolean kernel = false;
-        for (int i = 0; i < s.chainLength; i++) {
+        int lbr = lbrUserStart(s);
+        for (int i = 0; i < (lbr >= 0 ? lbr : s.chainLength); i++) {
             long ip = s.chain[i];
             if (Long.compareUnsigned(ip, CONTEXT_MAX) >= 0) {
                 kernel = ip == CONTEXT_KERNEL || ip == CONTEXT_HV || (kernel && ip != CONTEXT_USER);
                 continue;
             }
             out.add(jsonFrame(s, ip, kernel, sym, symoff, dso));
+        }
+        if (lbr >= 0) {
+            int n = lbrFrames(s, userFrames);
+            for (int i = 0; i < n; i++) {
+                out.add(jsonFrame(s, userFrames[i], false, sym, symoff, dso));
+            }
+            return out;
         }
         if (s.userRegsIp != -1) {
             int n = namer.userFrames(s, userFrames, userObjects);

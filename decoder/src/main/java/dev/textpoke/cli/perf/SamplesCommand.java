@@ -13,6 +13,7 @@ import dev.textpoke.code.space.ObjectFiles;
 import dev.textpoke.io.Bytes;
 import dev.textpoke.perf.PerfData;
 import dev.textpoke.perf.PerfFormatException;
+import dev.textpoke.perf.attr.BranchSampleType;
 import dev.textpoke.perf.attr.SampleFormat;
 import dev.textpoke.perf.event.Event;
 import dev.textpoke.perf.feature.Feature;
@@ -205,6 +206,8 @@ public final class SamplesCommand implements Callable<Integer> {
                         if (e == null || !one.fromView(v, e)) {
                             parsed = (Sample) parser.parse(v);
                             one.from(parsed, ipRegister, v.buffer().order());
+                            one.lbrCallStack(e != null
+                                    && (e.attr().branchSampleType() & BranchSampleType.CALL_STACK) != 0);
                         }
                         if (e != null && !seen.get(e.index())) {
                             seen.set(e.index());
