@@ -268,8 +268,47 @@ class DecodeEventsMatchPerfTest {
         JsonSchemaTest.assertDocumented("decode", json.out());
     }
 
-    private static final Pattern OUR_MARKED_BRANCH = Pattern.compile(
-            "^\\[(\\d+)\\] \\S+: [a-z ]{7} (\\(x\\) )?([0-9a-f]{16}) .*? => ([0-9a-f]{16}) ");
+    private static final Pattern PERF_NAMED_BRANCH = Pattern.compile(
+            "\\[(\\d+)\\]\\s+\\S+:\\s+\\d+\\s+branches:\\S*\\s+(.*?)\\s+([0-9a-f]+) \\S+ \\([^)]*\\) =>\\s+([0-9a-f]+) ");
+    private static final Pattern OUR_NAMED_BRANCH = Pattern.compile(
+            "^\\[(\\d+)\\] \\S+: ([a-z ]{7}) ((?:\\(x\\) )?)([0-9a-f]{16}) .*? => ([0-9a-f]{16}) ");
+
+    /**
+     * perf's branches ({@code --itrace=b -F +flags}) as "cpu kind from => to", with " (x)" for one
+     * inside a transaction; the kind as textpoke names it ("tr end  return" is "tr end").
+     */
+    static List<String> perfNamedBranches(Path dir) throws Exception {
+        PerfTool.Result r = perf.run("script", "-i", dir.toString(), "--itrace=b", "-F", "+flags");
+        assertEquals(0, r.status(), r.err());
+        List<String> out = new ArrayList<>();
+        for (String line : r.out()) {
+            Matcher m = PERF_NAMED_BRANCH.matcher(line);
+            if (m.find()) {
+                String flags = m.group(2);
+                boolean inTx = flags.contains("(x)");
+                String kind = flags.replace("(x)", "").strip();
+                kind = kind.startsWith("tr end") ? "tr end" : kind;
+                out.add(Integer.parseInt(m.group(1)) + " " + kind + " " + hex(m.group(3)) + " => " + hex(m.group(4))
+                        + (inTx ? " (x)" : ""));
+            }
+        }
+        return out;
+    }
+
+    /** textpoke's branches ({@code decode}) as {@link #perfNamedBranches} gives perf's. */
+    static List<String> ourNamedBranches(Path dir) {
+        CliRun ours = CliRun.of("decode", dir.toString());
+        assertEquals(0, ours.status(), ours.err());
+        List<String> out = new ArrayList<>();
+        for (String line : ours.out().split("\n")) {
+            Matcher m = OUR_NAMED_BRANCH.matcher(line);
+            if (m.find()) {
+                out.add(Integer.parseInt(m.group(1)) + " " + m.group(2).strip() + " " + hex(m.group(4)) + " => "
+                        + hex(m.group(5)) + (m.group(3).isEmpty() ? "" : " (x)"));
+            }
+        }
+        return out;
+    }
 
     /**
      * Branches inside a transaction: perf ({@code --itrace=b -F +flags}) marks a branch that an
@@ -289,26 +328,8 @@ class DecodeEventsMatchPerfTest {
                 : PtPerfDataWriterTest.start(t0, l).modeTsx(true, false).fup(l + 5);
         e.tnt(PtPerfDataWriterTest.TTNT, 4).modeTsx(false, false).fup(l + 0xe);
         Path dir = write(beganBeforeTheTrace ? "tx-psb.data" : "tx-branches.data", PtConfig.PERF_DEFAULT, t0, e);
-        PerfTool.Result r = perf.run("script", "-i", dir.toString(), "--itrace=b", "-F", "+flags");
-        assertEquals(0, r.status(), r.err());
-        List<String> perfs = new ArrayList<>();
-        for (String line : r.out()) {
-            Matcher m = PERF_FLAGGED_BRANCH.matcher(line);
-            if (m.find()) {
-                perfs.add(Integer.parseInt(m.group(1)) + " " + hex(m.group(2)) + " => " + hex(m.group(3))
-                        + (line.contains("(x)") ? " (x)" : ""));
-            }
-        }
-        CliRun ours = CliRun.of("decode", dir.toString());
-        assertEquals(0, ours.status(), ours.err());
-        List<String> mine = new ArrayList<>();
-        for (String line : ours.out().split("\n")) {
-            Matcher m = OUR_MARKED_BRANCH.matcher(line);
-            if (m.find()) {
-                mine.add(Integer.parseInt(m.group(1)) + " " + hex(m.group(3)) + " => " + hex(m.group(4))
-                        + (m.group(2) != null ? " (x)" : ""));
-            }
-        }
+        List<String> perfs = perfNamedBranches(dir);
+        List<String> mine = ourNamedBranches(dir);
         // jnz twice, the call and leaf's ret inside; the trace's start and end outside
         assertEquals(4, perfs.stream().filter(x -> x.endsWith(" (x)")).count(), perfs.toString());
         assertEquals(6, perfs.size(), perfs.toString());
@@ -317,11 +338,6 @@ class DecodeEventsMatchPerfTest {
         assertEquals(4, json.out().lines().filter(x -> x.contains("\"in_tx\":true")).count(), json.out());
         JsonSchemaTest.assertDocumented("decode", json.out());
     }
-
-    private static final Pattern PERF_NAMED_BRANCH = Pattern.compile(
-            "\\[(\\d+)\\]\\s+\\S+:\\s+\\d+\\s+branches:\\S*\\s+(.*?)\\s+([0-9a-f]+) \\S+ \\([^)]*\\) =>\\s+([0-9a-f]+) ");
-    private static final Pattern OUR_NAMED_BRANCH = Pattern.compile(
-            "^\\[(\\d+)\\] \\S+: ([a-z ]{7}) (?:\\(x\\) )?([0-9a-f]{16}) .*? => ([0-9a-f]{16}) ");
 
     /**
      * A VM exit: the trace starts in a guest (its PSB+'s PIP has the non-root bit), which is
@@ -338,26 +354,8 @@ class DecodeEventsMatchPerfTest {
         PacketEncoder e = new PacketEncoder().psb().tsc(t0).pip(0x7000, true).psbend().modeExec(64, false)
                 .tipPge(guest).fup(guest).pip(0x1000, false).tip(l).tnt(PtPerfDataWriterTest.TTNT, 4);
         Path dir = write("vmexit.data", PtConfig.PERF_DEFAULT, t0, e);
-        PerfTool.Result r = perf.run("script", "-i", dir.toString(), "--itrace=b", "-F", "+flags");
-        assertEquals(0, r.status(), r.err());
-        List<String> perfs = new ArrayList<>();
-        for (String line : r.out()) {
-            Matcher m = PERF_NAMED_BRANCH.matcher(line);
-            if (m.find()) {
-                String kind = m.group(2).startsWith("tr end") ? "tr end" : m.group(2);
-                perfs.add(Integer.parseInt(m.group(1)) + " " + kind + " " + hex(m.group(3)) + " => " + hex(m.group(4)));
-            }
-        }
-        CliRun ours = CliRun.of("decode", dir.toString());
-        assertEquals(0, ours.status(), ours.err());
-        List<String> mine = new ArrayList<>();
-        for (String line : ours.out().split("\n")) {
-            Matcher m = OUR_NAMED_BRANCH.matcher(line);
-            if (m.find()) {
-                mine.add(Integer.parseInt(m.group(1)) + " " + m.group(2).strip() + " " + hex(m.group(3)) + " => "
-                        + hex(m.group(4)));
-            }
-        }
+        List<String> perfs = perfNamedBranches(dir);
+        List<String> mine = ourNamedBranches(dir);
         // perf 6.1 spells the asynchronous VM exit with its flags' letters (branch, call, async,
         // vmexit: its name table has "vmexit" only without async), prints its source as 0 and
         // leaves out the trace start into the guest, whose machine it does not know
