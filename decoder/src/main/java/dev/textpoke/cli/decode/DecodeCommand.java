@@ -194,7 +194,10 @@ public final class DecodeCommand implements Callable<Integer> {
             InputWarnings.notes(data, err);
             checkCpus(cpuFilter, data);
             List<BaseImage> bases = images.load(data);
-            CodeTimeline timeline = noReplay ? baseOnly(bases) : PerfTimeline.build(data, bases);
+            // After damage the trace before it is still decoded: so are the code modifications before it.
+            CodeTimeline timeline = noReplay ? baseOnly(bases)
+                    : pt.damage().isPresent() ? PerfTimeline.buildBeforeDamage(data, bases)
+                    : PerfTimeline.build(data, bases);
             if (bases.isEmpty()) {
                 err.println("textpoke decode: " + file + ": no kernel code: no kcore_dir beside the file and no"
                         + " --kcore, --vmlinux, --image or --module; every kernel address is a gap");

@@ -69,7 +69,7 @@ final class PtDump {
         dump.errors.forEach((k, n) -> kinds.append(kinds.length() == 0 ? "" : ", ").append(k).append(' ').append(n));
         long total = dump.errors.values().stream().mapToLong(Long::longValue).sum();
         err.println("textpoke: " + data.source() + ": " + total + " Intel PT decode error" + (total == 1 ? "" : "s")
-                + " (" + kinds + "); the first: " + dump.firstError);
+                + " (" + kinds + "); the first " + dump.firstError);
         return ExitStatus.BAD_INPUT;
     }
 
@@ -84,7 +84,7 @@ final class PtDump {
                         checkIntelPt(parser.parse(v), v);
                     } else if (type == RecordType.AUXTRACE && !v.inCompressed()) {
                         PerfRecord.Auxtrace a = (PerfRecord.Auxtrace) parser.parse(v);
-                        buffer(a, payload(r, v), v.offset());
+                        buffer(a, payload(r, v), v.offset(), v.payloadOffset(), v.source());
                         progress.update(r.position(), data.fileSize(), "bytes");
                     }
                 }
@@ -110,7 +110,13 @@ final class PtDump {
                 : r.readPayload(MAX_BUFFER);
     }
 
-    private void buffer(PerfRecord.Auxtrace a, Bytes payload, long recordOffset) {
+    /**
+     * Dumps one buffer. {@code payloadOffset} is where its bytes start in {@code input} (a
+     * directory's buffers may be in a file of their own): a decode error names its place there, as
+     * {@code decode} does, so that the bytes can be found, and its offset in the buffer, as the
+     * listing shows it.
+     */
+    private void buffer(PerfRecord.Auxtrace a, Bytes payload, long recordOffset, long payloadOffset, String input) {
         int index = buffers++;
         byte[] buf = payload.toArray();
         if (!json) {
@@ -144,15 +150,17 @@ final class PtDump {
                 }
             } catch (PtDecodeException e) {
                 errors.merge(e.kind(), 1L, Long::sum);
+                long fileOffset = payloadOffset + e.offset();
                 if (firstError == null) {
-                    firstError = "buffer " + index + " (cpu " + a.cpu() + ") at PT offset " + e.offset() + ": "
-                            + e.problem();
+                    firstError = String.format(Locale.ROOT, "at byte %d (0x%x)%s, in buffer %d (cpu %d) at PT offset"
+                            + " 0x%x: %s", fileOffset, fileOffset, input.equals(data.source()) ? "" : " of " + input,
+                            index, a.cpu(), e.offset(), e.problem());
                 }
                 long resync = d.syncForward();
                 lastIp.reset();
                 if (json) {
                     JsonLine j = new JsonLine().put("buffer", index).put("cpu", a.cpu()).put("offset", e.offset())
-                            .put("error", e.kind().name()).put("problem", e.problem());
+                            .put("file_offset", fileOffset).put("error", e.kind().name()).put("problem", e.problem());
                     if (resync >= 0) {
                         j.put("resync", resync);
                     } else {

@@ -7,6 +7,7 @@ import dev.textpoke.code.RegionType;
 import dev.textpoke.code.TimelineBuilder;
 import dev.textpoke.code.image.BpfImages;
 import dev.textpoke.io.Bytes;
+import dev.textpoke.io.InputFormatException;
 import dev.textpoke.perf.PerfData;
 import dev.textpoke.perf.feature.Feature;
 import dev.textpoke.perf.feature.FeatureId;
@@ -47,6 +48,21 @@ public final class PerfTimeline {
      * another time (the time of the record before it in the file).
      */
     public static CodeTimeline build(PerfData data, List<BaseImage> images, boolean timeOrder) throws IOException {
+        return build(data, images, timeOrder, false);
+    }
+
+    /**
+     * As {@link #build(PerfData, List)}, but damage in the records ends the reading rather than the
+     * build: the timeline holds what was read before it. For a caller that has met the same damage
+     * in a pass of its own and reports it after its output (decode: the trace before a cut is still
+     * decoded with the code modifications before it).
+     */
+    public static CodeTimeline buildBeforeDamage(PerfData data, List<BaseImage> images) throws IOException {
+        return build(data, images, true, true);
+    }
+
+    private static CodeTimeline build(PerfData data, List<BaseImage> images, boolean timeOrder, boolean stopAtDamage)
+            throws IOException {
         TimelineBuilder b = CodeTimeline.builder();
         images.forEach(b::image);
         RecordParser parser = new RecordParser(data.events());
@@ -61,7 +77,14 @@ public final class PerfTimeline {
         long last = 0;
         int inputs = timeOrder ? 1 : data.inputCount();
         for (int input = 0; input < inputs; input++) {
-            last = read(timeOrder ? data.ordered() : data.records(input), parser, jit, b, last);
+            try {
+                last = read(timeOrder ? data.ordered() : data.records(input), parser, jit, b, last);
+            } catch (InputFormatException e) {
+                if (!stopAtDamage) {
+                    throw e;
+                }
+                break;
+            }
         }
         return b.build();
     }

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DumpPtCommandTest {
     private static final Pattern PACKET_LINE = Pattern.compile("^\\.  [0-9a-f]{8}:.*");
+    /** A record line of {@code perf report -D} for an AUXTRACE: its offset and header size. */
+    private static final Pattern AUXTRACE_RECORD = Pattern.compile(" 0x([0-9a-f]+) \\[0x([0-9a-f]+)\\]: PERF_RECORD_AUXTRACE ");
     private static final Path SHARED = Path.of(System.getProperty("textpoke.shared", "../../shared"));
     private static final Path PERF_DUMP = SHARED.resolve("external-traces/_debian-perf-6.1-outputs/"
             + "perf_data_converter_src_quipper_testdata_perf.data.intel_pt-4.14.report-D.txt.gz");
@@ -177,10 +180,61 @@ class DumpPtCommandTest {
                 tail - 7)), r.out());
         // the second buffer: a TSC cut short by the end of the buffer (before the PAD padding)
         assertTrue(r.out().contains("AUXTRACE buffer 1 (record at "), r.out());
-        assertTrue(r.err().startsWith("textpoke: " + file + ": 3 Intel PT decode errors (BAD_OPC 2, EOS 1); the first:"
-                + " buffer 0 (cpu 2) at PT offset " + bad + ": BAD_OPC: no packet has opcode c9"), r.err());
+        assertTrue(r.err().startsWith("textpoke: " + file + ": 3 Intel PT decode errors (BAD_OPC 2, EOS 1); the first at"
+                + " byte "), r.err());
+        assertTrue(r.err().contains(String.format(", in buffer 0 (cpu 2) at PT offset 0x%x: BAD_OPC: no packet has"
+                + " opcode c9", bad)), r.err());
         assertTrue(out.contains(".  00000011:  19                                              Bad packet! EOS: the buffer"
                 + " ends inside a TSC packet (8 bytes, 7 left); no PSB follows"), r.out());
+    }
+
+    /**
+     * The summary's first error names its place in the file, in hex as {@code decode} names its
+     * errors, besides its offset in the buffer (as the listing and perf show it); so does the JSON
+     * error object. A byte of quipper's trace changed to an opcode no packet has: perf's own dump
+     * of the changed file says in which AUXTRACE record (its offset and size) and where in its
+     * trace the bad packet is.
+     */
+    @Test
+    void theFirstErrorIsNamedByItsFileOffset() throws Exception {
+        byte[] b = Files.readAllBytes(PtPerfFiles.QUIPPER);
+        PerfTool perf = PerfTool.in(tmp);
+        long payload = -1;
+        for (String l : perf.run(l -> l.contains("PERF_RECORD_AUXTRACE "), "report", "-D", "-i",
+                PtPerfFiles.QUIPPER.toString()).out()) {
+            Matcher m = AUXTRACE_RECORD.matcher(l);
+            if (m.find()) {
+                payload = Long.parseLong(m.group(1), 16) + Long.parseLong(m.group(2), 16);
+                break;
+            }
+        }
+        assertTrue(payload > 0, "perf lists an AUXTRACE record");
+        b[(int) payload + 100] = 0x02; // with the next byte, 02 00: no packet's opcode
+        b[(int) payload + 101] = 0x00;
+        Path file = tmp.resolve("bad-opcode.data");
+        Files.write(file, b);
+
+        // perf: the record whose trace holds the bad packet, and the packet's offset in that trace
+        long record = -1;
+        long expected = -1;
+        for (String l : perf.run(l -> l.contains("PERF_RECORD_AUXTRACE ") || l.contains("Bad packet!"), "report",
+                "-D", "-i", file.toString()).out()) {
+            Matcher m = AUXTRACE_RECORD.matcher(l);
+            if (m.find()) {
+                record = Long.parseLong(m.group(1), 16) + Long.parseLong(m.group(2), 16);
+            } else if (expected < 0 && record >= 0 && PACKET_LINE.matcher(l).matches()) {
+                expected = record + Long.parseLong(l.substring(3, 11), 16);
+            }
+        }
+        assertTrue(expected >= 0, "perf reports a bad packet");
+        assertEquals(payload + 100, expected, "perf finds the bad packet where the byte was changed");
+
+        CliRun r = CliRun.of("dump", "--pt", file.toString());
+        assertEquals(ExitStatus.BAD_INPUT, r.status(), r.err());
+        assertTrue(r.err().contains(String.format("the first at byte %d (0x%x), in buffer 0 (cpu 0) at PT offset 0x64:"
+                + " BAD_OPC", expected, expected)), r.err());
+        CliRun j = CliRun.of("dump", "--pt", "--json", file.toString());
+        assertTrue(j.out().contains("\"offset\":100,\"file_offset\":" + expected + ",\"error\":\"BAD_OPC\""), j.err());
     }
 
     @Test
