@@ -226,6 +226,9 @@ public final class SamplesCommand implements Callable<Integer> {
                     } else if (type == HEADER_BUILD_ID) {
                         PerfRecord.HeaderBuildId b = (PerfRecord.HeaderBuildId) parser.parse(v);
                         spaces.buildId(b.filename().text(), buildIdOf(b));
+                        if (hostKernel(b.header().misc() & CPUMODE_MASK, b.pid())) {
+                            spaces.kernelObject(b.filename().text());
+                        }
                     }
                     if ((++n & 0xffff) == 0) {
                         progress.update(v.offset(), data.fileSize(), "bytes");
@@ -280,14 +283,31 @@ public final class SamplesCommand implements Callable<Integer> {
         java.util.Arrays.fill(perEvent, null); // names and formats found before the tracing data
     }
 
-    /** BUILD_ID feature: user-space files' build ids, for finding them in perf's cache. */
+    /**
+     * BUILD_ID feature: user-space files' build ids, for finding them in perf's cache; the host
+     * kernel's objects, which name its modules.
+     */
     private static void buildIds(PerfData data, AddressSpaces spaces) {
         try {
             Optional<Feature.BuildIds> ids = data.features().get(FeatureId.BUILD_ID, Feature.BuildIds.class);
-            ids.ifPresent(b -> b.entries().forEach(e -> spaces.buildId(e.name(), e.buildId())));
+            ids.ifPresent(b -> b.entries().forEach(e -> {
+                spaces.buildId(e.name(), e.buildId());
+                if (hostKernel(e.cpumode(), e.pid())) {
+                    spaces.kernelObject(e.name());
+                }
+            }));
         } catch (IOException e) {
             // a damaged BUILD_ID feature (reported by InputWarnings if outside the file): no build ids
         }
+    }
+
+    /** {@code PERF_RECORD_MISC_CPUMODE_MASK} and {@code _KERNEL}; perf's host machine is pid -1. */
+    private static final int CPUMODE_MASK = 7;
+    private static final int CPUMODE_KERNEL = 1;
+
+    /** Whether a build-id entry is of the host's kernel (perf's {@code __event_process_build_id}). */
+    private static boolean hostKernel(int cpumode, int pid) {
+        return cpumode == CPUMODE_KERNEL && pid == AddressSpaces.KERNEL_PID;
     }
 
     private static Bytes buildIdOf(PerfRecord.HeaderBuildId b) {
