@@ -188,7 +188,7 @@ public final class SamplesCommand implements Callable<Integer> {
             int ipRegister = PerfArch.ipRegister(data);
             own.ipRegister(ipRegister);
             BitSet seen = new BitSet();
-            data.events().events().forEach(e -> eventWidth(formatter, name(e).length()));
+            boolean widthSet = false;
             if (!json && Runtime.getRuntime().availableProcessors() > 1) {
                 lines = new SampleLinePipeline(new SampleFormatter(hideCallGraph, NAMES_NOTHING), sink(out), functions,
                         ipRegister);
@@ -206,9 +206,15 @@ public final class SamplesCommand implements Callable<Integer> {
                             parsed = (Sample) parser.parse(v);
                             one.from(parsed, ipRegister, v.buffer().order());
                         }
+                        if (!widthSet) {
+                            // perf script pads event names to the longest name of the events it
+                            // knows at its first sample (evlist__max_name_len), once: a pipe's
+                            // HEADER_ATTR records, all of them, came before it.
+                            widthSet = true;
+                            data.events().events().forEach(ev -> eventWidth(formatter, name(ev).length()));
+                        }
                         if (e != null && !seen.get(e.index())) {
                             seen.set(e.index());
-                            eventWidth(formatter, name(e).length());
                             callchain = sets.useCallchain();
                             formatter.useCallchain(callchain);
                         }
