@@ -83,7 +83,9 @@ public final class SamplesCommand implements Callable<Integer> {
                     + "sym,symoff,dso,brstack,brstacksym,brstackoff (callchain: the same as ip; sym, symoff and dso"
                     + " go with ip, dso with the branch stack fields too; brstackoff: addresses as perf's, offsets"
                     + " into the objects perf cannot read). A field"
-                    + " the samples do not have is an error. Default: perf script's fields for each kind of event.")
+                    + " the samples do not have is an error, as in perf script, but for brstack, brstacksym and"
+                    + " brstackoff, which perf prints empty for samples without a branch stack. Default: perf"
+                    + " script's fields for each kind of event.")
     String fieldList;
 
     @Option(names = "--hide-call-graph", description = "Print the ip of samples with a call chain, not the chain"
