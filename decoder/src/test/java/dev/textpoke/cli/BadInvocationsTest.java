@@ -53,7 +53,20 @@ class BadInvocationsTest {
         Path full = Files.createDirectories(tmp.resolve("full-dir"));
         Files.writeString(full.resolve("f"), "x");
         int bad = ExitStatus.BAD_INPUT;
+        String cpuClock = TestTraces.trace("recorded/cpu-clock.data").toString();
+        String gone = tmp.resolve("gone").toString();
         return Stream.of(
+                // Kernel symbol sources are checked before the samples are read, whether or not a
+                // sample needs them (cpu-clock.data's name no kernel address), as pokes checks its own.
+                c(bad, "samples --kallsyms " + gone + " " + cpuClock, "textpoke: " + gone + ": no such file"),
+                c(bad, "samples --kallsyms " + ko + " " + cpuClock, "textpoke: " + ko + ": at byte 0 (0x0): not a"
+                        + " kallsyms line (address type name [module]): not read"),
+                c(bad, "samples --kallsyms " + notPerfDir + " " + cpuClock, "textpoke: " + notPerfDir + ": a directory,"
+                        + " not a kallsyms file"),
+                c(bad, "samples --kcore " + gone + " " + cpuClock, "textpoke: " + gone + "/kallsyms: no such file"),
+                c(bad, "samples --vmlinux " + ko + " " + cpuClock, "textpoke: " + ko + ": at byte 0 (0x0): not an ELF"
+                        + " file (nor xz, zstd or gzip): starts with 6e6f742072656164"),
+                c(bad, "samples --vmlinux " + gone + " " + cpuClock, "textpoke: " + gone + ": no such file"),
                 c(bad, "pokes " + POKES + " --image zz:FILE", "textpoke: --image zz:FILE: not a hex address: zz"),
                 c(bad, "pokes " + POKES + " --image 1000", "textpoke: --image 1000: an image is ADDR:FILE,"
                         + " e.g. 0xffffffff81000000:text.bin, not 1000"),

@@ -95,6 +95,31 @@ class SamplesBranchStackFieldsTest {
         }
     }
 
+    /**
+     * Samples without a branch stack: perf 6.1 accepts the branch stack fields (it checks no
+     * sample_type bit for them, unlike addr or cpu) and prints nothing for them, a line per sample;
+     * so does samples, and its JSON has no branch stack.
+     */
+    @ParameterizedTest
+    @MethodSource("fieldsWithoutBranchStacks")
+    void withoutBranchStacksTheFieldsAreEmptyAsInPerf(String fields) throws Exception {
+        String file = TraceFiles.traces().resolve("recorded/cpu-clock.data").toString();
+        PerfTool.Result p = perf.run("script", "--ns", "-i", file, "-F", fields);
+        assertEquals(0, p.status(), p.err());
+        assertTrue(p.out().size() > 10, "samples: " + p.out());
+        CliRun r = CliRun.of("samples", "-F", fields, file);
+        assertEquals(ExitStatus.OK, r.status(), r.err());
+        assertEquals(p.out(), r.out().lines().toList());
+        CliRun json = CliRun.of("samples", "--json", "-F", fields, file);
+        assertEquals(ExitStatus.OK, json.status(), json.err());
+        assertEquals(p.out().size(), json.out().lines().count());
+        assertTrue(json.out().lines().noneMatch(l -> l.contains("\"brstack")), json.out());
+    }
+
+    static Stream<String> fieldsWithoutBranchStacks() {
+        return Stream.of("brstack", "brstacksym", "brstackoff", "tid,ip,brstack", "brstacksym,dso");
+    }
+
     /** The names are there: the program's functions and the kernel's. */
     @Test
     void theProgramAndTheKernelAreNamed() {

@@ -84,7 +84,9 @@ public final class SamplesCommand implements Callable<Integer> {
                     + "sym,symoff,dso,brstack,brstacksym,brstackoff (callchain: the same as ip; sym, symoff and dso"
                     + " go with ip, dso with the branch stack fields too; brstackoff: addresses as perf's, offsets"
                     + " into the objects perf cannot read). A field"
-                    + " the samples do not have is an error. Default: perf script's fields for each kind of event.")
+                    + " the samples do not have is an error, as in perf script, but for brstack, brstacksym and"
+                    + " brstackoff, which perf prints empty for samples without a branch stack. Default: perf"
+                    + " script's fields for each kind of event.")
     String fieldList;
 
     @Option(names = "--hide-call-graph", description = "Print the ip of samples with a call chain, not the chain"
@@ -137,6 +139,7 @@ public final class SamplesCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        symbols.check();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = Progress.onTerminal(err, "samples");
@@ -189,7 +192,7 @@ public final class SamplesCommand implements Callable<Integer> {
             int ipRegister = PerfArch.ipRegister(data);
             own.ipRegister(ipRegister);
             BitSet seen = new BitSet();
-            data.events().events().forEach(e -> eventWidth(formatter, name(e).length()));
+            boolean widthSet = false;
             if (!json && Runtime.getRuntime().availableProcessors() > 1) {
                 lines = new SampleLinePipeline(new SampleFormatter(hideCallGraph, NAMES_NOTHING), sink(out), functions,
                         ipRegister);
@@ -209,9 +212,15 @@ public final class SamplesCommand implements Callable<Integer> {
                             one.lbrCallStack(e != null
                                     && (e.attr().branchSampleType() & BranchSampleType.CALL_STACK) != 0);
                         }
+                        if (!widthSet) {
+                            // perf script pads event names to the longest name of the events it
+                            // knows at its first sample (evlist__max_name_len), once: a pipe's
+                            // HEADER_ATTR records, all of them, came before it.
+                            widthSet = true;
+                            data.events().events().forEach(ev -> eventWidth(formatter, name(ev).length()));
+                        }
                         if (e != null && !seen.get(e.index())) {
                             seen.set(e.index());
-                            eventWidth(formatter, name(e).length());
                             callchain = sets.useCallchain();
                             formatter.useCallchain(callchain);
                         }
@@ -229,6 +238,9 @@ public final class SamplesCommand implements Callable<Integer> {
                     } else if (type == HEADER_BUILD_ID) {
                         PerfRecord.HeaderBuildId b = (PerfRecord.HeaderBuildId) parser.parse(v);
                         spaces.buildId(b.filename().text(), buildIdOf(b));
+                        if (hostKernel(b.header().misc() & CPUMODE_MASK, b.pid())) {
+                            spaces.kernelObject(b.filename().text());
+                        }
                     }
                     if ((++n & 0xffff) == 0) {
                         progress.update(v.offset(), data.fileSize(), "bytes");
@@ -283,14 +295,31 @@ public final class SamplesCommand implements Callable<Integer> {
         java.util.Arrays.fill(perEvent, null); // names and formats found before the tracing data
     }
 
-    /** BUILD_ID feature: user-space files' build ids, for finding them in perf's cache. */
+    /**
+     * BUILD_ID feature: user-space files' build ids, for finding them in perf's cache; the host
+     * kernel's objects, which name its modules.
+     */
     private static void buildIds(PerfData data, AddressSpaces spaces) {
         try {
             Optional<Feature.BuildIds> ids = data.features().get(FeatureId.BUILD_ID, Feature.BuildIds.class);
-            ids.ifPresent(b -> b.entries().forEach(e -> spaces.buildId(e.name(), e.buildId())));
+            ids.ifPresent(b -> b.entries().forEach(e -> {
+                spaces.buildId(e.name(), e.buildId());
+                if (hostKernel(e.cpumode(), e.pid())) {
+                    spaces.kernelObject(e.name());
+                }
+            }));
         } catch (IOException e) {
             // a damaged BUILD_ID feature (reported by InputWarnings if outside the file): no build ids
         }
+    }
+
+    /** {@code PERF_RECORD_MISC_CPUMODE_MASK} and {@code _KERNEL}; perf's host machine is pid -1. */
+    private static final int CPUMODE_MASK = 7;
+    private static final int CPUMODE_KERNEL = 1;
+
+    /** Whether a build-id entry is of the host's kernel (perf's {@code __event_process_build_id}). */
+    private static boolean hostKernel(int cpumode, int pid) {
+        return cpumode == CPUMODE_KERNEL && pid == AddressSpaces.KERNEL_PID;
     }
 
     private static Bytes buildIdOf(PerfRecord.HeaderBuildId b) {

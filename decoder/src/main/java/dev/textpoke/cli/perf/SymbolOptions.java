@@ -2,6 +2,7 @@ package dev.textpoke.cli.perf;
 
 import dev.textpoke.cli.code.MappedFileOptions;
 import dev.textpoke.code.space.KernelSymbols;
+import dev.textpoke.elf.ElfFile;
 import dev.textpoke.code.space.ObjectFiles;
 import dev.textpoke.perf.PerfData;
 import dev.textpoke.perf.feature.Feature;
@@ -36,6 +37,24 @@ final class SymbolOptions {
     /** {@code --symfs} and {@code --buildid-dir}: the cache holds the recorded kernel's kallsyms too. */
     @Mixin
     MappedFileOptions mappedFiles;
+
+    /**
+     * Rejects a kernel symbol source given on the command line that cannot be read, before anything
+     * is printed, as the commands that load theirs at the start do ({@code pokes}, {@code
+     * branches}): the symbols themselves are read only when a sample needs them. Only the start
+     * of each file is read: kallsyms' first lines, the ELF headers of the vmlinux.
+     */
+    void check() throws IOException {
+        if (kallsyms != null) {
+            KernelSymbols.checkKallsyms(kallsyms);
+        }
+        if (kcore != null) {
+            KernelSymbols.checkKallsyms(kcore.resolve("kallsyms"));
+        }
+        if (vmlinux != null) {
+            ElfFile.open(vmlinux).close();
+        }
+    }
 
     ObjectFiles.Config files() {
         return mappedFiles.config();

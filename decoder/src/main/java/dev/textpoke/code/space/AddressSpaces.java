@@ -56,6 +56,13 @@ public final class AddressSpaces {
     private final ProcessMaps[] cachedMaps = new ProcessMaps[MAPS_CACHE];
     /** Build ids by file name, from the BUILD_ID feature or HEADER_BUILD_ID records. */
     private final Map<String, Bytes> buildIds = new HashMap<>();
+    /**
+     * The dso name of each kernel module by its short name ({@code [name]}), fixed by whichever came
+     * first: the module's entry in the host's build-id table, which names it by its path, or its map.
+     */
+    private final Map<String, String> moduleDsos = new HashMap<>();
+    /** {@link #moduleDso} by map name: fixed once the map is there. */
+    private final Map<String, String> moduleDsoOfMap = new HashMap<>();
     /** Where the kernel's text map starts (its MMAP), or 0 before one was seen. */
     private long kernelTextStart;
 
@@ -70,6 +77,27 @@ public final class AddressSpaces {
     /** A build id for a file name, from the BUILD_ID feature: MMAPs of that name carry it. */
     public void buildId(String name, Bytes id) {
         buildIds.put(name, id);
+    }
+
+    /**
+     * A kernel object of the host's build-id table (the BUILD_ID feature, or a pipe's HEADER_BUILD_ID
+     * record as it arrives). perf makes a dso of each entry, named by the entry's path; the map an
+     * MMAP later makes for a module finds that dso by the module's short name and keeps its name
+     * (machine.c, {@code machine__findnew_module_dso}): the module is then printed by its path. A
+     * module whose map came first, or that the table lacks, is {@code [name]}.
+     */
+    public void kernelObject(String name) {
+        if (!name.startsWith("[") && ModuleNames.isModule(name)) {
+            moduleDsos.putIfAbsent(ModuleNames.shortName(name), name);
+        }
+    }
+
+    /** The dso perf names a kernel module's map after (see {@link #kernelObject}). */
+    public String moduleDso(String mapName) {
+        return moduleDsoOfMap.computeIfAbsent(mapName, n -> {
+            String shortName = ModuleNames.shortName(n);
+            return moduleDsos.getOrDefault(shortName, shortName);
+        });
     }
 
     /** Applies a sideband record delivered at {@code time}; other records are ignored. */
@@ -115,6 +143,9 @@ public final class AddressSpaces {
         String n = (anon || noFile) && exec && pid != KERNEL_PID ? "/tmp/perf-" + pid + ".map" : name;
         if (pid == KERNEL_PID && name.startsWith(KernelSymbols.KERNEL_DSO)) {
             kernelTextStart = start;
+        } else if (pid == KERNEL_PID && ModuleNames.isModule(name)) {
+            String shortName = ModuleNames.shortName(name);
+            moduleDsos.putIfAbsent(shortName, shortName);
         }
         Bytes id = buildId != null ? buildId : buildIds.get(n);
         long offset = name.equals("[vdso]") ? 0 : pgoff;

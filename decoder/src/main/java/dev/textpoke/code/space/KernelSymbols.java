@@ -5,7 +5,9 @@ import dev.textpoke.elf.ElfSymbol;
 import dev.textpoke.io.Bytes;
 import dev.textpoke.io.InputFormatException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,21 +76,59 @@ public final class KernelSymbols {
 
     /** A {@code /proc/kallsyms} copy: {@code address type name [module]} per line. */
     public static KernelSymbols kallsyms(Path file) throws IOException {
+        requireKallsymsFile(file);
+        byte[] b = Files.readAllBytes(file);
+        List<SymbolIndex.Entry> entries = new ArrayList<>(b.length / 40);
+        Map<String, Integer> groups = new LinkedHashMap<>();
+        readKallsyms(file, b, b.length, entries, groups);
+        return new KernelSymbols(SymbolIndex.of(entries, true), new ArrayList<>(groups.keySet()), file.toString(),
+                Files.isRegularFile(file.resolveSibling("kcore")));
+    }
+
+    /** How much of a kallsyms copy {@link #checkKallsyms} reads: its first lines. */
+    private static final int CHECKED_BYTES = 4096;
+
+    /**
+     * Whether {@code file} can be read as {@link #kallsyms} reads it, without reading it all (a
+     * command checks its options before it prints, and may need no kernel symbol): it is there, not
+     * a directory, not too large, and its first lines are kallsyms lines.
+     */
+    public static void checkKallsyms(Path file) throws IOException {
+        requireKallsymsFile(file);
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(CHECKED_BYTES);
+        }
+        int end = head.length;
+        if (end == CHECKED_BYTES) { // whole lines only
+            while (end > 0 && head[end - 1] != '\n') {
+                end--;
+            }
+        }
+        readKallsyms(file, head, end, new ArrayList<>(), new LinkedHashMap<>());
+    }
+
+    private static void requireKallsymsFile(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new FileSystemException(file.toString(), null, "a directory, not a kallsyms file");
+        }
         long size = Files.size(file); // 0 for /proc/kallsyms itself
         if (size > MAX_KALLSYMS) {
             throw new InputFormatException(file.toString(), 0, "a kallsyms file of " + size
                     + " bytes is larger than any kernel's (at most " + MAX_KALLSYMS + ")");
         }
-        byte[] b = Files.readAllBytes(file);
-        List<SymbolIndex.Entry> entries = new ArrayList<>(b.length / 40);
-        Map<String, Integer> groups = new LinkedHashMap<>();
+    }
+
+    /** The symbols of the lines in {@code b[0, length)}, added to {@code entries}, their modules to {@code groups}. */
+    private static void readKallsyms(Path file, byte[] b, int length, List<SymbolIndex.Entry> entries,
+            Map<String, Integer> groups) throws InputFormatException {
         // Read as bytes, field by field: kallsyms is 120,000 lines or more, read once per command,
         // mostly before the JIT has compiled anything (a regular expression split per line made it
         // a tenth of a tracepoint pass).
         int[] f = new int[8]; // start and end of up to four fields
-        for (int at = 0; at < b.length;) {
+        for (int at = 0; at < length;) {
             int lineEnd = at;
-            while (lineEnd < b.length && b[lineEnd] != '\n') {
+            while (lineEnd < length && b[lineEnd] != '\n') {
                 lineEnd++;
             }
             int line = at;
@@ -124,8 +164,6 @@ public final class KernelSymbols {
             entries.add(new SymbolIndex.Entry(new String(b, f[4], f[5] - f[4], StandardCharsets.ISO_8859_1),
                     addr, 0, binding, group));
         }
-        return new KernelSymbols(SymbolIndex.of(entries, true), new ArrayList<>(groups.keySet()), file.toString(),
-                Files.isRegularFile(file.resolveSibling("kcore")));
     }
 
     /**

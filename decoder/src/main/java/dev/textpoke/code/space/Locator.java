@@ -1,10 +1,7 @@
 package dev.textpoke.code.space;
 
-import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Names addresses as perf does ({@code thread__find_map}, {@code map__find_symbol}): a user-mode
@@ -29,9 +26,6 @@ public final class Locator {
     private final Location[] recent = new Location[RECENT];
     private final boolean[] recentKernel = new boolean[RECENT];
     private static final int RECENT = 4096;
-    /** A module's file name: {@code .ko}, maybe compressed. */
-    private static final Pattern MODULE_FILE = Pattern.compile(".*\\.ko(\\.xz|\\.zst|\\.gz)?$");
-    private final Map<String, String> moduleNames = new HashMap<>();
 
     public Locator(AddressSpaces spaces, ObjectFiles files, KernelSymbols kernel) {
         this(spaces, files, () -> kernel);
@@ -128,7 +122,7 @@ public final class Locator {
                 return new Location(addr, m, null, new SymbolIndex.Found(m.name(), m.start(), m.end(), 0), addr,
                         m.name());
             }
-            return new Location(addr, m, null, kernel().find(addr), addr, moduleDso(m.name()));
+            return new Location(addr, m, null, kernel().find(addr), addr, spaces.moduleDso(m.name()));
         }
         SymbolIndex.Found s = kernel().find(addr);
         if (m != null) {
@@ -149,19 +143,7 @@ public final class Locator {
     }
 
     private static boolean isModule(Mapping m) {
-        String n = m.name();
-        return n.startsWith("/") && MODULE_FILE.matcher(n).matches() || n.startsWith("[") && n.endsWith("]");
-    }
-
-    /** {@code [name]}: the module's file name without {@code .ko*}, dashes as underscores (perf's {@code kmod_path}). */
-    private String moduleDso(String path) {
-        return moduleNames.computeIfAbsent(path, p -> {
-            if (p.startsWith("[")) {
-                return p;
-            }
-            String base = p.substring(p.lastIndexOf('/') + 1).replaceFirst("\\.ko(\\.xz|\\.zst|\\.gz)?$", "");
-            return "[" + base.replace('-', '_').toLowerCase(Locale.ROOT) + "]";
-        });
+        return ModuleNames.isModule(m.name());
     }
 
     private ObjectFile object(Mapping m) {
