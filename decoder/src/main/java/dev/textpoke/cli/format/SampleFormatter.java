@@ -61,10 +61,15 @@ public final class SampleFormatter {
         }
     }
 
-    /** perf script's frame limit ({@code PERF_MAX_STACK_DEPTH}, sysctl kernel.perf_event_max_stack's default). */
+    /**
+     * perf script's default frame limit ({@code PERF_MAX_STACK_DEPTH}, sysctl
+     * kernel.perf_event_max_stack's default; its {@code --max-stack}).
+     */
     public static final int MAX_USER_FRAMES = 127;
-    private final long[] userFrames = new long[MAX_USER_FRAMES];
-    private final long[] userObjects = new long[MAX_USER_FRAMES];
+    /** The frames of a chain printed at most, and of a user stack unwound ({@link #maxStack(int)}). */
+    private int maxStack = MAX_USER_FRAMES;
+    private long[] userFrames = new long[MAX_USER_FRAMES];
+    private long[] userObjects = new long[MAX_USER_FRAMES];
 
     private final TextBytes sb = new TextBytes();
     private int eventWidth;
@@ -76,6 +81,16 @@ public final class SampleFormatter {
     public SampleFormatter(boolean hideCallGraph, Namer namer) {
         this.hideCallGraph = hideCallGraph;
         this.namer = namer;
+    }
+
+    /**
+     * At most {@code frames} frames of a recorded chain (context markers aside) and of an unwound
+     * user stack, as perf script's {@code --max-stack} (thread__resolve_callchain_sample stops there).
+     */
+    public void maxStack(int frames) {
+        maxStack = frames;
+        userFrames = new long[frames];
+        userObjects = new long[frames];
     }
 
     /** perf right-aligns event names to the longest one's width. */
@@ -247,11 +262,11 @@ public final class SampleFormatter {
      * PERF_CONTEXT_USER marker, or -1 when the chain is printed as recorded (no call stack, or no
      * user part). The user frames are then the newest entry's target and every entry's source.
      */
-    private static int lbrUserStart(SampleFields s) {
+    private int lbrUserStart(SampleFields s) {
         if (!s.lbrCallStack || s.branches == null) {
             return -1;
         }
-        for (int i = 0; i < Math.min(s.chainLength, MAX_USER_FRAMES); i++) {
+        for (int i = 0; i < Math.min(s.chainLength, maxStack); i++) {
             if (s.chain[i] == CONTEXT_USER) {
                 return i;
             }
@@ -298,7 +313,7 @@ public final class SampleFormatter {
             }
             return;
         }
-        for (int i = 0; i < s.chainLength; i++) {
+        for (int i = 0, printed = 0; i < s.chainLength && printed < maxStack; i++) {
             long ip = s.chain[i];
             if (Long.compareUnsigned(ip, CONTEXT_MAX) >= 0) {
                 if (ip == CONTEXT_KERNEL || ip == CONTEXT_HV) {
@@ -309,6 +324,7 @@ public final class SampleFormatter {
                 continue;
             }
             frame(s, ip, kernel, any, sym, symoff, dso);
+            printed++;
         }
         if (s.userRegsIp != -1) {
             int n = namer.userFrames(s, userFrames, userObjects);
@@ -466,13 +482,14 @@ public final class SampleFormatter {
         List<JsonLine> out = new ArrayList<>(s.chainLength + 1);
         boolean kernel = false;
         int lbr = lbrUserStart(s);
-        for (int i = 0; i < (lbr >= 0 ? lbr : s.chainLength); i++) {
+        for (int i = 0, added = 0; i < (lbr >= 0 ? lbr : s.chainLength) && added < maxStack; i++) {
             long ip = s.chain[i];
             if (Long.compareUnsigned(ip, CONTEXT_MAX) >= 0) {
                 kernel = ip == CONTEXT_KERNEL || ip == CONTEXT_HV || (kernel && ip != CONTEXT_USER);
                 continue;
             }
             out.add(jsonFrame(s, ip, kernel, sym, symoff, dso));
+            added++;
         }
         if (lbr >= 0) {
             int n = lbrFrames(s, userFrames);

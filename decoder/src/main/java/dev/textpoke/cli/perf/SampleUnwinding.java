@@ -1,7 +1,6 @@
 package dev.textpoke.cli.perf;
 
 import dev.textpoke.cli.format.SampleFields;
-import dev.textpoke.cli.format.SampleFormatter;
 import dev.textpoke.code.space.AddressSpaces;
 import dev.textpoke.code.space.ObjectFiles;
 import dev.textpoke.code.space.UserStacks;
@@ -36,7 +35,7 @@ final class SampleUnwinding {
             return 0;
         }
         int n = stacks.frames(s.pid(), s.time(), columns, s.userStack(), s.userStackOffset(), s.userStackSize(), out,
-                Math.min(out.length, SampleFormatter.MAX_USER_FRAMES));
+                out.length);
         stacks.objectAddresses(out, n, objects);
         return n;
     }

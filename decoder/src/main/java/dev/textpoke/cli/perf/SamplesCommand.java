@@ -93,6 +93,11 @@ public final class SamplesCommand implements Callable<Integer> {
             + " (as perf script --hide-call-graph).")
     boolean hideCallGraph;
 
+    @Option(names = "--max-stack", paramLabel = "N", description = "Print at most N frames of a call chain and"
+            + " unwind at most N of a sampled user stack, as perf script's --max-stack (default: ${DEFAULT-VALUE},"
+            + " perf's kernel.perf_event_max_stack default).")
+    int maxStack = SampleFormatter.MAX_USER_FRAMES;
+
     @Option(names = "--no-unwind", description = "Do not unwind user stacks sampled with --call-graph dwarf: print"
             + " the sampled user IP as their one frame.")
     boolean noUnwind;
@@ -181,6 +186,10 @@ public final class SamplesCommand implements Callable<Integer> {
                     return unwinding == null ? 0 : unwinding.frames(s, out, objects);
                 }
             });
+            if (maxStack < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--max-stack must be at least 1");
+            }
+            formatter.maxStack(maxStack);
             SampleFieldSets sets = new SampleFieldSets(data, asked, file);
             if (data.format() != PerfData.Format.PIPE && sets.mayNameKernelCode()) {
                 // The first kernel frame would wait for /proc/kallsyms (121,000 lines here: 40 ms of

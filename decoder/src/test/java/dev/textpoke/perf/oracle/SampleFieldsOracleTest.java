@@ -204,8 +204,8 @@ class SampleFieldsOracleTest {
             assertEquals(perfs == null, ours == null, where + ": call chain present");
             return;
         }
-        // perf script stops at its maximum stack depth (127 frames).
-        int n = ours.size() > 127 && perfs.size() == 127 ? 127 : ours.size();
+        // both stop at perf's maximum stack depth (127 frames, --max-stack)
+        int n = ours.size();
         assertEquals(n, perfs.size(), where + ": frames " + perfs + " vs " + ours);
         for (int k = 0; k < n; k++) {
             long p = perfs.get(k);
