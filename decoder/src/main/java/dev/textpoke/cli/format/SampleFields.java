@@ -20,14 +20,22 @@ public final class SampleFields {
             | SampleFormat.PERIOD;
     private static final int HEADER = 8;
     /**
-     * The u64 fields after the user stack, none of which {@code samples} prints (perf's
-     * {@code evsel__parse_sample} order: weight, data_src, transaction, then regs_intr, then
-     * phys_addr, cgroup, data_page_size, code_page_size); read past in place.
+     * The u64 fields after the user stack (perf's {@code evsel__parse_sample} order: weight,
+     * data_src, transaction, then regs_intr, then phys_addr, cgroup, data_page_size,
+     * code_page_size); read in place, the memory sampling ones kept ({@link #MEMORY}).
      */
     private static final long TAIL_BEFORE_INTR = SampleFormat.WEIGHT | SampleFormat.WEIGHT_STRUCT
             | SampleFormat.DATA_SRC | SampleFormat.TRANSACTION;
     private static final long TAIL_AFTER_INTR = SampleFormat.PHYS_ADDR | SampleFormat.CGROUP
             | SampleFormat.DATA_PAGE_SIZE | SampleFormat.CODE_PAGE_SIZE;
+    /** The fields of memory sampling {@code samples} prints; rare, so looked for only when there. */
+    private static final long MEMORY = SampleFormat.WEIGHT_TYPE | SampleFormat.DATA_SRC | SampleFormat.PHYS_ADDR
+            | SampleFormat.DATA_PAGE_SIZE | SampleFormat.CODE_PAGE_SIZE;
+    /**
+     * What perf reads as the data_src of a sample without one ({@code PERF_MEM_DATA_SRC_NONE}: op,
+     * level, snoop, lock and TLB all N/A).
+     */
+    static final long DATA_SRC_NONE = 1L | 1L << 5 | 1L << 19 | 1L << 24 | 1L << 26;
 
     long sampleType;
     /** The record's misc: its cpumode says whether {@link #ip} is a kernel or a user address. */
@@ -39,6 +47,17 @@ public final class SampleFields {
     long addr;
     long ip;
     public long period;
+    /** data_src ({@link #DATA_SRC_NONE} when the sample has none). */
+    long dataSrc = DATA_SRC_NONE;
+    /** The weight, or a weight_struct's first 32 bits; 0 when the sample has neither. */
+    long weight;
+    /** A weight_struct's instruction latency (bits 32 to 47); 0 otherwise. */
+    int insLat;
+    long physAddr;
+    long dataPageSize;
+    long codePageSize;
+    /** Whether the memory sampling fields may hold a sample's values (else they are perf's defaults). */
+    private boolean memoryKept;
     boolean hasChain;
     long[] chain = new long[128];
     int chainLength;
@@ -127,6 +146,43 @@ public final class SampleFields {
         }
         branches = s.has(SampleFormat.BRANCH_STACK) ? s.branchStack() : null;
         lbrCallStack = false;
+        memory(s.sampleType(), s.weight(), s.dataSrc(), s.physAddr(), s.dataPageSize(), s.codePageSize());
+    }
+
+    /** The memory sampling fields, each as perf reads it when the sample_type lacks it. */
+    private void memory(long t, long weightWord, long dataSrcWord, long phys, long dataPage, long codePage) {
+        if ((t & MEMORY) == 0) {
+            if (memoryKept) { // the common case costs this one test
+                clearMemory();
+            }
+            return;
+        }
+        memoryKept = true;
+        dataSrc = (t & SampleFormat.DATA_SRC) != 0 ? dataSrcWord : DATA_SRC_NONE;
+        if ((t & SampleFormat.WEIGHT) != 0) {
+            weight = weightWord;
+            insLat = 0;
+        } else if ((t & SampleFormat.WEIGHT_STRUCT) != 0) {
+            // union perf_sample_weight: var1_dw is the low 32 bits, var2_w the next 16
+            weight = weightWord & 0xffffffffL;
+            insLat = (int) (weightWord >>> 32) & 0xffff;
+        } else {
+            weight = 0;
+            insLat = 0;
+        }
+        physAddr = phys;
+        dataPageSize = dataPage;
+        codePageSize = codePage;
+    }
+
+    private void clearMemory() {
+        memoryKept = false;
+        dataSrc = DATA_SRC_NONE;
+        weight = 0;
+        insLat = 0;
+        physAddr = 0;
+        dataPageSize = 0;
+        codePageSize = 0;
     }
 
     /** The event's branch stack is an LBR call stack (its attr's branch_sample_type has CALL_STACK). */
@@ -222,6 +278,7 @@ public final class SampleFields {
             }
         }
         // weight (or weight_struct, the same 8 bytes), data_src, transaction: one u64 each
+        int memoryAt = end;
         end += 8 * Long.bitCount(t & (SampleFormat.DATA_SRC | SampleFormat.TRANSACTION))
                 + ((t & SampleFormat.WEIGHT_TYPE) != 0 ? 8 : 0);
         if ((t & SampleFormat.REGS_INTR) != 0) {
@@ -232,9 +289,15 @@ public final class SampleFields {
             long abi = b.getLong(start + end);
             end += 8 + (abi != 0 ? 8 * Long.bitCount(e.attr().sampleRegsIntr()) : 0);
         }
+        int afterIntrAt = end;
         end += 8 * Long.bitCount(t & TAIL_AFTER_INTR);
         if (size != end) {
             return false;
+        }
+        if ((t & MEMORY) != 0) {
+            memoryInPlace(b, start, t, memoryAt, afterIntrAt);
+        } else {
+            memory(t, 0, 0, 0, 0, 0);
         }
         sampleType = t;
         misc = v.misc();
@@ -274,6 +337,38 @@ public final class SampleFields {
             b.get(start + rawAt, raw);
         }
         return true;
+    }
+
+    /**
+     * The memory sampling fields of a record whose size was checked: the weight, data_src (and
+     * transaction) u64s at {@code at}, phys_addr, cgroup and the page sizes at {@code afterIntr}.
+     */
+    private void memoryInPlace(ByteBuffer b, int start, long t, int at, int afterIntr) {
+        long w = 0;
+        if ((t & SampleFormat.WEIGHT_TYPE) != 0) {
+            w = b.getLong(start + at);
+            at += 8;
+        }
+        long src = (t & SampleFormat.DATA_SRC) != 0 ? b.getLong(start + at) : 0;
+        long phys = 0;
+        long dataPage = 0;
+        long codePage = 0;
+        int p = start + afterIntr;
+        if ((t & SampleFormat.PHYS_ADDR) != 0) {
+            phys = b.getLong(p);
+            p += 8;
+        }
+        if ((t & SampleFormat.CGROUP) != 0) {
+            p += 8;
+        }
+        if ((t & SampleFormat.DATA_PAGE_SIZE) != 0) {
+            dataPage = b.getLong(p);
+            p += 8;
+        }
+        if ((t & SampleFormat.CODE_PAGE_SIZE) != 0) {
+            codePage = b.getLong(p);
+        }
+        memory(t, w, src, phys, dataPage, codePage);
     }
 
     /** The user register dump's ABI ({@code PERF_SAMPLE_REGS_ABI_*}) of a sample with a user stack to unwind. */

@@ -75,6 +75,10 @@ public final class SampleFormatter {
     private int eventWidth;
     private final boolean hideCallGraph;
     private final Namer namer;
+    /** The longest data_src text printed so far (perf's {@code maxlen}), and the last one made. */
+    private int dataSrcWidth;
+    private long lastDataSrc;
+    private String lastDataSrcText;
     /** Whether any event has call chains: perf then prints comm unpadded before a chain. */
     private boolean useCallchain;
 
@@ -178,6 +182,15 @@ public final class SampleFormatter {
                 name(l, sym, symoff, dso);
             }
         }
+        if (fields.contains(SampleField.DATA_SRC)) {
+            dataSrc(s.dataSrc);
+        }
+        if (fields.contains(SampleField.WEIGHT)) {
+            sb.unsigned(s.weight, 16);
+        }
+        if (fields.contains(SampleField.INS_LAT)) {
+            sb.unsigned(s.insLat, 16);
+        }
         if (fields.contains(SampleField.IP)) {
             if (chain) {
                 sb.ascii('\n');
@@ -215,7 +228,34 @@ public final class SampleFormatter {
                 branchFlags(b);
             }
         }
+        // after the frames of a call chain, on a line of their own, as perf prints them
+        if (fields.contains(SampleField.PHYS_ADDR)) {
+            sb.hex(s.physAddr, 16);
+        }
+        if (fields.contains(SampleField.DATA_PAGE_SIZE)) {
+            sb.ascii(' ').text(DataSrcText.pageSize(s.dataPageSize));
+        }
+        if (fields.contains(SampleField.CODE_PAGE_SIZE)) {
+            sb.ascii(' ').text(DataSrcText.pageSize(s.codePageSize));
+        }
         sb.ascii('\n');
+    }
+
+    /**
+     * perf's {@code data_src__fprintf}: the hex and the decoded text, cut where perf's buffer ends,
+     * then padded to the longest printed so far in the run (so the columns after it move right
+     * only when a longer text has come).
+     */
+    private void dataSrc(long dataSrc) {
+        if (dataSrc != lastDataSrc || lastDataSrcText == null) {
+            String text = String.format("%16x %s", dataSrc, DataSrcText.decode(dataSrc));
+            lastDataSrcText = text.length() > DataSrcText.PERF_LINE_LIMIT
+                    ? text.substring(0, DataSrcText.PERF_LINE_LIMIT) : text;
+            lastDataSrc = dataSrc;
+        }
+        sb.text(lastDataSrcText);
+        dataSrcWidth = Math.max(dataSrcWidth, lastDataSrcText.length());
+        sb.spaces(dataSrcWidth - lastDataSrcText.length());
     }
 
     /** An entry's flags as perf's {@code print_bstack_flags} prints them, and the space after. */
@@ -427,6 +467,25 @@ public final class SampleFormatter {
         }
         if (fields.contains(SampleField.ADDR)) {
             j.putHex("addr", s.addr);
+        }
+        if (fields.contains(SampleField.DATA_SRC)) {
+            j.putHex("data_src", s.dataSrc);
+            j.put("data_src_text", DataSrcText.decode(s.dataSrc));
+        }
+        if (fields.contains(SampleField.WEIGHT)) {
+            j.putUnsigned("weight", s.weight);
+        }
+        if (fields.contains(SampleField.INS_LAT)) {
+            j.put("ins_lat", s.insLat);
+        }
+        if (fields.contains(SampleField.PHYS_ADDR)) {
+            j.putHex("phys_addr", s.physAddr);
+        }
+        if (fields.contains(SampleField.DATA_PAGE_SIZE)) {
+            j.putUnsigned("data_page_size", s.dataPageSize);
+        }
+        if (fields.contains(SampleField.CODE_PAGE_SIZE)) {
+            j.putUnsigned("code_page_size", s.codePageSize);
         }
         boolean sym = fields.contains(SampleField.SYM);
         boolean symoff = sym && fields.contains(SampleField.SYMOFF);

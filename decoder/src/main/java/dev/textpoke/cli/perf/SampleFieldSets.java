@@ -37,6 +37,11 @@ final class SampleFieldSets {
             SampleField.CPU, SampleField.TIME, SampleField.EVENT, SampleField.IP, SampleField.SYM,
             SampleField.SYMOFF, SampleField.DSO, SampleField.PERIOD);
 
+    /** perf's defaults for PERF_TYPE_RAW beyond the hardware ones (perf 6.1 {@code output[]}). */
+    private static final EnumSet<SampleField> RAW_EXTRA = EnumSet.of(SampleField.ADDR, SampleField.DATA_SRC,
+            SampleField.WEIGHT, SampleField.INS_LAT, SampleField.PHYS_ADDR, SampleField.DATA_PAGE_SIZE,
+            SampleField.CODE_PAGE_SIZE);
+
     private final PerfData data;
     private final EnumSet<SampleField> asked;
     private final String file;
@@ -111,7 +116,7 @@ final class SampleFieldSets {
                 for (SampleField f : fields) {
                     if (!f.availableIn(first.attr().sampleType())) {
                         throw SamplesCommand.missing(file, PerfEventName.of(first, Map.of()).isEmpty() ? "?"
-                                : nameFor(first), SampleFormat.names(f.needs()), f.perfName());
+                                : nameFor(first), f.needsName(), f.perfName());
                     }
                 }
             }
@@ -125,7 +130,9 @@ final class SampleFieldSets {
                 fields.addAll(List.of(SampleField.IP, SampleField.SYM, SampleField.SYMOFF, SampleField.DSO));
             }
         } else if (type == RAW) {
-            fields.add(SampleField.ADDR);
+            // what memory sampling events (cpu/mem-loads/, ibs_op on some machines) record; the
+            // default drops those the samples lack below
+            fields.addAll(RAW_EXTRA);
         }
         if (first != null && !isDummy(first)) {
             long st = first.attr().sampleType();

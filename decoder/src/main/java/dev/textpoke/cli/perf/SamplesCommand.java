@@ -58,8 +58,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "samples", mixinStandardHelpOptions = true,
         description = {"Prints the samples of a perf.data like perf script: comm, pid/tid, cpu, time, period,"
-                + " event, tracepoint fields, addr, ip with its symbol and dso (the call chain when there is one)"
-                + " and branch stack.",
+                + " event, tracepoint fields, addr, memory sampling fields (data_src, weight, ins_lat, phys_addr,"
+                + " page sizes), ip with its symbol and dso (the call chain when there is one) and branch stack.",
             "Time has nanoseconds. Kernel symbols come from --kallsyms, --kcore, --vmlinux, the kcore_dir beside"
                 + " the file, perf's build-id cache or /proc/kallsyms of the recorded kernel; user-space symbols"
                 + " from the mapped files (by build id in perf's cache and /usr/lib/debug, or at their path; under"
@@ -80,8 +80,9 @@ public final class SamplesCommand implements Callable<Integer> {
     String file;
 
     @Option(names = {"-F", "--fields"}, paramLabel = "LIST",
-            description = "Fields to print, as for perf script: comm,tid,pid,cpu,time,period,event,trace,addr,ip,"
-                    + "sym,symoff,dso,brstack,brstacksym,brstackoff (callchain: the same as ip; sym, symoff and dso"
+            description = "Fields to print, as for perf script: comm,tid,pid,cpu,time,period,event,trace,addr,"
+                    + "data_src,weight,ins_lat,ip,sym,symoff,dso,brstack,brstacksym,brstackoff,phys_addr,"
+                    + "data_page_size,code_page_size (callchain: the same as ip; sym, symoff and dso"
                     + " go with ip, dso with the branch stack fields too; brstackoff: addresses as perf's, offsets"
                     + " into the objects perf cannot read). A field"
                     + " the samples do not have is an error, as in perf script, but for brstack, brstacksym and"

@@ -74,6 +74,12 @@ class SampleFieldsInPlaceTest {
                         Arrays.copyOf(fast.chain, fast.chainLength), at);
                 assertArrayEquals(parsed.raw, fast.raw, at);
                 assertEquals(parsed.userRegsIp, fast.userRegsIp, at);
+                assertEquals(parsed.dataSrc, fast.dataSrc, at);
+                assertEquals(parsed.weight, fast.weight, at);
+                assertEquals(parsed.insLat, fast.insLat, at);
+                assertEquals(parsed.physAddr, fast.physAddr, at);
+                assertEquals(parsed.dataPageSize, fast.dataPageSize, at);
+                assertEquals(parsed.codePageSize, fast.codePageSize, at);
             }
         }
         assertTrue(samples > 0, name);
