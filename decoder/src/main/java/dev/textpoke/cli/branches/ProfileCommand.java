@@ -103,7 +103,7 @@ public final class ProfileCommand implements Callable<Integer> {
                 ? BranchStackReader.Order.TIME : BranchStackReader.Order.FILE;
         try (session; BranchStackReader reader = session.reader(order)) {
             AutoFdoProfile profile = new AutoFdoProfile(session.binaries);
-            BrstackinsnText text = new BrstackinsnText();
+            BrstackinsnText text = new BrstackinsnText(session.walker);
             long n = 0;
             try {
                 StackItem item;
