@@ -50,6 +50,7 @@ public final class BranchStackReader implements AutoCloseable {
     private static final int COMM = RecordType.COMM.id();
     private static final int FORK = RecordType.FORK.id();
     private static final int EXIT = RecordType.EXIT.id();
+    private static final int AUXTRACE_INFO = RecordType.AUXTRACE_INFO.id();
 
     private final PerfData data;
     private final Order order;
@@ -58,6 +59,8 @@ public final class BranchStackReader implements AutoCloseable {
     private RecordSource source;
     private int input;
     private long samples;
+    private long stacks;
+    private boolean auxTrace;
 
     public BranchStackReader(PerfData data, Order order, Sideband sideband) {
         this.data = data;
@@ -79,6 +82,9 @@ public final class BranchStackReader implements AutoCloseable {
                 return null;
             }
             int type = v.type();
+            if (type == AUXTRACE_INFO) {
+                auxTrace = true;
+            }
             if (type == SAMPLE) {
                 long index = samples++;
                 Event e = parser.eventOf(v);
@@ -90,8 +96,10 @@ public final class BranchStackReader implements AutoCloseable {
                     if (s.branchStack() == null) {
                         continue;
                     }
+                    stacks++;
                     return sample(index, v.offset(), e, s);
                 } catch (PerfFormatException ex) {
+                    stacks++;
                     return new DamagedStack(index, v.offset(), ex);
                 }
             }
@@ -105,6 +113,16 @@ public final class BranchStackReader implements AutoCloseable {
                 sideband.record(r);
             }
         }
+    }
+
+    /** How many samples with a branch stack (damaged ones too) were returned so far. */
+    public long stacks() {
+        return stacks;
+    }
+
+    /** Whether an AUXTRACE_INFO record passed: the file holds an AUX trace (Intel PT, CoreSight ETM). */
+    public boolean auxTrace() {
+        return auxTrace;
     }
 
     private static BranchSample sample(long index, long offset, Event e, PerfRecord.Sample s) {

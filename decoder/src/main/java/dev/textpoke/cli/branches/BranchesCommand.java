@@ -117,6 +117,8 @@ public final class BranchesCommand implements Callable<Integer> {
                         progress.update(s.offset(), session.data.fileSize(), "bytes");
                     }
                 }
+                progress.done();
+                NoBranchStacks.note("branches", file, session.data, reader, err);
             } finally {
                 progress.done();
                 buf.flushAll();

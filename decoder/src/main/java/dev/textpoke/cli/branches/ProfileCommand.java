@@ -126,6 +126,8 @@ public final class ProfileCommand implements Callable<Integer> {
                         progress.update(item.offset(), session.data.fileSize(), "bytes");
                     }
                 }
+                progress.done();
+                NoBranchStacks.note("profile", file, session.data, reader, err);
             } finally {
                 progress.done();
                 buf.flushAll();
