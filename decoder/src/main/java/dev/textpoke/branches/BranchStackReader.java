@@ -20,10 +20,13 @@ import java.util.List;
  * The samples of a perf.data that carry a branch stack, one at a time, with the sideband records a
  * reader of them needs (MMAP, MMAP2, COMM, FORK, EXIT) handed to a {@link Sideband} as they pass.
  *
- * <p>A sample whose record cannot be parsed (a stack whose {@code nr} runs past the record) comes
- * out as a {@link DamagedStack}, and reading goes on with the next record: the record's size is
- * intact, so nothing else is lost. Damage to the record stream itself ends the reading with the
- * exception, after everything before it was returned.
+ * <p>A sample whose branch stack cannot be parsed (its {@code nr} runs past the record: {@code
+ * BAD_BRANCH_STACK}) comes out as a {@link DamagedStack}, and reading goes on with the next record:
+ * the record's size is intact, so nothing else is lost. Other damage to a sample (a field before
+ * or after the stack that does not fit: its attr's layout is not the record's, as when a damaged
+ * {@code sample_type} gains bits, and then no sample of the event reads right) ends the reading
+ * with the exception, as does damage to the record stream itself, after everything before it was
+ * returned.
  *
  * <p>Not thread-safe. Constant memory: nothing is kept between samples.
  */
@@ -99,6 +102,9 @@ public final class BranchStackReader implements AutoCloseable {
                     stacks++;
                     return sample(index, v.offset(), e, s);
                 } catch (PerfFormatException ex) {
+                    if (ex.kind() != PerfFormatException.Kind.BAD_BRANCH_STACK) {
+                        throw ex; // not the stack's damage: one report, as samples makes it
+                    }
                     stacks++;
                     return new DamagedStack(index, v.offset(), ex);
                 }
