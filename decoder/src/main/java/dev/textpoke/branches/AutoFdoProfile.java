@@ -95,6 +95,9 @@ public final class AutoFdoProfile {
             of(ip).addresses.add(ip.relative(s.ip()), 0, 1);
         }
         for (Branch b : s.branches()) {
+            if (b.from() == 0 || b.to() == 0) {
+                continue; // an entry the hardware left empty
+            }
             Binary from = binaries.of(b.from(), pid);
             if (from != null && from == binaries.of(b.to(), pid)) {
                 of(from).branches.add(from.relative(b.from()), from.relative(b.to()), 1);

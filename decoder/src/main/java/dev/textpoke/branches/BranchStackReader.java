@@ -20,10 +20,13 @@ import java.util.List;
  * The samples of a perf.data that carry a branch stack, one at a time, with the sideband records a
  * reader of them needs (MMAP, MMAP2, COMM, FORK, EXIT) handed to a {@link Sideband} as they pass.
  *
- * <p>A sample whose record cannot be parsed (a stack whose {@code nr} runs past the record) comes
- * out as a {@link DamagedStack}, and reading goes on with the next record: the record's size is
- * intact, so nothing else is lost. Damage to the record stream itself ends the reading with the
- * exception, after everything before it was returned.
+ * <p>A sample whose branch stack cannot be parsed (its {@code nr} runs past the record: {@code
+ * BAD_BRANCH_STACK}) comes out as a {@link DamagedStack}, and reading goes on with the next record:
+ * the record's size is intact, so nothing else is lost. Other damage to a sample (a field before
+ * or after the stack that does not fit: its attr's layout is not the record's, as when a damaged
+ * {@code sample_type} gains bits, and then no sample of the event reads right) ends the reading
+ * with the exception, as does damage to the record stream itself, after everything before it was
+ * returned.
  *
  * <p>Not thread-safe. Constant memory: nothing is kept between samples.
  */
@@ -50,6 +53,7 @@ public final class BranchStackReader implements AutoCloseable {
     private static final int COMM = RecordType.COMM.id();
     private static final int FORK = RecordType.FORK.id();
     private static final int EXIT = RecordType.EXIT.id();
+    private static final int AUXTRACE_INFO = RecordType.AUXTRACE_INFO.id();
 
     private final PerfData data;
     private final Order order;
@@ -58,6 +62,8 @@ public final class BranchStackReader implements AutoCloseable {
     private RecordSource source;
     private int input;
     private long samples;
+    private long stacks;
+    private boolean auxTrace;
 
     public BranchStackReader(PerfData data, Order order, Sideband sideband) {
         this.data = data;
@@ -79,6 +85,9 @@ public final class BranchStackReader implements AutoCloseable {
                 return null;
             }
             int type = v.type();
+            if (type == AUXTRACE_INFO) {
+                auxTrace = true;
+            }
             if (type == SAMPLE) {
                 long index = samples++;
                 Event e = parser.eventOf(v);
@@ -90,8 +99,13 @@ public final class BranchStackReader implements AutoCloseable {
                     if (s.branchStack() == null) {
                         continue;
                     }
+                    stacks++;
                     return sample(index, v.offset(), e, s);
                 } catch (PerfFormatException ex) {
+                    if (ex.kind() != PerfFormatException.Kind.BAD_BRANCH_STACK) {
+                        throw ex; // not the stack's damage: one report, as samples makes it
+                    }
+                    stacks++;
                     return new DamagedStack(index, v.offset(), ex);
                 }
             }
@@ -105,6 +119,16 @@ public final class BranchStackReader implements AutoCloseable {
                 sideband.record(r);
             }
         }
+    }
+
+    /** How many samples with a branch stack (damaged ones too) were returned so far. */
+    public long stacks() {
+        return stacks;
+    }
+
+    /** Whether an AUXTRACE_INFO record passed: the file holds an AUX trace (Intel PT, CoreSight ETM). */
+    public boolean auxTrace() {
+        return auxTrace;
     }
 
     private static BranchSample sample(long index, long offset, Event e, PerfRecord.Sample s) {

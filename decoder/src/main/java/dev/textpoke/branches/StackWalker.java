@@ -12,7 +12,11 @@ import java.util.List;
  * {@code e[i].from} for {@code i = n-2 .. 0}; the final block from {@code e[0].to} to the sample's
  * ip, unless the sample was taken at the newest branch itself ({@code e[0].from == ip}) or that
  * branch was a transaction abort (perf's {@code perf_sample__fprintf_brstackinsn} skips it then).
- * Not thread-safe.
+ *
+ * <p>A range that starts or ends at 0 is no range: its entry is one the hardware left empty (an LBR
+ * not yet full holds {@code 0 -> 0} entries after the real ones), so it is neither walked nor
+ * returned, as perf's {@code grab_bb} returns nothing for {@code !start || !end} (and does not join
+ * such a range with the next one). The entries stay in the sample. Not thread-safe.
  */
 public final class StackWalker {
     private final RangeWalker walker;
@@ -68,6 +72,11 @@ public final class StackWalker {
         return walker;
     }
 
+    /** The code that holds {@code addr} for sample {@code s}: its process's mapping, or the kernel's. */
+    public WalkCode codeAt(BranchSample s, long addr) {
+        return walkerFor(s, addr, addr).code();
+    }
+
     public WalkedStack walk(BranchSample s) {
         if (s.mode() == StackMode.CALL_STACK) {
             return new WalkedStack(s, WalkedStack.NotWalked.CALL_STACK, List.of());
@@ -88,14 +97,19 @@ public final class StackWalker {
         long sampleTime = s.hasTime() ? s.time() : Long.MAX_VALUE;
         List<WalkedRange> out = new ArrayList<>(n + 1);
         Branch oldest = b.get(n - 1);
-        out.add(new WalkedRange(RangeKind.OLDEST_BRANCH, n - 1, oldest.from(), oldest.from(), lo[n - 1], hi[n - 1],
-                walkerFor(s, oldest.from(), oldest.from()).walk(oldest.from(), oldest.from(), oldest.to(),
-                        RangeKind.OLDEST_BRANCH, lo[n - 1], hi[n - 1], sampleTime), null));
+        if (oldest.from() != 0) {
+            out.add(new WalkedRange(RangeKind.OLDEST_BRANCH, n - 1, oldest.from(), oldest.from(), lo[n - 1],
+                    hi[n - 1], walkerFor(s, oldest.from(), oldest.from()).walk(oldest.from(), oldest.from(),
+                            oldest.to(), RangeKind.OLDEST_BRANCH, lo[n - 1], hi[n - 1], sampleTime), null));
+        }
         for (int i = n - 2; i >= 0; i--) {
             long start = b.get(i + 1).to();
             long end = b.get(i).from();
+            if (start == 0 || end == 0) {
+                continue; // an empty entry's
+            }
             RangeResult joined = null;
-            if ((start < 0) != (end < 0) && i > 0) {
+            if ((start < 0) != (end < 0) && i > 0 && b.get(i - 1).from() != 0) {
                 long on = b.get(i - 1).from();
                 joined = walkerFor(s, start, on).walk(start, on, b.get(i - 1).to(), RangeKind.BETWEEN, lo[i + 1],
                         hi[i - 1], sampleTime);
@@ -105,7 +119,9 @@ public final class StackWalker {
                             sampleTime), joined));
         }
         Branch newest = b.get(0);
-        if (newest.from() != s.ip() && !newest.abort()) {
+        // An empty newest entry leaves the final block without a start: perf then prints the
+        // sample's instruction alone (BrstackinsnText does, through codeAt).
+        if (newest.from() != s.ip() && !newest.abort() && newest.to() != 0) {
             long high = s.hasTime() ? s.time() : Long.MAX_VALUE;
             out.add(new WalkedRange(RangeKind.FINAL, -1, newest.to(), s.ip(), lo[0], high,
                     walkerFor(s, newest.to(), s.ip()).walk(newest.to(), s.ip(), s.ip(), RangeKind.FINAL, lo[0], high,

@@ -8,6 +8,7 @@ import dev.textpoke.cli.CliRun;
 import dev.textpoke.cli.ExitStatus;
 import dev.textpoke.perf.PerfData;
 import dev.textpoke.perf.oracle.MiniJson;
+import dev.textpoke.perf.oracle.PerfTool;
 import dev.textpoke.perf.record.BranchEntry;
 import dev.textpoke.perf.record.RecordReader;
 import dev.textpoke.sim.lbr.LbrTraceWriter;
@@ -120,5 +121,50 @@ class DamagedStacksTest {
         assertEquals(ExitStatus.OK, text.status(), text.err());
         assertTrue(text.out().contains("\t# 12345678: code not known"), text.out());
         assertTrue(text.out().contains("starts and ends at different privilege levels"), text.out());
+    }
+
+    /**
+     * A pipe-mode recording whose HEADER_ATTR sample_type gained bits (READ, BRANCH_STACK and
+     * unknown high ones): every sample's callchain is misread before its stack. That is not the
+     * stack's damage: {@code branches} and {@code profile} report it once, the line {@code samples}
+     * reports, at the first sample perf's dump of the undamaged file lists, and stop with status 2.
+     */
+    @Test
+    void damageBeforeTheStackIsReportedOnceAsSamplesReportsIt() throws Exception {
+        Path original = dev.textpoke.perf.oracle.TraceFiles.traces().resolve("recorded/pipe.data");
+        byte[] b = java.nio.file.Files.readAllBytes(original);
+        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        int at = 16; // after the pipe header
+        while (bb.getInt(at) != 64) { // PERF_RECORD_HEADER_ATTR
+            at += bb.getShort(at + 6) & 0xffff;
+        }
+        int sampleType = at + 8 + 24;
+        bb.putLong(sampleType, bb.getLong(sampleType) | 0x7e000000L | 0x800 | 0x10);
+        Path f = tmp.resolve("pipe-sample-type.data");
+        java.nio.file.Files.write(f, b);
+
+        PerfTool perf = PerfTool.in(tmp);
+        // perf's dump counts a pipe's offsets from after its 16-byte header
+        long firstSample = 16 + perf.reportDump(original).samples().get(0).offset();
+        CliRun samples = CliRun.of("samples", f.toString());
+        assertEquals(ExitStatus.BAD_INPUT, samples.status(), samples.err());
+        String line = samples.err().strip();
+        assertEquals(1, line.lines().count(), line);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^textpoke: " + java.util.regex.Pattern.quote(
+                f.toString()) + ": at byte (\\d+) ").matcher(line);
+        assertTrue(m.find(), line);
+        long damage = Long.parseLong(m.group(1));
+        assertTrue(line.contains("PERF_RECORD_SAMPLE at " + firstSample + ": "), line + " vs the first sample at "
+                + firstSample);
+        assertTrue(damage > firstSample && damage < firstSample + 0x68, damage + " vs the first sample at " + firstSample);
+        for (List<String> c : List.of(List.of("branches"), List.of("branches", "--summary"),
+                List.of("branches", "--insns", "--json"), List.of("profile", "--format", "autofdo"),
+                List.of("profile", "--format", "brstackinsn"))) {
+            List<String> args = new ArrayList<>(c);
+            args.add(f.toString());
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertEquals(ExitStatus.BAD_INPUT, r.status(), c + ": " + r.err());
+            assertEquals(line, r.err().strip(), c.toString());
+        }
     }
 }

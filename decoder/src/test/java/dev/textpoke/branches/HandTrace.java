@@ -186,6 +186,25 @@ class HandTrace {
         return this;
     }
 
+    /**
+     * A sample now whose stack holds only the last {@code real} branches, then {@code empty} entries
+     * {@code 0 -> 0}: what an LBR not yet refilled (after a context switch) leaves in its slots.
+     * {@code real} 0 is a stack of empty entries alone; the ip is then the last branch's target.
+     */
+    HandTrace sampleWithEmptyEntries(int cpu, int real, int empty) {
+        int index = executed.size() - 1;
+        List<Branch> stack = new ArrayList<>();
+        for (int i = index; i > index - real; i--) {
+            stack.add(executed.get(i));
+        }
+        for (int i = 0; i < empty; i++) {
+            stack.add(new Branch(0, 0, 0));
+        }
+        samples.add(new Sample(executed.get(index).time() + 3, cpu, executed.get(index).to(), stack));
+        now += 3;
+        return this;
+    }
+
     /** A sample after every {@code step}-th branch from the 16th on. */
     HandTrace sampleEvery(int step) {
         for (int i = DEPTH - 1; i < executed.size(); i += step) {
@@ -206,10 +225,14 @@ class HandTrace {
 
     /**
      * The cycles of entry {@code i} of a stack: its time less the next older one's (1 GHz, so
-     * nanoseconds are cycles), and 7 for the oldest.
+     * nanoseconds are cycles), and 7 for the oldest; none for an empty entry.
      */
     static int cycles(List<Branch> stack, int i) {
-        return i + 1 < stack.size() ? (int) (stack.get(i).time() - stack.get(i + 1).time()) : 7;
+        if (stack.get(i).from() == 0) {
+            return 0;
+        }
+        boolean older = i + 1 < stack.size() && stack.get(i + 1).from() != 0;
+        return older ? (int) (stack.get(i).time() - stack.get(i + 1).time()) : 7;
     }
 
     /** Writes the trace: kcore_dir from the image, and every record in time order. */

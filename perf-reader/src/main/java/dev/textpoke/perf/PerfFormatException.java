@@ -30,6 +30,11 @@ public final class PerfFormatException extends InputFormatException {
         BAD_RECORD,
         /** A sample does not match the layout its attr's {@code sample_type} prescribes. */
         BAD_SAMPLE,
+        /**
+         * A sample's branch stack does not fit its record (its {@code nr} runs past it, an entry is
+         * cut), while the fields before it do: the stack is what is damaged, not the layout.
+         */
+        BAD_BRANCH_STACK,
         /** The zstd stream of COMPRESSED/COMPRESSED2 records cannot be decoded. */
         DECOMPRESSION,
         /** A configured limit (memory for ordering, decompressed chunk size) would be exceeded. */

@@ -12,6 +12,7 @@ import dev.textpoke.cli.code.ImageOptions;
 import dev.textpoke.cli.code.MappedFileOptions;
 import dev.textpoke.cli.format.BranchJson;
 import dev.textpoke.cli.format.BranchText;
+import dev.textpoke.io.InputFormatException;
 import dev.textpoke.cli.perf.PerfEventName;
 import dev.textpoke.perf.event.Event;
 import java.io.IOException;
@@ -36,7 +37,8 @@ import picocli.CommandLine.Spec;
                 + " range read with the code of the time it ran (TEXT_POKE applied), and a # line where a"
                 + " modification changed it while it may have run, where it ran in other code than the sample's"
                 + " time had, where no version of the code explains it, or where the code is not known.",
-            "A damaged stack is reported on stderr, the others are read on; the exit status is then 2."})
+            "A damaged stack is reported on stderr, the others are read on; the exit status is then 2. Other"
+                + " damage ends the reading: one line on stderr after what was read, status 2."})
 public final class BranchesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -72,6 +74,7 @@ public final class BranchesCommand implements Callable<Integer> {
         int damaged = 0;
         TextOut buf = new TextOut(out);
         StringBuilder sb = buf.sb();
+        InputFormatException damage = null; // ends the reading: reported after the summary of what was read
         try (BranchSession session = open();
                 BranchStackReader reader = session.reader(BranchStackReader.Order.FILE)) {
             BranchText text = new BranchText(session.names());
@@ -117,6 +120,10 @@ public final class BranchesCommand implements Callable<Integer> {
                         progress.update(s.offset(), session.data.fileSize(), "bytes");
                     }
                 }
+                progress.done();
+                NoBranchStacks.note("branches", file, session.data, reader, err);
+            } catch (InputFormatException e) {
+                damage = e;
             } finally {
                 progress.done();
                 buf.flushAll();
@@ -130,6 +137,9 @@ public final class BranchesCommand implements Callable<Integer> {
                 buf.flush();
             }
             out.flush();
+        }
+        if (damage != null) {
+            throw damage;
         }
         return damaged > 0 ? ExitStatus.BAD_INPUT : ExitStatus.OK;
     }

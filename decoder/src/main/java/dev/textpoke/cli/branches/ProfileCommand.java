@@ -12,6 +12,7 @@ import dev.textpoke.cli.code.ImageOptions;
 import dev.textpoke.cli.code.MappedFileOptions;
 import dev.textpoke.cli.format.AutoFdoText;
 import dev.textpoke.cli.format.BrstackinsnText;
+import dev.textpoke.io.InputFormatException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -101,9 +102,10 @@ public final class ProfileCommand implements Callable<Integer> {
         }
         BranchStackReader.Order order = format == Format.brstackinsn
                 ? BranchStackReader.Order.TIME : BranchStackReader.Order.FILE;
+        InputFormatException damage = null; // ends the reading: reported after the profile of what was read
         try (session; BranchStackReader reader = session.reader(order)) {
             AutoFdoProfile profile = new AutoFdoProfile(session.binaries);
-            BrstackinsnText text = new BrstackinsnText();
+            BrstackinsnText text = new BrstackinsnText(session.walker);
             long n = 0;
             try {
                 StackItem item;
@@ -126,6 +128,10 @@ public final class ProfileCommand implements Callable<Integer> {
                         progress.update(item.offset(), session.data.fileSize(), "bytes");
                     }
                 }
+                progress.done();
+                NoBranchStacks.note("profile", file, session.data, reader, err);
+            } catch (InputFormatException e) {
+                damage = e;
             } finally {
                 progress.done();
                 buf.flushAll();
@@ -140,6 +146,9 @@ public final class ProfileCommand implements Callable<Integer> {
                             + " code explains them");
                 }
             }
+        }
+        if (damage != null) {
+            throw damage;
         }
         return damaged > 0 ? ExitStatus.BAD_INPUT : ExitStatus.OK;
     }

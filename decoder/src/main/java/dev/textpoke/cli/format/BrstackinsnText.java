@@ -3,6 +3,7 @@ package dev.textpoke.cli.format;
 import dev.textpoke.branches.Branch;
 import dev.textpoke.branches.BranchSample;
 import dev.textpoke.branches.RangeKind;
+import dev.textpoke.branches.StackWalker;
 import dev.textpoke.branches.Walk;
 import dev.textpoke.branches.WalkCode;
 import dev.textpoke.branches.WalkStatus;
@@ -98,11 +99,15 @@ public final class BrstackinsnText {
         return r;
     }
 
+    private final StackWalker walker;
+
     /**
      * A walk's code ({@link Walk#origin}) names its instructions, and decodes the sample's ip when
-     * the final block cannot be walked (perf prints it alone).
+     * the final block cannot be walked (perf prints it alone); {@code walker} finds the code of the
+     * sample's ip when the final block has no start (an empty newest entry).
      */
-    public BrstackinsnText() {
+    public BrstackinsnText(StackWalker walker) {
+        this.walker = walker;
     }
 
     /** Appends the text of one sample (nothing for a stack without entries or ranges). */
@@ -115,6 +120,7 @@ public final class BrstackinsnText {
         State st = new State();
         List<Branch> b = s.branches();
         int joinedEntry = -2; // the entry whose range a joined range took in
+        boolean sawFinal = false;
         for (WalkedRange r : w.ranges()) {
             Walk walk = r.result().walk();
             WalkStatus status = r.result().status();
@@ -142,8 +148,18 @@ public final class BrstackinsnText {
                         between(sb, st, walk, status, r.start(), r.end(), b.get(r.entry()));
                     }
                 }
-                case FINAL -> finalBlock(sb, st, r, walk, s);
+                case FINAL -> {
+                    finalBlock(sb, st, r, walk, s);
+                    sawFinal = true;
+                }
             }
+        }
+        Branch newest = b.get(0);
+        if (!sawFinal && newest.to() == 0 && newest.from() != s.ip() && !newest.abort()) {
+            // An empty newest entry: no final block (StackWalker), but perf's grab_bb of it fails and
+            // it prints the sample's instruction alone, under no symbol line (address 0 has none).
+            WalkCode code = walker.codeAt(s, s.ip());
+            sampleInstruction(sb, code, s.ip(), s.hasTime() ? s.time() : Long.MAX_VALUE);
         }
         sb.append('\n');
     }
@@ -254,20 +270,7 @@ public final class BrstackinsnText {
             return;
         }
         if (walk.size() == 0 || status == WalkStatus.BACKWARDS) {
-            // perf prints at least the sample's instruction.
-            Decoded d = walk.origin().cache().at(ip, time);
-            if (d instanceof Instruction x) {
-                sb.append('\t');
-                hex16(sb, ip);
-                sb.append('\t');
-                int n = walk.origin().timeline().read(ip, time, WindowSide.NEW, one, 0, x.length());
-                insnBytes(sb, one, 0, n);
-                sb.append('\n');
-            } else if (d instanceof Undecodable u && u.available() > 0) {
-                sb.append('\t');
-                hex16(sb, ip);
-                sb.append("\t<bad>\n");
-            }
+            sampleInstruction(sb, walk.origin(), ip, time); // perf prints at least that
             return;
         }
         Rendered lines = render(walk);
@@ -282,6 +285,26 @@ public final class BrstackinsnText {
         if (walk.failure() == WalkStatus.UNDECODABLE) {
             sb.append('\t');
             hex16(sb, walk.instruction(walk.size() - 1).next());
+            sb.append("\t<bad>\n");
+        }
+    }
+
+    /** The instruction at the sample's ip alone, as perf prints it when the final block cannot be read. */
+    private void sampleInstruction(StringBuilder sb, WalkCode code, long ip, long time) {
+        if (ip == 0) {
+            return; // grab_bb reads nothing at 0
+        }
+        Decoded d = code.cache().at(ip, time);
+        if (d instanceof Instruction x) {
+            sb.append('\t');
+            hex16(sb, ip);
+            sb.append('\t');
+            int n = code.timeline().read(ip, time, WindowSide.NEW, one, 0, x.length());
+            insnBytes(sb, one, 0, n);
+            sb.append('\n');
+        } else if (d instanceof Undecodable u && u.available() > 0) {
+            sb.append('\t');
+            hex16(sb, ip);
             sb.append("\t<bad>\n");
         }
     }

@@ -6,6 +6,7 @@ import dev.textpoke.cli.Progress;
 import dev.textpoke.cli.format.AttrText;
 import dev.textpoke.perf.PerfData;
 import dev.textpoke.perf.PerfFormatException;
+import dev.textpoke.perf.attr.SampleFormat;
 import dev.textpoke.perf.event.Event;
 import dev.textpoke.perf.feature.Feature;
 import dev.textpoke.perf.feature.FeatureId;
@@ -37,6 +38,11 @@ import picocli.CommandLine.Spec;
         description = "Prints a perf.data's header: perf version, host, OS release, arch, CPUs, command line,"
                 + " each event with its attr, the features present, the time span and the records per type.")
 public final class InfoCommand implements Callable<Integer> {
+    private static final int HEADER_ATTR = RecordType.HEADER_ATTR.id();
+    /** Where sample_type lies in a perf_event_attr (after type, size, config, sample_period). */
+    private static final int SAMPLE_TYPE_AT = 24;
+    private static final int RECORD_HEADER = 8;
+
     @Spec
     CommandSpec spec;
 
@@ -54,10 +60,14 @@ public final class InfoCommand implements Callable<Integer> {
             InputWarnings.notes(data, spec.commandLine().getErr());
             TreeMap<Long, Long> perType = new TreeMap<>();
             long[] span = {-1, -1};
+            List<Long> headerAttrs = new ArrayList<>();
             IOException damage = null;
             try {
                 FileOrderWalk.run(data, progress, v -> {
                     perType.merge(Integer.toUnsignedLong(v.type()), 1L, Long::sum);
+                    if (v.type() == HEADER_ATTR && !v.inCompressed()) {
+                        headerAttrs.add(v.offset());
+                    }
                     long t = data.events().timeOf(v.buffer(), v.start(), v.type(), v.size());
                     if (t != SampleLayout.NONE && t != 0) {
                         span[0] = span[0] == -1 || Long.compareUnsigned(t, span[0]) < 0 ? t : span[0];
@@ -76,8 +86,44 @@ public final class InfoCommand implements Callable<Integer> {
             if (damage != null) {
                 throw damage;
             }
-            return InputWarnings.after(data, out, spec.commandLine().getErr(), ExitStatus.OK);
+            int status = unknownSampleBits(data, headerAttrs, spec.commandLine().getErr())
+                    ? ExitStatus.BAD_INPUT : ExitStatus.OK;
+            return InputWarnings.after(data, out, spec.commandLine().getErr(), status);
         }
+    }
+
+    /**
+     * Names, one line each on stderr, the events whose sample_type has bits no perf_event.h this
+     * reader knows defines: damage, or a perf newer than it (perf 6.1 refuses such an event's
+     * description, "Unknown sample type"). Either way the samples of the event may be misread, so
+     * it counts as damage after the output (status 2). The offset is the sample_type's: in the
+     * attr section, or in the event's HEADER_ATTR record ({@code headerAttrs}, in file order).
+     *
+     * @return whether there was such an event
+     */
+    private static boolean unknownSampleBits(PerfData data, List<Long> headerAttrs, PrintWriter err) {
+        List<Event> events = data.events().events();
+        boolean any = false;
+        for (int i = 0; i < events.size(); i++) {
+            Event e = events.get(i);
+            long unknown = e.attr().sampleType() & ~SampleFormat.KNOWN;
+            if (unknown == 0) {
+                continue;
+            }
+            long at = -1;
+            if (i < data.fileAttrs().size()) {
+                at = data.fileAttrs().get(i).entryOffset() + SAMPLE_TYPE_AT;
+            } else if (data.fileAttrs().isEmpty() && i < headerAttrs.size()) {
+                at = headerAttrs.get(i) + RECORD_HEADER + SAMPLE_TYPE_AT;
+            }
+            err.println("textpoke: " + new PerfFormatException(PerfFormatException.Kind.BAD_ATTR, data.source(), at,
+                    "event " + PerfEventName.of(e) + ": sample_type bits 0x" + Long.toHexString(unknown)
+                            + " are unknown (damage, or a perf newer than textpoke): what they add to its samples is"
+                            + " not read").getMessage());
+            any = true;
+        }
+        err.flush();
+        return any;
     }
 
     private void print(PrintWriter out, PerfData data, TreeMap<Long, Long> perType, long[] span) throws IOException {

@@ -45,6 +45,7 @@ final class PtDump {
     private final Map<PtError, Long> errors = new EnumMap<>(PtError.class);
     private String firstError;
     private int buffers;
+    private boolean ptInfo;
 
     private PtDump(PerfData data, PrintWriter out, boolean json) {
         this.data = data;
@@ -61,6 +62,14 @@ final class PtDump {
         } finally {
             progress.done();
             out.flush();
+        }
+        if (dump.buffers == 0) {
+            // nothing is wrong with such a file: a note, and status 0
+            err.println("textpoke dump: " + data.source() + " holds no Intel PT data" + (dump.ptInfo
+                    ? ": the recording traced with Intel PT (AUXTRACE_INFO), and wrote no AUXTRACE buffer"
+                    : " (no AUXTRACE records): no event of the recording traced with intel_pt; perf record -e"
+                            + " intel_pt// records it"));
+            err.flush();
         }
         if (dump.errors.isEmpty()) {
             return ExitStatus.OK;
@@ -93,6 +102,7 @@ final class PtDump {
     }
 
     private void checkIntelPt(PerfRecord info, RecordView v) throws PerfFormatException {
+        ptInfo = true;
         if (info instanceof PerfRecord.AuxtraceInfo ai && ai.auxType() != INTEL_PT) {
             throw new PerfFormatException(PerfFormatException.Kind.BAD_RECORD, data.source(), v.offset(),
                     "AUXTRACE_INFO type " + ai.auxType() + " is not Intel PT (type 1); --pt decodes Intel PT only");

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.textpoke.cli.CliRun;
 import dev.textpoke.cli.ExitStatus;
 import dev.textpoke.perf.oracle.MiniJson;
+import dev.textpoke.perf.oracle.PerfTool;
 import dev.textpoke.perf.oracle.TraceFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -14,6 +17,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command lines of {@code branches} and {@code profile}: usage errors, and the text of a
@@ -22,6 +26,8 @@ import org.junit.jupiter.api.Test;
  * {@code kprobed+0x1f} is the loop's jne, {@code sched_tick+0x14} returns).
  */
 class BranchesCommandTest {
+    @TempDir
+    static Path tmp;
     static final String FLIPS = TraceFiles.traces().resolve("branches/flips.data").toString();
     private static final Pattern ENTRY = Pattern.compile(
             "^\\t#(\\d+) +([0-9a-f]+) (\\S+) -> ([0-9a-f]+) (\\S+)  (\\S+) ([PM-])(?: (\\d+) cycles)?$");
@@ -87,5 +93,39 @@ class BranchesCommandTest {
         }
         assertEquals(samples.size(), sample + 1);
         assertTrue(kinds > 1000, "entries checked: " + kinds);
+    }
+
+    /**
+     * A file without branch stacks: one note on stderr, nothing on stdout, status 0, wherever perf
+     * report -b says "no branch data"; no note where perf reads branches (flips.data).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "perf_data_converter/src/quipper/testdata/perf.data.busy.0-3.4",
+        "platform_system_extras/simpleperf/testdata/etm/perf_etm.data",
+        "",
+    })
+    void aFileWithoutBranchStacksSaysSo(String external) throws Exception {
+        Path file = external.isEmpty() ? Path.of(FLIPS) : TraceFiles.externalTraces().resolve(external);
+        PerfTool perf = PerfTool.in(tmp);
+        PerfTool.Result p = perf.run("report", "-b", "--stdio", "-i", file.toString());
+        boolean none = p.err().contains("no branch data") || String.join("\n", p.out()).contains("no branch data");
+        assertEquals(external.isEmpty(), !none, "perf report -b: " + p.err());
+        for (String[] args : List.of(new String[] {"branches"}, new String[] {"branches", "--insns", "--json"},
+                new String[] {"profile", "--format", "autofdo"}, new String[] {"profile", "--format", "brstackinsn"})) {
+            List<String> line = new ArrayList<>(List.of(args));
+            line.add(file.toString());
+            CliRun r = CliRun.of(line.toArray(String[]::new));
+            assertEquals(ExitStatus.OK, r.status(), r.err());
+            if (none) {
+                assertEquals("", r.out(), line.toString());
+                assertTrue(r.err().startsWith("textpoke " + args[0] + ": " + file + " holds no branch stacks (no sample"
+                        + " has PERF_SAMPLE_BRANCH_STACK)"), r.err());
+                assertTrue(r.err().contains("perf record -b"), r.err());
+                assertEquals(1, r.err().strip().split("\n").length, r.err());
+            } else {
+                assertEquals("", r.err(), line.toString());
+            }
+        }
     }
 }

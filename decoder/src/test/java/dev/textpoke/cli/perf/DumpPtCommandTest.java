@@ -245,6 +245,30 @@ class DumpPtCommandTest {
         assertEquals(1, r.err().strip().split("\n").length, r.err());
     }
 
+    /**
+     * A file without Intel PT: a note on stderr and status 0, where perf's dump has no AUXTRACE
+     * record; none for the quipper trace, where it has some.
+     */
+    @Test
+    void aFileWithoutIntelPtSaysSo() throws Exception {
+        PerfTool perf = PerfTool.in(tmp);
+        Path plain = SHARED.resolve("external-traces/perf_data_converter/src/testdata/with-callchain.perf.data");
+        for (Path file : List.of(plain, PtPerfFiles.QUIPPER)) {
+            boolean auxtrace = perf.reportDump(file).records().stream()
+                    .anyMatch(d -> d.type() == dev.textpoke.perf.record.RecordType.AUXTRACE.id());
+            CliRun r = CliRun.of("dump", "--pt", file.toString());
+            assertEquals(ExitStatus.OK, r.status(), r.err());
+            if (auxtrace) {
+                assertEquals("", r.err());
+            } else {
+                assertEquals("", r.out());
+                assertTrue(r.err().startsWith("textpoke dump: " + file + " holds no Intel PT data (no AUXTRACE records)"),
+                        r.err());
+                assertEquals(1, r.err().strip().split("\n").length, r.err());
+            }
+        }
+    }
+
     @Test
     void ptAndCountsDoNotGoTogether() throws Exception {
         CliRun r = CliRun.of("dump", "--pt", "--counts", PtPerfFiles.QUIPPER.toString());

@@ -31,7 +31,8 @@ public final class RecordParser {
 
     /**
      * @throws PerfFormatException {@code BAD_SAMPLE} when a sample does not match its attr's
-     *     layout, {@code BAD_RECORD} when another record's body does not match its type's layout
+     *     layout, {@code BAD_BRANCH_STACK} when only its branch stack does not fit, {@code
+     *     BAD_RECORD} when another record's body does not match its type's layout
      */
     public PerfRecord parse(RecordView v) throws PerfFormatException {
         return parse(v.cursor(), v.header(), v.inCompressed(), v.offset(), v.decompressedOffset(),
@@ -74,7 +75,8 @@ public final class RecordParser {
         } catch (PerfFormatException e) {
             throw e;
         } catch (InputFormatException e) {
-            Kind kind = type == RecordType.SAMPLE ? Kind.BAD_SAMPLE : Kind.BAD_RECORD;
+            Kind kind = e instanceof SampleParser.BranchStackException ? Kind.BAD_BRANCH_STACK
+                    : type == RecordType.SAMPLE ? Kind.BAD_SAMPLE : Kind.BAD_RECORD;
             String name = RecordType.displayName(Integer.toUnsignedLong(h.type()));
             if (compressed) {
                 throw new PerfFormatException(kind, e.source(), offset, "in the " + name + " at decompressed offset "

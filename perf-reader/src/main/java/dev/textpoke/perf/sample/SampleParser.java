@@ -170,7 +170,28 @@ public final class SampleParser {
         return new ReadValues(readFormat, enabled, running, values);
     }
 
+    /**
+     * A branch stack that does not fit its sample's record: the fields before it did, so the
+     * damage is the stack's ({@code PerfFormatException.Kind.BAD_BRANCH_STACK} once the record
+     * parser has named the record).
+     */
+    public static final class BranchStackException extends InputFormatException {
+        private static final long serialVersionUID = 1L;
+
+        BranchStackException(InputFormatException e) {
+            super(e.source(), e.offset(), e.problem(), e);
+        }
+    }
+
     private static BranchStack branchStack(ByteCursor c, SampleLayout layout) throws InputFormatException {
+        try {
+            return readBranchStack(c, layout);
+        } catch (InputFormatException e) {
+            throw new BranchStackException(e);
+        }
+    }
+
+    private static BranchStack readBranchStack(ByteCursor c, SampleLayout layout) throws InputFormatException {
         long at = c.offset();
         long nr = c.u64("branch stack nr");
         boolean hwIdx = layout.branchHwIndex();
