@@ -73,11 +73,14 @@ class TruncatedFeaturesTest {
     }
 
     /**
-     * The commands that read a perf.data directory's code and trace (pokes, decode) report a cut
-     * feature section the same way: their whole output, then the one line, status 2.
+     * The commands that read a perf.data directory's code and trace (pokes, decode, branches,
+     * profile, dump --pt) report a cut feature section the same way: their whole output, then the
+     * one line, status 2.
      */
     @ParameterizedTest
-    @CsvSource({"pokes, pokes/pokes.data", "decode --summary, pt/pokes.data", "decode, pt/kernel.data"})
+    @CsvSource({"pokes, pokes/pokes.data", "decode --summary, pt/pokes.data", "decode, pt/kernel.data",
+        "branches --summary, branches/flips.data", "profile --format autofdo, branches/flips.data",
+        "dump --pt, pt/pokes.data"})
     void aCutFeatureSectionOfADirectoryIsDamageAfterTheOutput(String command, String trace) throws Exception {
         Path source = TestTraces.trace(trace);
         Path dir = tmp.resolve("cut.data");

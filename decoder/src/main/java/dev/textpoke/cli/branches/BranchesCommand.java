@@ -7,6 +7,7 @@ import dev.textpoke.branches.DamagedStack;
 import dev.textpoke.branches.StackItem;
 import dev.textpoke.branches.WalkedStack;
 import dev.textpoke.cli.ExitStatus;
+import dev.textpoke.cli.InputWarnings;
 import dev.textpoke.cli.Progress;
 import dev.textpoke.cli.code.ImageOptions;
 import dev.textpoke.cli.code.MappedFileOptions;
@@ -15,6 +16,7 @@ import dev.textpoke.cli.format.BranchText;
 import dev.textpoke.io.InputFormatException;
 import dev.textpoke.cli.perf.PerfEventName;
 import dev.textpoke.perf.event.Event;
+import dev.textpoke.perf.PerfData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -75,8 +77,10 @@ public final class BranchesCommand implements Callable<Integer> {
         TextOut buf = new TextOut(out);
         StringBuilder sb = buf.sb();
         InputFormatException damage = null; // ends the reading: reported after the summary of what was read
+        PerfData data;
         try (BranchSession session = open();
                 BranchStackReader reader = session.reader(BranchStackReader.Order.FILE)) {
+            data = session.data;
             BranchText text = new BranchText(session.names());
             BranchJson js = new BranchJson(session.names());
             try {
@@ -141,7 +145,8 @@ public final class BranchesCommand implements Callable<Integer> {
         if (damage != null) {
             throw damage;
         }
-        return damaged > 0 ? ExitStatus.BAD_INPUT : ExitStatus.OK;
+        // Damage that did not stop the records (feature sections past the end of a cut file).
+        return InputWarnings.after(data, out, err, damaged > 0 ? ExitStatus.BAD_INPUT : ExitStatus.OK);
     }
 
     private BranchSession open() throws IOException {

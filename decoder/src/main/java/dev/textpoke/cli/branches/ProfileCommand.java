@@ -7,12 +7,14 @@ import dev.textpoke.branches.DamagedStack;
 import dev.textpoke.branches.StackItem;
 import dev.textpoke.branches.WalkedStack;
 import dev.textpoke.cli.ExitStatus;
+import dev.textpoke.cli.InputWarnings;
 import dev.textpoke.cli.Progress;
 import dev.textpoke.cli.code.ImageOptions;
 import dev.textpoke.cli.code.MappedFileOptions;
 import dev.textpoke.cli.format.AutoFdoText;
 import dev.textpoke.cli.format.BrstackinsnText;
 import dev.textpoke.io.InputFormatException;
+import dev.textpoke.perf.PerfData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -103,7 +105,9 @@ public final class ProfileCommand implements Callable<Integer> {
         BranchStackReader.Order order = format == Format.brstackinsn
                 ? BranchStackReader.Order.TIME : BranchStackReader.Order.FILE;
         InputFormatException damage = null; // ends the reading: reported after the profile of what was read
+        PerfData data;
         try (session; BranchStackReader reader = session.reader(order)) {
+            data = session.data;
             AutoFdoProfile profile = new AutoFdoProfile(session.binaries);
             BrstackinsnText text = new BrstackinsnText(session.walker);
             long n = 0;
@@ -150,6 +154,7 @@ public final class ProfileCommand implements Callable<Integer> {
         if (damage != null) {
             throw damage;
         }
-        return damaged > 0 ? ExitStatus.BAD_INPUT : ExitStatus.OK;
+        // Damage that did not stop the records (feature sections past the end of a cut file).
+        return InputWarnings.after(data, out, err, damaged > 0 ? ExitStatus.BAD_INPUT : ExitStatus.OK);
     }
 }

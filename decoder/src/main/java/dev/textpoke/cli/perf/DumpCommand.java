@@ -50,7 +50,9 @@ public final class DumpCommand implements Callable<Integer> {
         }
         if (pt) {
             try (PerfData data = PerfData.open(file)) {
-                return PtDump.run(data, spec.commandLine().getOut(), spec.commandLine().getErr(), json);
+                InputWarnings.notes(data, spec.commandLine().getErr());
+                int status = PtDump.run(data, spec.commandLine().getOut(), spec.commandLine().getErr(), json);
+                return InputWarnings.after(data, spec.commandLine().getOut(), spec.commandLine().getErr(), status);
             }
         }
         PrintWriter out = spec.commandLine().getOut();
