@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.textpoke.perf.oracle.PerfTool;
 import dev.textpoke.perf.oracle.TraceFiles;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,24 +74,9 @@ class SamplesBranchStackFieldsTest {
     @ParameterizedTest
     @MethodSource("cases")
     void theEntriesAreNamedAsPerfNamesThem(List<String> args) throws Exception {
-        String file = args.get(0);
-        List<String> options = args.subList(1, args.size());
-        List<String> perfArgs = new ArrayList<>(List.of("script", "--ns", "-i", file));
-        perfArgs.addAll(options);
-        PerfTool.Result p = perf.run(perfArgs.toArray(String[]::new));
-        assertEquals(0, p.status(), p.err());
-        List<String> ours = new ArrayList<>(List.of("samples"));
-        ours.addAll(options);
-        ours.add(file);
-        CliRun r = CliRun.of(ours.toArray(String[]::new));
-        assertEquals(ExitStatus.OK, r.status(), r.err());
-        List<String> mine = r.out().lines().toList();
-        assertTrue(p.out().stream().anyMatch(l -> l.contains("/P/") || l.contains("/M/") || l.contains("/-/")),
-                "entries: " + p.out());
-        assertEquals(p.out().size(), mine.size(), "lines");
-        for (int i = 0; i < mine.size(); i++) {
-            assertEquals(p.out().get(i), mine.get(i), "line " + (i + 1));
-        }
+        List<String> perfs = SamplesAgainstPerf.assertSameLines(perf, args.get(0), args.subList(1, args.size()));
+        assertTrue(perfs.stream().anyMatch(l -> l.contains("/P/") || l.contains("/M/") || l.contains("/-/")),
+                "entries: " + perfs);
     }
 
     /**

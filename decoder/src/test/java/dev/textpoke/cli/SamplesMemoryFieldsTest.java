@@ -249,24 +249,9 @@ class SamplesMemoryFieldsTest {
     @ParameterizedTest
     @MethodSource("cases")
     void linesAreThoseOfPerfScript(List<String> args) throws Exception {
-        String file = args.get(0);
-        List<String> options = args.subList(1, args.size());
-        List<String> perfArgs = new ArrayList<>(List.of("script", "--ns", "-i", file));
-        perfArgs.addAll(options);
-        PerfTool.Result p = perf.run(perfArgs.toArray(String[]::new));
-        assertEquals(0, p.status(), p.err());
-        List<String> ours = new ArrayList<>(List.of("samples"));
-        ours.addAll(options);
-        ours.add(file);
-        CliRun r = CliRun.of(ours.toArray(String[]::new));
-        assertEquals(ExitStatus.OK, r.status(), r.err());
-        List<String> mine = r.out().lines().toList();
-        assertTrue(p.out().stream().anyMatch(l -> l.contains("|OP ") || l.matches(".* (N/A|\\d+[BKMG])$")),
-                "perf printed a memory field: " + p.out().stream().limit(3).toList());
-        assertEquals(p.out().size(), mine.size(), "lines");
-        for (int i = 0; i < mine.size(); i++) {
-            assertEquals(p.out().get(i), mine.get(i), "line " + (i + 1));
-        }
+        List<String> perfs = SamplesAgainstPerf.assertSameLines(perf, args.get(0), args.subList(1, args.size()));
+        assertTrue(perfs.stream().anyMatch(l -> l.contains("|OP ") || l.matches(".* (N/A|\\d+[BKMG])$")),
+                "perf printed a memory field: " + perfs.stream().limit(3).toList());
     }
 
     /** A field the samples lack is perf's error, naming what they lack. */

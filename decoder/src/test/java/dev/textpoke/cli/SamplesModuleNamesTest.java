@@ -1,6 +1,5 @@
 package dev.textpoke.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.textpoke.perf.oracle.PerfTool;
@@ -62,20 +61,7 @@ class SamplesModuleNamesTest {
     void modulesAreNamedAsPerfNamesThem(String name, List<String> options, String module) throws Exception {
         String file = TraceFiles.externalTraces().resolve("perf_data_converter/src/quipper/testdata")
                 .resolve(name).toString();
-        List<String> perfArgs = new ArrayList<>(List.of("script", "--ns", "-i", file));
-        perfArgs.addAll(options);
-        PerfTool.Result p = perf.run(perfArgs.toArray(String[]::new));
-        assertEquals(0, p.status(), p.err());
-        assertTrue(p.out().stream().anyMatch(l -> l.endsWith(module)), "perf names " + module);
-        List<String> args = new ArrayList<>(List.of("samples"));
-        args.addAll(options);
-        args.add(file);
-        CliRun r = CliRun.of(args.toArray(String[]::new));
-        assertEquals(ExitStatus.OK, r.status(), r.err());
-        List<String> mine = r.out().lines().toList();
-        assertEquals(p.out().size(), mine.size(), "lines");
-        for (int i = 0; i < mine.size(); i++) {
-            assertEquals(p.out().get(i), mine.get(i), "line " + (i + 1));
-        }
+        List<String> perfs = SamplesAgainstPerf.assertSameLines(perf, file, options);
+        assertTrue(perfs.stream().anyMatch(l -> l.endsWith(module)), "perf names " + module);
     }
 }

@@ -1,12 +1,10 @@
 package dev.textpoke.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.textpoke.perf.oracle.PerfTool;
 import dev.textpoke.perf.oracle.TraceFiles;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,20 +45,7 @@ class SamplesPipeEventWidthTest {
     void eventNamesArePaddedAsPerfPadsThem(String name, List<String> options) throws Exception {
         String file = TraceFiles.externalTraces().resolve("perf_data_converter/src/quipper/testdata")
                 .resolve(name).toString();
-        List<String> perfArgs = new ArrayList<>(List.of("script", "--ns", "-i", file));
-        perfArgs.addAll(options);
-        PerfTool.Result p = perf.run(perfArgs.toArray(String[]::new));
-        assertEquals(0, p.status(), p.err());
-        assertTrue(p.out().size() > 5, "samples: " + p.out());
-        List<String> args = new ArrayList<>(List.of("samples"));
-        args.addAll(options);
-        args.add(file);
-        CliRun r = CliRun.of(args.toArray(String[]::new));
-        assertEquals(ExitStatus.OK, r.status(), r.err());
-        List<String> mine = r.out().lines().toList();
-        assertEquals(p.out().size(), mine.size(), "lines");
-        for (int i = 0; i < mine.size(); i++) {
-            assertEquals(p.out().get(i), mine.get(i), "line " + (i + 1));
-        }
+        List<String> perfs = SamplesAgainstPerf.assertSameLines(perf, file, options);
+        assertTrue(perfs.size() > 5, "samples: " + perfs);
     }
 }
