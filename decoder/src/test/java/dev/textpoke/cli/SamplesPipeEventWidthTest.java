@@ -16,9 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A pipe's event names are padded to the longest name from the first line on, as perf script pads
  * them (it knows every event from the HEADER_ATTR records at the start of the stream), not from
- * the first sample of the event with the longest name (nor only to the names of events sampled). The oracle is perf 6.1 on quipper's pipe
- * recordings of several events, line for line (fields without kernel symbols where perf would take
- * them from the machine it runs on).
+ * the first sample of the event with the longest name (nor only to the names of events sampled).
+ * The oracle is perf 6.1 on quipper's pipe recordings of several events, line for line (fields
+ * without kernel symbols where perf would take them from the machine it runs on).
  */
 class SamplesPipeEventWidthTest {
     @TempDir

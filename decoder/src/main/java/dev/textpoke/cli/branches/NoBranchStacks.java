@@ -31,7 +31,8 @@ final class NoBranchStacks {
                         + " that did";
             }
         }
-        String aux = reader.auxTrace() ? "; perf inject --itrace=il64 synthesises them from this file's AUX trace (given the traced binaries)"
+        String aux = reader.auxTrace()
+                ? "; perf inject --itrace=il64 synthesises them from this file's AUX trace (given the traced binaries)"
                 : "";
         return " (no sample has PERF_SAMPLE_BRANCH_STACK): no event of the recording asked for them; perf record"
                 + " -b (every taken branch) or -j any,u (user-space ones) records them" + aux;

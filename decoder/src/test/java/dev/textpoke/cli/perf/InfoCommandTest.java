@@ -91,8 +91,8 @@ class InfoCommandTest {
 
     /**
      * An attr whose sample_type gained bits perf_event.h does not define: perf 6.1 says "Unknown
-     * sample type" of the file-mode copy (it checks the attr in EVENT_DESC); info, after its output, names the event, the unknown bits
-     * (those perf's own check, {@code sample_type & ~(PERF_SAMPLE_MAX - 1)} with 6.1's {@code
+     * sample type" of the file-mode copy (it checks the attr in EVENT_DESC); info, after its
+     * output, names the event, the unknown bits (those perf's own check, {@code sample_type & ~(PERF_SAMPLE_MAX - 1)} with 6.1's {@code
      * PERF_SAMPLE_MAX} of bit 25, finds) and the byte offset of the sample_type, in the attr section
      * and in a pipe's HEADER_ATTR record (where perf's dump of the undamaged file lists it), and
      * exits with status 2; the undamaged files give no such line.
