@@ -2,8 +2,8 @@ package dev.textpoke.cli.perf;
 
 import dev.textpoke.cli.code.MappedFileOptions;
 import dev.textpoke.code.space.KernelSymbols;
-import dev.textpoke.elf.ElfFile;
 import dev.textpoke.code.space.ObjectFiles;
+import dev.textpoke.elf.ElfFile;
 import dev.textpoke.perf.PerfData;
 import dev.textpoke.perf.feature.Feature;
 import dev.textpoke.perf.feature.FeatureId;
