@@ -336,35 +336,23 @@ public final class SampleFormatter {
     private void frames(SampleFields s, boolean sym, boolean symoff, boolean dso) {
         boolean kernel = false; // perf starts a chain in user mode until a context marker says otherwise
         boolean any = sym || dso;
+        // with an LBR call stack, the chain as recorded up to its user part, then the call stack
         int lbr = lbrUserStart(s);
-        if (lbr >= 0) {
-            // the kernel part as recorded, then the user part from the call stack
-            for (int i = 0; i < lbr; i++) {
-                long ip = s.chain[i];
-                if (Long.compareUnsigned(ip, CONTEXT_MAX) >= 0) {
-                    kernel = ip == CONTEXT_KERNEL || ip == CONTEXT_HV || (kernel && ip != CONTEXT_USER);
-                    continue;
-                }
-                frame(s, ip, kernel, any, sym, symoff, dso);
+        for (int i = 0, printed = 0; i < (lbr >= 0 ? lbr : s.chainLength) && printed < maxStack; i++) {
+            long ip = s.chain[i];
+            if (Long.compareUnsigned(ip, CONTEXT_MAX) >= 0) {
+                kernel = ip == CONTEXT_KERNEL || ip == CONTEXT_HV || (kernel && ip != CONTEXT_USER);
+                continue;
             }
+            frame(s, ip, kernel, any, sym, symoff, dso);
+            printed++;
+        }
+        if (lbr >= 0) {
             int n = lbrFrames(s, userFrames);
             for (int i = 0; i < n; i++) {
                 frame(s, userFrames[i], false, any, sym, symoff, dso);
             }
             return;
-        }
-        for (int i = 0, printed = 0; i < s.chainLength && printed < maxStack; i++) {
-            long ip = s.chain[i];
-            if (Long.compareUnsigned(ip, CONTEXT_MAX) >= 0) {
-                if (ip == CONTEXT_KERNEL || ip == CONTEXT_HV) {
-                    kernel = true;
-                } else if (ip == CONTEXT_USER) {
-                    kernel = false;
-                }
-                continue;
-            }
-            frame(s, ip, kernel, any, sym, symoff, dso);
-            printed++;
         }
         if (s.userRegsIp != -1) {
             int n = namer.userFrames(s, userFrames, userObjects);
