@@ -168,7 +168,7 @@ final class Replay {
         long time = added.start(row);
         Bytes oldBytes = added.oldBytes(row);
         Bytes newBytes = added.newBytes(row);
-        Optional<SymbolOffset> callee = X86SiteClassifier.callTarget(addr, oldBytes, newBytes)
+        Optional<SymbolOffset> callee = classifier.callTarget(addr, oldBytes, newBytes)
                 .flatMap(target -> symbolizer.at(target, time));
         added.classify(row, classifier.classify(oldBytes, newBytes, symbolizer.region(addr, time),
                 symbolizer.at(addr, time), callee));

@@ -15,4 +15,12 @@ public interface SiteClassifier {
      */
     SiteKind classify(Bytes oldBytes, Bytes newBytes, Optional<Region> region,
             Optional<SymbolOffset> symbol, Optional<SymbolOffset> callee);
+
+    /**
+     * Where the call that {@code newBytes} (else {@code oldBytes}) written at {@code address} make
+     * goes, for {@code callee}; empty when they make none this instruction set's classifier reads.
+     */
+    default Optional<Long> callTarget(long address, Bytes oldBytes, Bytes newBytes) {
+        return Optional.empty();
+    }
 }

@@ -23,11 +23,9 @@ public final class X86SiteClassifier implements SiteClassifier {
     /** {@code endbr64} is 4 bytes: the ftrace site follows it in IBT kernels. */
     private static final long ENDBR_LENGTH = 4;
 
-    /**
-     * Where the 5-byte relative call in {@code newBytes} (else {@code oldBytes}) written at {@code
-     * address} goes, or empty when neither is one.
-     */
-    public static Optional<Long> callTarget(long address, Bytes oldBytes, Bytes newBytes) {
+    /** The 5-byte relative call's target in {@code newBytes} (else {@code oldBytes}), if either is one. */
+    @Override
+    public Optional<Long> callTarget(long address, Bytes oldBytes, Bytes newBytes) {
         for (Bytes b : new Bytes[] {newBytes, oldBytes}) {
             if (b.length() == 5 && b.get(0) == CALL32) {
                 int rel = b.get(1) | b.get(2) << 8 | b.get(3) << 16 | b.get(4) << 24;

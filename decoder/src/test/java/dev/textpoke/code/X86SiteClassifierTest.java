@@ -35,7 +35,7 @@ class X86SiteClassifierTest {
     @Test
     void aCallIntoAnFtraceTrampolineIsAnFtraceSite() {
         // e8 fb ff 3f 3f at ffffffff81000000: ffffffff81000005 + 0x3f3ffffb = ffffffffc0400000
-        assertEquals(Optional.of(0xffffffffc0400000L), X86SiteClassifier.callTarget(0xffffffff81000000L,
+        assertEquals(Optional.of(0xffffffffc0400000L), classifier.callTarget(0xffffffff81000000L,
                 Bytes.ofHex("0f1f440000"), Bytes.ofHex("e8fbff3f3f")));
         assertEquals(SiteKind.FTRACE, classifier.classify(Bytes.ofHex("0f1f440000"), Bytes.ofHex("e8fbff3f3f"),
                 Optional.empty(), Optional.empty(), Optional.of(new SymbolOffset("ftrace_trampoline", 0))));
