@@ -118,6 +118,24 @@ class LauncherTest {
         assertTrue(out.contains("charmap: UTF-8"), out);
     }
 
+    /**
+     * A build killed while it wrote the jar (Ctrl-C, a timeout) leaves a cut jar in the target
+     * directory, and Maven's jar plugin packages nothing anew when the jar looks newer than the
+     * classes: the stand-in mvn keeps a jar that is there, as that plugin does. The next build must
+     * not take the cut one.
+     */
+    @Test
+    void aJarLeftByAKilledBuildIsNotTakenAgain() throws Exception {
+        scratch();
+        exec(bin.resolve("mvn"), "#!/bin/bash\n"
+                + "mkdir -p decoder/target/lib\n"
+                + "[ -f decoder/target/textpoke.jar ] || cat decoder/src/main/Source.java > decoder/target/textpoke.jar\n");
+        Files.createDirectories(root.resolve("decoder/target"));
+        Files.writeString(root.resolve("decoder/target/textpoke.jar"), "cut\n");
+        String out = finish(launch());
+        assertTrue(out.contains("ran v1"), out);
+    }
+
     @Test
     void aLauncherDuringARebuildNeverRunsAPartialJar() throws Exception {
         scratch();
